@@ -1,0 +1,1 @@
+"""Garant: privacy operations engine."""

@@ -1,0 +1,139 @@
+"""Staff accounts: argon2 password hashes, login, roles and API tokens."""
+
+from __future__ import annotations
+
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+
+from garant.accounts.models import ApiToken, StaffUser
+from garant.accounts.roles import Role
+from garant.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from garant.store.uow import Actor, UnitOfWork
+
+_hasher = PasswordHasher()
+TOKEN_PURPOSE = "api.token"
+MIN_PASSWORD = 12
+
+
+def _clean_email(email: str) -> str:
+    try:
+        return validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise InvalidInput(f'"{email}" is not an email address: {exc}') from None
+
+
+def _role(role: str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        allowed = "|".join(r.value for r in Role)
+        raise InvalidInput(f'role "{role}" is not one of {allowed}') from None
+
+
+def add_user(*, uow: UnitOfWork, email: str, role: str, password: str) -> StaffUser:
+    address, chosen = _clean_email(email), _role(role)
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters")
+    if uow.session.scalar(select(StaffUser).where(StaffUser.email == address)):
+        raise Conflict(f"a user {address} already exists")
+    user = StaffUser(
+        email=address,
+        role=chosen.value,
+        password_hash=_hasher.hash(password),
+        active=True,
+        created_at=uow.now(),
+    )
+    uow.session.add(user)
+    uow.session.flush()
+    uow.audit("user.add", "staff_user", user.id, details={"role": chosen.value})
+    return user
+
+
+def set_role(*, uow: UnitOfWork, email: str, role: str) -> StaffUser:
+    user = get_user(uow=uow, email=email)
+    user.role = _role(role).value
+    uow.audit("user.role", "staff_user", user.id, details={"role": user.role})
+    return user
+
+
+def deactivate(*, uow: UnitOfWork, email: str) -> StaffUser:
+    user = get_user(uow=uow, email=email)
+    user.active = False
+    uow.audit("user.deactivate", "staff_user", user.id)
+    return user
+
+
+def get_user(*, uow: UnitOfWork, email: str) -> StaffUser:
+    user = uow.session.scalar(select(StaffUser).where(StaffUser.email == _clean_email(email)))
+    if user is None:
+        raise NotFound(f"no user {email}")
+    return user
+
+
+def list_users(*, uow: UnitOfWork) -> list[StaffUser]:
+    return list(uow.session.scalars(select(StaffUser).order_by(StaffUser.email)))
+
+
+def authenticate(*, uow: UnitOfWork, email: str, password: str) -> StaffUser:
+    """The same refusal for an unknown address and a wrong password: no account probing."""
+    refused = PermissionDenied("wrong email or password")
+    try:
+        address = _clean_email(email)
+    except InvalidInput:
+        raise refused from None
+    user = uow.session.scalar(select(StaffUser).where(StaffUser.email == address))
+    if user is None or not user.active:
+        _hasher.hash(password)  # same work either way, so timing does not tell
+        raise refused
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        uow.audit("user.login_failed", "staff_user", user.id)
+        raise refused from None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    user.last_login_at = uow.now()
+    uow.audit("user.login", "staff_user", user.id)
+    return user
+
+
+def issue_token(*, uow: UnitOfWork, email: str, name: str) -> str:
+    """Create a token; its clear value is shown once and never stored."""
+    user = get_user(uow=uow, email=email)
+    clear = "gt_" + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id,
+        name=name,
+        token_hash=uow.keys.keyed_hash(TOKEN_PURPOSE, clear),
+        created_at=uow.now(),
+    )
+    uow.session.add(token)
+    uow.session.flush()
+    uow.audit("token.issue", "api_token", token.id, details={"user": user.id, "name": name})
+    return clear
+
+
+def actor_for_token(*, uow: UnitOfWork, clear: str) -> Actor:
+    hashes = uow.keys.keyed_hashes(TOKEN_PURPOSE, clear)
+    row = uow.session.execute(
+        select(ApiToken, StaffUser)
+        .join(StaffUser, StaffUser.id == ApiToken.user_id)
+        .where(ApiToken.token_hash.in_(hashes), ApiToken.revoked_at.is_(None))
+    ).first()
+    if row is None or not row[1].active:
+        raise PermissionDenied("invalid or revoked API token")
+    token, user = row
+    token.last_used_at = uow.now()
+    return Actor("api", user.email, user.role)
+
+
+def revoke_token(*, uow: UnitOfWork, token_id: int) -> None:
+    token = uow.session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(f"no token {token_id}")
+    token.revoked_at = uow.now()
+    uow.audit("token.revoke", "api_token", token.id)

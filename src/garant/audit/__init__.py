@@ -1,0 +1,1 @@
+"""The hash-chained audit log with erasable payloads and daily seals."""

@@ -1,0 +1,1 @@
+"""The ``garant`` command line: thin, it calls the domain services."""

@@ -1,0 +1,54 @@
+"""Entry point of the ``garant`` command."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from sqlalchemy.exc import OperationalError
+from typer import _click  # Typer ships its own Click; its Context is the one typed here
+from typer.core import TyperGroup
+
+from garant.cli import (
+    accountability,
+    breaches,
+    consent,
+    datamap,
+    platform,
+    policy,
+    retention,
+    rights,
+)
+from garant.cli.common import err_console
+from garant.errors import GarantError
+
+
+class GarantGroup(TyperGroup):
+    """Turns Garant's own errors into a clear message and an exit code, never a traceback."""
+
+    def invoke(self, ctx: _click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GarantError as exc:
+            err_console.print(f"[red]error:[/red] {exc.message}", highlight=False, markup=True)
+            raise typer.Exit(exc.exit_code) from None
+        except OperationalError as exc:
+            err_console.print(f"[red]error:[/red] database unreachable or failing: {exc.orig}")
+            raise typer.Exit(2) from None
+
+
+def build_app() -> typer.Typer:
+    app = typer.Typer(
+        cls=GarantGroup,
+        help="Garant: makes a published privacy policy true.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+    for module in (platform, policy, datamap, consent, retention, rights, breaches, accountability):
+        module.register(app)
+    return app
+
+
+def main() -> None:
+    build_app()()

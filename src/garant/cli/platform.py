@@ -1,0 +1,322 @@
+"""Platform commands: init, demo, serve, worker, db, audit, user, keys, mail."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from garant.app import Garant
+from garant.cli.common import (
+    ActorOpt,
+    AsOfOpt,
+    JsonOpt,
+    WorkspaceOpt,
+    cli_actor,
+    console,
+    open_garant,
+    print_json,
+)
+
+db_app = typer.Typer(help="Garant's own store: migrations, backup, restore.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+user_app = typer.Typer(help="Staff accounts, roles and API tokens.", no_args_is_help=True)
+keys_app = typer.Typer(help="Versioned secret keys.", no_args_is_help=True)
+mail_app = typer.Typer(help="The outbox.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("demo")(demo)
+    app.command("serve")(serve)
+    app.command("worker")(worker)
+    app.add_typer(db_app, name="db")
+    app.add_typer(audit_app, name="audit")
+    app.add_typer(user_app, name="user")
+    app.add_typer(keys_app, name="keys")
+    app.add_typer(mail_app, name="mail")
+
+
+def init(
+    directory: Annotated[Path, typer.Argument(help="Where to create the workspace.")],
+    example: Annotated[
+        str | None,
+        typer.Option(help="Start from an example: alliance-francaise or def-network."),
+    ] = None,
+    demo_mode: Annotated[
+        bool, typer.Option("--demo", help="Demo mode: demo secrets allowed.")
+    ] = False,
+) -> None:
+    """Create a workspace: policy.yaml, datamap.yaml, garant.toml and a key file."""
+    from garant.workspace import create_workspace
+
+    created = create_workspace(directory, example=example, demo=demo_mode)
+    console.print(f"[green]Workspace created[/green] in {created}")
+
+
+def demo(
+    directory: Annotated[Path, typer.Option(help="Where to put the demo workspace.")] = Path(
+        ".garant-demo"
+    ),
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    serve_it: Annotated[bool, typer.Option("--serve/--no-serve")] = True,
+) -> None:
+    """Create the Alliance Française demo workspace, print a login, serve it."""
+    from garant.workspace import prepare_demo
+
+    garant, email, password = prepare_demo(directory)
+    console.print(f"Demo workspace: {garant.workspace}")
+    console.print(
+        f"Back office: http://{host}:{port}/admin  login [bold]{email}[/bold] / "
+        f"[bold]{password}[/bold]"
+    )
+    console.print(f"Privacy center: http://{host}:{port}/privacy")
+    if serve_it:
+        _serve(garant, host, port)
+
+
+def _serve(garant: Garant, host: str, port: int) -> None:
+    import uvicorn
+
+    from garant.web.app import create_app
+
+    uvicorn.run(create_app(garant), host=host, port=port, log_level="info")
+
+
+def serve(
+    workspace: WorkspaceOpt = Path("."),
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+) -> None:
+    """Serve the back office, the privacy center and the API."""
+    garant = open_garant(workspace)
+    _serve(garant, host or garant.settings.web.host, port or garant.settings.web.port)
+
+
+def worker(
+    workspace: WorkspaceOpt = Path("."),
+    once: Annotated[bool, typer.Option("--once", help="Run what is due now, then exit.")] = False,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Run due jobs: sweeps, reminders, request execution, mail."""
+    from garant.jobs.worker import run_due, run_forever
+
+    garant = open_garant(workspace, as_of)
+    if once:
+        summary = run_due(garant)
+        console.print(f"{summary.done} job(s) done, {summary.failed} failed")
+        raise typer.Exit(1 if summary.failed else 0)
+    console.print("Worker running; Ctrl-C to stop.")
+    run_forever(garant)
+
+
+@db_app.command("upgrade")
+def db_upgrade(workspace: WorkspaceOpt = Path(".")) -> None:
+    """Apply every migration."""
+    garant = open_garant(workspace, migrate=False)
+    garant.store.upgrade()
+    console.print(f"[green]Store up to date[/green] ({garant.store.backend})")
+
+
+@db_app.command("backup")
+def db_backup(file: Path, workspace: WorkspaceOpt = Path("."), actor: ActorOpt = "") -> None:
+    """Write every record of the store to FILE (encrypted, portable between backends)."""
+    from garant.store.backup import backup
+
+    garant = open_garant(workspace)
+    counts = backup(garant, file, actor=cli_actor(actor or None))
+    console.print(f"[green]Backup written[/green] to {file}: {sum(counts.values())} records")
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Path,
+    workspace: WorkspaceOpt = Path("."),
+    yes: Annotated[bool, typer.Option("--yes", help="Replace the store's content.")] = False,
+    actor: ActorOpt = "",
+) -> None:
+    """Replace the store's content with a backup (checked before anything is removed)."""
+    from garant.store.backup import restore
+
+    if not yes:
+        typer.confirm("This replaces every record in the store. Continue?", abort=True)
+    garant = open_garant(workspace)
+    counts = restore(garant, file, actor=cli_actor(actor or None))
+    console.print(f"[green]Restored[/green] {sum(counts.values())} records from {file}")
+
+
+@audit_app.command("verify")
+def audit_verify(workspace: WorkspaceOpt = Path("."), json_out: JsonOpt = False) -> None:
+    """Check every link, MAC and seal of the chain; name the first broken event."""
+    from garant.audit import chain
+
+    garant = open_garant(workspace)
+    with garant.unit_of_work() as uow:
+        result = chain.verify(uow.session, uow.keys)
+    if json_out:
+        print_json(result.__dict__ | {"ok": result.ok})
+    elif result.ok:
+        console.print(f"[green]Chain intact[/green]: {result.events} events, {result.seals} seals")
+    else:
+        console.print(f"[red]Chain broken[/red] at event {result.first_broken}: {result.problem}")
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@audit_app.command("seal")
+def audit_seal(workspace: WorkspaceOpt = Path("."), as_of: AsOfOpt = None) -> None:
+    """Seal today's head now (the worker does it daily)."""
+    from garant.audit import chain
+    from garant.clock import local_date
+
+    garant = open_garant(workspace, as_of)
+    with garant.unit_of_work() as uow:
+        record = chain.seal(
+            uow.session, uow.keys, day=local_date(uow.now(), garant.timezone), at=uow.now()
+        )
+    console.print("Sealed." if record else "Already sealed today.")
+
+
+@audit_app.command("log")
+def audit_log(
+    workspace: WorkspaceOpt = Path("."),
+    limit: Annotated[int, typer.Option()] = 50,
+    action: Annotated[str | None, typer.Option(help="Only this action (prefix).")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """The latest events of the audit log."""
+    from garant.audit.service import recent_events
+
+    garant = open_garant(workspace)
+    with garant.unit_of_work() as uow:
+        events = recent_events(uow.session, limit=limit, action=action)
+    if json_out:
+        print_json(events)
+        return
+    table = Table("seq", "at", "actor", "action", "object")
+    for e in events:
+        table.add_row(
+            str(e["seq"]),
+            e["at"],
+            e["actor"],
+            e["action"],
+            f"{e['object_type']}:{e['object_id'] or ''}",
+        )
+    console.print(table)
+
+
+@user_app.command("add")
+def user_add(
+    email: str,
+    role: Annotated[
+        str, typer.Option(help="dpo|privacy|finance|communications|archivist|auditor|admin")
+    ],
+    workspace: WorkspaceOpt = Path("."),
+    password: Annotated[str | None, typer.Option(envvar="GARANT_NEW_PASSWORD")] = None,
+    actor: ActorOpt = "",
+) -> None:
+    """Add a staff account (the password is asked if not given)."""
+    from garant.accounts.service import add_user
+
+    secret = password or getpass.getpass("Password: ")
+    garant = open_garant(workspace)
+    with garant.unit_of_work(cli_actor(actor or None)) as uow:
+        user = add_user(uow=uow, email=email, role=role, password=secret)
+    console.print(f"[green]User added[/green]: {user.email} ({user.role})")
+
+
+@user_app.command("list")
+def user_list(workspace: WorkspaceOpt = Path("."), json_out: JsonOpt = False) -> None:
+    from garant.accounts.service import list_users
+
+    garant = open_garant(workspace)
+    with garant.unit_of_work() as uow:
+        users = [
+            {"email": u.email, "role": u.role, "active": u.active} for u in list_users(uow=uow)
+        ]
+    if json_out:
+        print_json(users)
+        return
+    table = Table("email", "role", "active")
+    for u in users:
+        table.add_row(str(u["email"]), str(u["role"]), "yes" if u["active"] else "no")
+    console.print(table)
+
+
+@user_app.command("token")
+def user_token(
+    email: str,
+    name: Annotated[str, typer.Option()],
+    workspace: WorkspaceOpt = Path("."),
+    actor: ActorOpt = "",
+) -> None:
+    """Issue an API token for a machine acting as EMAIL (shown once)."""
+    from garant.accounts.service import issue_token
+
+    garant = open_garant(workspace)
+    with garant.unit_of_work(cli_actor(actor or None)) as uow:
+        clear = issue_token(uow=uow, email=email, name=name)
+    typer.echo(clear)
+
+
+@keys_app.command("init")
+def keys_init(workspace: WorkspaceOpt = Path(".")) -> None:
+    """Create the key file named in garant.toml, if it does not exist."""
+    from garant.keys.keyring import generate_keyfile
+    from garant.settings import load_settings
+
+    settings = load_settings(workspace.resolve())
+    path = workspace.resolve() / settings.keys.file
+    if path.exists():
+        console.print(f"{path} exists; nothing done")
+        return
+    generate_keyfile(path)
+    console.print(f"[green]Key file created[/green]: {path} (keep it outside the store's backups)")
+
+
+@keys_app.command("rotate")
+def keys_rotate(workspace: WorkspaceOpt = Path(".")) -> None:
+    """Add a new current key version; older versions stay to read older data."""
+    garant = open_garant(workspace)
+    version = garant.keys.rotate()
+    with garant.unit_of_work() as uow:
+        uow.audit("keys.rotate", "keyring", version)
+    console.print(f"[green]Key version {version}[/green] is now current")
+
+
+@keys_app.command("retire")
+def keys_retire(version: int, workspace: WorkspaceOpt = Path(".")) -> None:
+    """Remove an old key version, refused while data made with it still lives."""
+    garant = open_garant(workspace)
+    in_use: dict[str, int] = {}
+    for probe in garant.key_usage_probes:
+        in_use.update(probe(garant, version))
+    garant.keys.retire(version, in_use)
+    with garant.unit_of_work() as uow:
+        uow.audit("keys.retire", "keyring", version)
+    console.print(f"Key version {version} retired")
+
+
+@mail_app.command("test")
+def mail_test(
+    to: str, workspace: WorkspaceOpt = Path("."), lang: Annotated[str, typer.Option()] = "en"
+) -> None:
+    """Queue a test message and send it now."""
+    from garant.jobs.worker import run_due
+    from garant.mail.service import queue_mail
+
+    garant = open_garant(workspace)
+    with garant.unit_of_work() as uow:
+        queue_mail(
+            uow=uow,
+            to=to,
+            template="test",
+            lang=lang,
+            key=f"test:{uow.now().isoformat()}",
+            context={"organization": garant.policy.controller.name},
+        )
+    summary = run_due(garant)
+    console.print(f"{summary.done} sent, {summary.failed} failed")

@@ -1,0 +1,165 @@
+"""Enqueue, lease, complete: the job table's whole protocol.
+
+A job is taken by a conditional UPDATE (it succeeds for one worker only), held by a lease
+that the worker extends while it works, and completed only by the worker that still holds
+it. A worker that dies lets its lease run out; the next worker takes the job up again, so
+handlers are written to be idempotent and to resume.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from garant.errors import ConfigError
+from garant.jobs.models import Job
+from garant.store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from garant.app import Garant
+
+LEASE = timedelta(minutes=5)
+RETRY_DELAYS = [
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+]
+
+
+@dataclass
+class JobContext:
+    garant: Garant
+    job_id: int
+    kind: str
+    payload: dict[str, Any]
+    lease_token: str
+
+    def heartbeat(self, progress: dict[str, Any] | None = None) -> None:
+        """Extend the lease (and record progress) during long work."""
+        with self.garant.store.session() as session, session.begin():
+            values: dict[str, Any] = {"leased_until": self.garant.clock.now() + LEASE}
+            if progress is not None:
+                values["progress"] = progress
+            session.execute(
+                update(Job)
+                .where(Job.id == self.job_id, Job.leased_by == self.lease_token)
+                .values(**values)
+            )
+
+
+Handler = Callable[[JobContext], dict[str, Any] | None]
+
+
+@dataclass
+class JobRegistry:
+    handlers: dict[str, Handler] = field(default_factory=dict)
+
+    def register(self, kind: str, handler: Handler) -> None:
+        if kind in self.handlers:
+            raise ConfigError(f"job kind {kind} is registered twice")
+        self.handlers[kind] = handler
+
+    def get(self, kind: str) -> Handler:
+        try:
+            return self.handlers[kind]
+        except KeyError:
+            raise ConfigError(f"no handler for job kind {kind}") from None
+
+
+def enqueue(
+    *,
+    uow: UnitOfWork,
+    kind: str,
+    key: str,
+    payload: dict[str, Any] | None = None,
+    run_at: datetime | None = None,
+    max_attempts: int = 5,
+) -> Job:
+    """Add a job once: a second enqueue with the same idempotency key returns the first."""
+    existing = uow.session.scalar(select(Job).where(Job.idempotency_key == key))
+    if existing is not None:
+        return existing
+    job = Job(
+        kind=kind,
+        idempotency_key=key,
+        payload=payload or {},
+        status="pending",
+        run_at=run_at or uow.now(),
+        attempts=0,
+        max_attempts=max_attempts,
+        created_at=uow.now(),
+    )
+    uow.session.add(job)
+    uow.session.flush()
+    return job
+
+
+def _claimable(now: datetime) -> Any:
+    return or_(
+        and_(Job.status == "pending", Job.run_at <= now),
+        and_(Job.status == "running", Job.leased_until < now),
+    )
+
+
+def claim_next(
+    session: Session, *, now: datetime, kinds: list[str] | None = None
+) -> tuple[Job, str] | None:
+    """Lease the oldest due job; ``None`` when nothing is due."""
+    query = select(Job.id).where(_claimable(now)).order_by(Job.run_at, Job.id).limit(5)
+    if kinds:
+        query = query.where(Job.kind.in_(kinds))
+    for job_id in session.scalars(query).all():
+        token = secrets.token_hex(8)
+        taken = session.execute(
+            update(Job)
+            .where(Job.id == job_id, _claimable(now))
+            .values(
+                status="running",
+                leased_by=token,
+                leased_until=now + LEASE,
+                attempts=Job.attempts + 1,
+            )
+        )
+        if taken.rowcount:  # type: ignore[attr-defined]
+            session.commit()
+            job = session.get(Job, job_id)
+            assert job is not None
+            return job, token
+        session.rollback()
+    return None
+
+
+def complete(
+    session: Session, *, job_id: int, token: str, now: datetime, result: dict[str, Any] | None
+) -> bool:
+    """Mark done only if this worker still holds the lease: a job completes exactly once."""
+    done = session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.leased_by == token, Job.status == "running")
+        .values(status="done", result=result, finished_at=now, leased_until=None)
+    )
+    return bool(done.rowcount)  # type: ignore[attr-defined]
+
+
+def fail(session: Session, *, job: Job, token: str, now: datetime, error: str) -> None:
+    last = job.attempts >= job.max_attempts
+    delay = RETRY_DELAYS[min(job.attempts - 1, len(RETRY_DELAYS) - 1)]
+    session.execute(
+        update(Job)
+        .where(Job.id == job.id, Job.leased_by == token)
+        .values(
+            status="failed" if last else "pending",
+            run_at=now + delay,
+            error=error[:4000],
+            leased_by=None,
+            leased_until=None,
+            finished_at=now if last else None,
+        )
+    )

@@ -1,0 +1,67 @@
+"""The worker: takes due jobs one at a time and runs their handlers."""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from garant.jobs import service
+from garant.jobs.service import JobContext
+
+if TYPE_CHECKING:
+    from garant.app import Garant
+
+log = logging.getLogger("garant.worker")
+
+
+@dataclass
+class RunSummary:
+    done: int = 0
+    failed: int = 0
+
+
+def run_one(garant: Garant, kinds: list[str] | None = None) -> bool | None:
+    """Run one due job. ``None`` when nothing was due, else whether it succeeded."""
+    with garant.store.session() as session:
+        claimed = service.claim_next(session, now=garant.clock.now(), kinds=kinds)
+        if claimed is None:
+            return None
+        job, token = claimed
+        context = JobContext(garant, job.id, job.kind, dict(job.payload), token)
+        try:
+            result = garant.jobs.get(job.kind)(context)
+        except Exception as exc:  # a handler's failure is recorded, never fatal to the worker
+            log.warning("job %s (%s) failed: %s", job.id, job.kind, exc)
+            session.rollback()
+            detail = "".join(traceback.format_exception_only(exc)).strip()
+            service.fail(session, job=job, token=token, now=garant.clock.now(), error=detail)
+            session.commit()
+            return False
+        service.complete(session, job_id=job.id, token=token, now=garant.clock.now(), result=result)
+        session.commit()
+        return True
+
+
+def run_due(garant: Garant, *, limit: int | None = None) -> RunSummary:
+    """Run what is due now, then return (``garant worker --once``)."""
+    garant.schedule_due_work()
+    summary = RunSummary()
+    while limit is None or summary.done + summary.failed < limit:
+        outcome = run_one(garant)
+        if outcome is None:
+            break
+        if outcome:
+            summary.done += 1
+        else:
+            summary.failed += 1
+    return summary
+
+
+def run_forever(garant: Garant, *, poll_seconds: float = 2.0) -> None:
+    while True:
+        summary = run_due(garant)
+        if not (summary.done or summary.failed):
+            time.sleep(poll_seconds)

@@ -1,0 +1,1 @@
+"""One outbox for every mail Garant sends, over SMTP."""

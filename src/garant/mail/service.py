@@ -1,0 +1,128 @@
+"""Queue mail in the caller's transaction; a job sends it, once."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from garant.jobs.service import JobContext, enqueue
+from garant.mail.models import OutboxMessage
+from garant.store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from garant.app import Garant
+
+SEND_JOB = "mail.send"
+
+
+def queue_mail(
+    *,
+    uow: UnitOfWork,
+    to: str,
+    template: str,
+    lang: str,
+    context: dict[str, Any],
+    key: str,
+    headers: dict[str, str] | None = None,
+    recipient_ref: str | None = None,
+) -> OutboxMessage:
+    """Render and queue a mail; the same ``key`` never queues a second one."""
+    existing = uow.session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == key))
+    if existing is not None:
+        return existing
+    rendered = uow.garant.mail_templates.render(template, lang, context)
+    message = OutboxMessage(
+        idempotency_key=key,
+        template=template,
+        lang=lang,
+        recipient=to,
+        recipient_ref=recipient_ref or uow.subject_ref("email", to),
+        subject=rendered.subject,
+        body_text=rendered.text,
+        body_html=rendered.html,
+        headers=headers or {},
+        status="queued",
+        attempts=0,
+        created_at=uow.now(),
+    )
+    uow.session.add(message)
+    uow.session.flush()
+    enqueue(uow=uow, kind=SEND_JOB, key=f"mail:{message.id}", payload={"message_id": message.id})
+    uow.audit(
+        "mail.queue",
+        "mail",
+        message.id,
+        subject_ref=message.recipient_ref,
+        details={"template": template, "lang": lang},
+    )
+    return message
+
+
+def _build(garant: Garant, message: OutboxMessage) -> EmailMessage:
+    settings = garant.settings.mail
+    email = EmailMessage()
+    email["From"] = settings.sender
+    email["To"] = message.recipient or ""
+    email["Subject"] = message.subject
+    email["Date"] = formatdate(localtime=False)
+    email["Message-ID"] = message.message_id or make_msgid(domain=settings.sender.split("@")[-1])
+    email["Content-Language"] = message.lang
+    for name, value in (message.headers or {}).items():
+        email[name] = value
+    email.set_content(message.body_text or "")
+    if message.body_html:
+        email.add_alternative(message.body_html, subtype="html")
+    return email
+
+
+def deliver(garant: Garant, email: EmailMessage) -> None:
+    settings = garant.settings.mail
+    smtp_class = smtplib.SMTP_SSL if settings.ssl else smtplib.SMTP
+    with smtp_class(settings.host, settings.port, timeout=settings.timeout_seconds) as smtp:
+        if settings.starttls:
+            smtp.starttls(context=ssl.create_default_context())
+        if settings.username_env:
+            smtp.login(
+                garant.settings.secret(settings.username_env),
+                garant.settings.secret(settings.password_env or ""),
+            )
+        smtp.send_message(email)
+
+
+def send_job(context: JobContext) -> dict[str, Any]:
+    """Send one queued mail. A message already marked sent is not sent again."""
+    garant = context.garant
+    message_id = int(context.payload["message_id"])
+    with garant.store.session() as session, session.begin():
+        message = session.get(OutboxMessage, message_id)
+        if message is None or message.status == "sent":
+            return {"skipped": True}
+        if message.message_id is None:
+            message.message_id = make_msgid(domain=garant.settings.mail.sender.split("@")[-1])
+        message.attempts += 1
+        email = _build(garant, message)
+    try:
+        deliver(garant, email)
+    except (OSError, smtplib.SMTPException) as exc:
+        with garant.store.session() as session, session.begin():
+            failed = session.get(OutboxMessage, message_id)
+            if failed is not None:
+                failed.error = str(exc)[:2000]
+        raise
+    with garant.unit_of_work() as uow:
+        sent = uow.session.get(OutboxMessage, message_id)
+        assert sent is not None
+        sent.status, sent.sent_at, sent.error = "sent", uow.now(), None
+        uow.audit(
+            "mail.sent",
+            "mail",
+            sent.id,
+            subject_ref=sent.recipient_ref,
+            details={"template": sent.template, "message_id": sent.message_id},
+        )
+    return {"message_id": email["Message-ID"]}

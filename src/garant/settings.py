@@ -1,0 +1,115 @@
+"""Workspace settings, read from ``garant.toml``.
+
+Secrets never live in the file: it names the environment variables that hold them.
+Outside demo mode a secret left at its demo default is refused.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from garant.errors import ConfigError
+
+DEMO_SECRET = "garant-demo-secret-do-not-use-in-production"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class StoreSettings(_Section):
+    url_env: str = "GARANT_DATABASE_URL"
+    default_url: str = "sqlite:///garant.db"
+
+
+class KeySettings(_Section):
+    """Keys live outside the store: a file path or an environment variable."""
+
+    file: str = "keys/garant-keys.json"
+    env: str = "GARANT_KEYS"
+
+
+class MailSettings(_Section):
+    host: str = "127.0.0.1"
+    port: int = 25
+    sender: str = "privacy@example.org"
+    starttls: bool = False
+    ssl: bool = False
+    username_env: str | None = None
+    password_env: str | None = None
+    timeout_seconds: float = 10.0
+    dpo_address: str | None = None
+
+
+class WebSettings(_Section):
+    base_url: str = "http://127.0.0.1:8000"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secure_cookies: bool = True
+    session_secret_env: str = "GARANT_SESSION_SECRET"
+    session_hours: int = 8
+
+
+class ArchiveSettings(_Section):
+    directory: str = "archive"
+
+
+class ScheduleSettings(_Section):
+    retention_sweep_at: str = "02:00"
+    request_reminder_days: list[int] = Field(default_factory=lambda: [7, 2])
+
+
+class Settings(_Section):
+    mode: Literal["production", "demo"] = "production"
+    policy: str = "policy.yaml"
+    datamap: str = "datamap.yaml"
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    keys: KeySettings = Field(default_factory=KeySettings)
+    mail: MailSettings = Field(default_factory=MailSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+    archive: ArchiveSettings = Field(default_factory=ArchiveSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+
+    @property
+    def is_demo(self) -> bool:
+        return self.mode == "demo"
+
+    def database_url(self, workspace: Path) -> str:
+        url = os.environ.get(self.store.url_env) or self.store.default_url
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+            relative = url.removeprefix("sqlite:///")
+            if relative and relative != ":memory:":
+                url = f"sqlite:///{(workspace / relative).resolve()}"
+        return url
+
+    def secret(self, env_name: str) -> str:
+        value = os.environ.get(env_name)
+        if value:
+            if value == DEMO_SECRET and not self.is_demo:
+                raise ConfigError(f"{env_name} is the demo secret; set a real one outside a demo")
+            return value
+        if self.is_demo:
+            return DEMO_SECRET
+        raise ConfigError(f"{env_name} is not set: Garant refuses a default secret outside a demo")
+
+
+def load_settings(workspace: Path) -> Settings:
+    path = workspace / "garant.toml"
+    if not path.exists():
+        raise ConfigError(f"{path}: no garant.toml here; create a workspace with `garant init`")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"{path}: {problems}") from None

@@ -1,0 +1,25 @@
+"""datamap tables
+
+Revision ID: 0003_datamap
+Revises: 0002_policy
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+import garant.store.base  # noqa: F401
+
+revision: str = "0003_datamap"
+down_revision: str | Sequence[str] | None = "0002_policy"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,25 @@
+"""policy tables
+
+Revision ID: 0002_policy
+Revises: 0001_platform
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+import garant.store.base  # noqa: F401
+
+revision: str = "0002_policy"
+down_revision: str | Sequence[str] | None = "0001_platform"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,7 @@
+"""Back-office pages of the datamap feature."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

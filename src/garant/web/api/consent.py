@@ -1,0 +1,7 @@
+"""API routes of the consent feature."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,7 @@
+"""API routes of the datamap feature."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

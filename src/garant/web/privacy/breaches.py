@@ -1,0 +1,7 @@
+"""Privacy-center pages of the breaches feature."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
