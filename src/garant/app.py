@@ -26,11 +26,13 @@ from garant.store.engine import Store
 from garant.store.uow import SYSTEM, Actor, UnitOfWork
 
 if TYPE_CHECKING:
+    from garant.datamap.models import DataMap
     from garant.policy.models import Policy
 
 DashboardProvider = Callable[["Garant", UnitOfWork], list[dict[str, Any]]]
 Scheduler = Callable[["Garant"], None]
 KeyUsageProbe = Callable[["Garant", int], dict[str, int]]
+UseBlocker = Callable[[UnitOfWork, list[str], str], str | None]
 
 
 class Garant:
@@ -52,6 +54,11 @@ class Garant:
         self.dashboard_providers: list[DashboardProvider] = []
         self.schedulers: list[Scheduler] = []
         self.key_usage_probes: list[KeyUsageProbe] = []
+        # A use of personal data is refused while any blocker names a reason (restriction,
+        # suppression, ...): consent's check asks them all, features register them.
+        self.use_blockers: list[UseBlocker] = []
+        # Retention rules over Garant's own tables, declared by each feature that owns them.
+        self.own_data_rules: list[Any] = []
         self.extensions: dict[str, Any] = {}
         self.mail_templates = MailTemplates(workspace / "templates" / "mail")
 
@@ -90,6 +97,12 @@ class Garant:
         from garant.policy.loader import load_policy
 
         return load_policy(self.workspace / self.settings.policy)
+
+    @cached_property
+    def datamap(self) -> DataMap:
+        from garant.datamap.loader import load_datamap
+
+        return load_datamap(self.workspace / self.settings.datamap)
 
     @property
     def policy_path(self) -> Path:

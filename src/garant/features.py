@@ -12,8 +12,25 @@ if TYPE_CHECKING:
 
 
 def install_all(garant: Garant) -> None:
+    from garant.accountability import wiring as accountability
     from garant.audit import wiring as audit
+    from garant.breaches import wiring as breaches
+    from garant.consent import wiring as consent
+    from garant.datamap import wiring as datamap
     from garant.mail import wiring as mail
+    from garant.policy import wiring as policy
+    from garant.retention import wiring as retention
+    from garant.rights import wiring as rights
 
-    for feature in (audit, mail):
+    for feature in (
+        audit,
+        mail,
+        policy,
+        datamap,
+        consent,
+        retention,
+        rights,
+        breaches,
+        accountability,
+    ):
         feature.install(garant)

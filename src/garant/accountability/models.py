@@ -1,0 +1,3 @@
+"""Tables of the accountability feature."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Tables of the breaches feature."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Tables of the consent feature."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Tables of the dpia feature."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Tables of the processors feature."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Tables of the retention feature."""
+
+from __future__ import annotations

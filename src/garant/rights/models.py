@@ -1,0 +1,3 @@
+"""Tables of the rights feature."""
+
+from __future__ import annotations
