@@ -14,6 +14,7 @@ from garant.cli import (
     breaches,
     consent,
     datamap,
+    discovery,
     platform,
     policy,
     retention,
@@ -45,7 +46,17 @@ def build_app() -> typer.Typer:
         pretty_exceptions_enable=False,
         add_completion=False,
     )
-    for module in (platform, policy, datamap, consent, retention, rights, breaches, accountability):
+    for module in (
+        platform,
+        policy,
+        datamap,
+        discovery,
+        consent,
+        retention,
+        rights,
+        breaches,
+        accountability,
+    ):
         module.register(app)
     return app
 
