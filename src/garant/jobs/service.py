@@ -108,10 +108,24 @@ def _claimable(now: datetime) -> Any:
     )
 
 
-def claim_next(
-    session: Session, *, now: datetime, kinds: list[str] | None = None
-) -> tuple[Job, str] | None:
-    """Lease the oldest due job; ``None`` when nothing is due."""
+@dataclass(frozen=True)
+class Claim:
+    """What a worker knows of the job it leased, detached from any session."""
+
+    job_id: int
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+    max_attempts: int
+    token: str
+
+
+def claim_next(session: Session, *, now: datetime, kinds: list[str] | None = None) -> Claim | None:
+    """Lease the oldest due job; ``None`` when nothing is due.
+
+    The session's transaction is finished on return, so that no lock is held while the
+    handler runs (on SQLite any open transaction holds the database's write lock).
+    """
     query = select(Job.id).where(_claimable(now)).order_by(Job.run_at, Job.id).limit(5)
     if kinds:
         query = query.where(Job.kind.in_(kinds))
@@ -128,11 +142,15 @@ def claim_next(
             )
         )
         if taken.rowcount:  # type: ignore[attr-defined]
-            session.commit()
             job = session.get(Job, job_id)
             assert job is not None
-            return job, token
+            claim = Claim(
+                job.id, job.kind, dict(job.payload), job.attempts, job.max_attempts, token
+            )
+            session.commit()
+            return claim
         session.rollback()
+    session.rollback()
     return None
 
 
@@ -148,12 +166,13 @@ def complete(
     return bool(done.rowcount)  # type: ignore[attr-defined]
 
 
-def fail(session: Session, *, job: Job, token: str, now: datetime, error: str) -> None:
-    last = job.attempts >= job.max_attempts
-    delay = RETRY_DELAYS[min(job.attempts - 1, len(RETRY_DELAYS) - 1)]
+def fail(session: Session, *, claim: Claim, now: datetime, error: str) -> None:
+    """Give the job back for a later attempt, or mark it failed after the last one."""
+    last = claim.attempts >= claim.max_attempts
+    delay = RETRY_DELAYS[min(claim.attempts - 1, len(RETRY_DELAYS) - 1)]
     session.execute(
         update(Job)
-        .where(Job.id == job.id, Job.leased_by == token)
+        .where(Job.id == claim.job_id, Job.leased_by == claim.token)
         .values(
             status="failed" if last else "pending",
             run_at=now + delay,

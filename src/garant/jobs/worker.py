@@ -26,23 +26,23 @@ class RunSummary:
 def run_one(garant: Garant, kinds: list[str] | None = None) -> bool | None:
     """Run one due job. ``None`` when nothing was due, else whether it succeeded."""
     with garant.store.session() as session:
-        claimed = service.claim_next(session, now=garant.clock.now(), kinds=kinds)
-        if claimed is None:
-            return None
-        job, token = claimed
-        context = JobContext(garant, job.id, job.kind, dict(job.payload), token)
-        try:
-            result = garant.jobs.get(job.kind)(context)
-        except Exception as exc:  # a handler's failure is recorded, never fatal to the worker
-            log.warning("job %s (%s) failed: %s", job.id, job.kind, exc)
-            session.rollback()
-            detail = "".join(traceback.format_exception_only(exc)).strip()
-            service.fail(session, job=job, token=token, now=garant.clock.now(), error=detail)
-            session.commit()
-            return False
-        service.complete(session, job_id=job.id, token=token, now=garant.clock.now(), result=result)
-        session.commit()
-        return True
+        claim = service.claim_next(session, now=garant.clock.now(), kinds=kinds)
+    if claim is None:
+        return None
+    context = JobContext(garant, claim.job_id, claim.kind, claim.payload, claim.token)
+    try:
+        result = garant.jobs.get(claim.kind)(context)
+    except Exception as exc:  # a handler's failure is recorded, never fatal to the worker
+        log.warning("job %s (%s) failed: %s", claim.job_id, claim.kind, exc)
+        detail = "".join(traceback.format_exception_only(exc)).strip()
+        with garant.store.session() as session, session.begin():
+            service.fail(session, claim=claim, now=garant.clock.now(), error=detail)
+        return False
+    with garant.store.session() as session, session.begin():
+        service.complete(
+            session, job_id=claim.job_id, token=claim.token, now=garant.clock.now(), result=result
+        )
+    return True
 
 
 def run_due(garant: Garant, *, limit: int | None = None) -> RunSummary:
