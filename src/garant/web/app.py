@@ -42,6 +42,7 @@ def create_app(garant: Garant) -> FastAPI:
         version="0.1.0",
         openapi_url="/api/openapi.json",
         docs_url="/api/docs",
+        swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
         redoc_url=None,
     )
     app.state.garant = garant
