@@ -1,0 +1,54 @@
+"""Every message has a French translation, and French is not English in disguise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+
+import garant
+from garant.i18n import LOCALE_DIR, catalog, language, translate
+
+SOURCE = Path(garant.__file__).parent
+METHODS = [("**/templates/**.html", "jinja2.ext:babel_extract"), ("**.py", "python")]
+OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+
+
+def _messages() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        str(SOURCE), METHODS, OPTIONS, keywords={"_": None, "gettext": None, "ngettext": (1, 2)}
+    ):
+        for text in message if isinstance(message, tuple) else (message,):
+            if text:
+                found.setdefault(text, f"{filename}:{lineno}")
+    return found
+
+
+def _allowlist() -> set[str]:
+    lines = (LOCALE_DIR.parent / "same_in_french.txt").read_text(encoding="utf-8").splitlines()
+    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+
+
+def test_every_message_has_a_french_translation() -> None:
+    french = catalog("fr")
+    missing = sorted(f"{where}: {text!r}" for text, where in _messages().items() if text not in french)
+    assert missing == [], "messages without French:\n" + "\n".join(missing)
+
+
+def test_french_differs_from_english_outside_the_allowlist() -> None:
+    allowed = _allowlist()
+    same = sorted(
+        text for text, french in catalog("fr").items() if french == text and text not in allowed
+    )
+    assert same == [], f"French identical to English (add to same_in_french.txt if right): {same}"
+
+
+def test_translation_follows_the_language_of_the_moment() -> None:
+    from garant.i18n import gettext
+
+    with language("fr-FR"):
+        assert gettext("Dashboard") == "Tableau de bord"
+    assert gettext("Dashboard") == "Dashboard"
+    assert translate("en", "Dashboard") == "Dashboard"
+    assert translate("de", "Dashboard") == "Dashboard"
