@@ -8,13 +8,13 @@ problem is reported with its file:line:col and key path, all at once.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from garant.datamap.models import Collection, DataMap, System
 from garant.errors import LocatedError, Location
+from garant.policy.taxonomy import CATEGORIES, is_category
 from garant.sourcefile import SourceDocument, load_document, validate_document
 
 if TYPE_CHECKING:
@@ -84,6 +84,12 @@ def _collection_problems(
                 f"{len(ref.columns)} column(s) here but {len(coll.target_columns(ref, target))} "
                 f"on {ref.to}",
             )
+    for fi, spec in enumerate(coll.fields):
+        if not is_category(spec.category):
+            yield (
+                (*at, "fields", fi, "category"),
+                f'"{spec.category}" is not a data category (known: {", ".join(CATEGORIES)})',
+            )
     if coll.retention:
         for event, column in coll.retention.dates.items():
             if "." in column:
@@ -100,7 +106,6 @@ def policy_problems(datamap: DataMap, policy: Policy) -> Iterator[Problem]:
     activities = {str(getattr(a, "id", "")) for a in getattr(policy, "activities", []) or []}
     rules = {str(getattr(r, "id", "")) for r in getattr(policy, "retention_rules", []) or []}
     entities = _entity_ids(policy)
-    categories = _categories()
     for si, system in enumerate(datamap.systems):
         if system.entity and entities and system.entity not in entities:
             yield ("systems", si, "entity"), f'"{system.entity}" is not an entity of the policy'
@@ -113,31 +118,9 @@ def policy_problems(datamap: DataMap, policy: Policy) -> Iterator[Problem]:
                     (*at, "retention", "rule"),
                     f'"{coll.retention.rule}" is not a retention rule of the policy',
                 )
-            if categories:
-                for fi, spec in enumerate(coll.fields):
-                    if spec.category not in categories:
-                        yield (
-                            (*at, "fields", fi, "category"),
-                            f'"{spec.category}" is not a data category '
-                            "(see docs/datamap.md for the list)",
-                        )
 
 
 def _entity_ids(policy: Policy) -> set[str]:
     controller = getattr(policy, "controller", None)
     found = getattr(controller, "entities", None) or []
     return {str(getattr(e, "id", "")) for e in found}
-
-
-def _categories() -> set[str]:
-    """The policy's data-category taxonomy, when the policy feature provides it."""
-    try:
-        taxonomy = importlib.import_module("garant.policy.taxonomy")
-    except ImportError:
-        return set()
-    names = getattr(taxonomy, "CATEGORIES", None)
-    if isinstance(names, dict):
-        return {str(k) for k in names}
-    if isinstance(names, (list, tuple, set, frozenset)):
-        return {str(getattr(n, "id", n)) for n in names}
-    return set()

@@ -124,6 +124,9 @@ class Collection(_Strict):
     fields: list[FieldSpec] = Field(default_factory=list)
     identity: dict[str, str] = Field(default_factory=dict)
     """Identity kind (email, phone, customer_number, member_number, ...) -> column."""
+    casefold: list[str] = Field(default_factory=lambda: ["email"])
+    """Identity kinds matched case-insensitively (``lower(column)``): index that expression
+    on large tables, or set ``casefold: []`` where values are stored lower-case."""
     references: list[Reference] = Field(default_factory=list)
     immutable: bool = False
     immutable_reason: str | None = None

@@ -1,4 +1,4 @@
-"""How the datamap feature plugs into the app: job handlers, schedules, dashboard, probes."""
+"""How the datamap feature plugs into the app: connectors closed with the app."""
 
 from __future__ import annotations
 
@@ -9,4 +9,13 @@ if TYPE_CHECKING:
 
 
 def install(garant: Garant) -> None:
-    """Register this feature's job handlers, schedulers and dashboard providers."""
+    """Close the connected systems' pools when the app closes (no connection left behind)."""
+    from garant.connectors import close_connectors
+
+    close_store = garant.close
+
+    def close() -> None:
+        close_connectors(garant)
+        close_store()
+
+    setattr(garant, "close", close)  # noqa: B010 - an instance hook, the class stays untouched

@@ -1,0 +1,90 @@
+"""The one small protocol every connected store speaks.
+
+A connector is chosen once from the data map (``open_connector``), typed, and fails loudly
+when the map and the database disagree. Every call is set-based: values go in batches of
+bound parameters (``IN (...)``), identifiers are quoted by the dialect, rows stream out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from garant.datamap.models import Collection, Key, System
+
+Row = dict[str, Any]
+Op = Literal["=", "!=", "<", "<=", ">", ">=", "is_null", "not_null", "in"]
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A filter as data, so callers never build SQL: ``Condition("created_at", "<", cutoff)``."""
+
+    column: str
+    op: Op
+    value: Any = None
+
+
+class Connector(Protocol):
+    system: System
+
+    def find(
+        self,
+        collection: Collection,
+        columns: Sequence[str],
+        values: Iterable[Key],
+        *,
+        select: Sequence[str] | None = None,
+        casefold: bool = False,
+    ) -> Iterator[Row]:
+        """Rows whose ``columns`` equal one of ``values`` (tuples), in batches;
+        ``casefold`` compares one text column as ``lower(column)``."""
+        ...
+
+    def read(
+        self, collection: Collection, keys: Iterable[Key], *, select: Sequence[str] | None = None
+    ) -> Iterator[Row]:
+        """Rows by primary key, streamed in batches."""
+        ...
+
+    def stream(
+        self,
+        collection: Collection,
+        *,
+        where: Sequence[Condition] = (),
+        select: Sequence[str] | None = None,
+    ) -> Iterator[Row]:
+        """Every row matching ``where`` (all ANDed), through a server-side cursor."""
+        ...
+
+    def update(self, collection: Collection, changes: Iterable[tuple[Key, Row]]) -> int:
+        """Apply ``{column: new value}`` per key; equal changes share one statement."""
+        ...
+
+    def delete(self, collection: Collection, keys: Iterable[Key]) -> int:
+        """Delete rows by primary key, in batches."""
+        ...
+
+    def columns(self, collection: Collection) -> list[str]:
+        """The table's live column names."""
+        ...
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """Group updates and deletes in one transaction of the connected database."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def batched(items: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

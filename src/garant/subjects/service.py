@@ -1,0 +1,63 @@
+"""Use cases on a person's data: find it, export it; each access audited with its purpose.
+
+DEF-S2: staff access to a person's data is scoped by purpose and every access is an
+audit event (who, when, why, what was reached: counts, never values).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from garant.errors import InvalidInput
+from garant.store.uow import UnitOfWork
+from garant.subjects.find import traverse
+from garant.subjects.rules import Identity
+from garant.subjects.schemas import SubjectFind
+
+
+def subject_refs(uow: UnitOfWork, identities: list[Identity]) -> list[str]:
+    """The person's keyed hashes under every key version, for every identity given."""
+    refs: list[str] = []
+    for identity in identities:
+        refs.extend(uow.subject_refs(identity.kind, identity.value))
+    return refs
+
+
+def audit_access(
+    uow: UnitOfWork,
+    action: str,
+    identities: list[Identity],
+    *,
+    purpose: str,
+    details: dict[str, Any],
+) -> None:
+    first = identities[0]
+    others = [uow.subject_ref(i.kind, i.value) for i in identities[1:]]
+    uow.audit(
+        action,
+        "subject",
+        None,
+        subject_ref=uow.subject_ref(first.kind, first.value),
+        details={"purpose": purpose, "identity_kinds": [i.kind for i in identities]}
+        | ({"other_refs": others} if others else {})
+        | details,
+    )
+
+
+def check_purpose(purpose: str) -> str:
+    text = purpose.strip()
+    if not text:
+        raise InvalidInput("say why you access this person's data (--purpose)")
+    if len(text) > 200:
+        raise InvalidInput("the purpose is longer than 200 characters")
+    return text
+
+
+def find_subject(*, uow: UnitOfWork, identities: list[Identity], purpose: str) -> SubjectFind:
+    """Every row that is the person's own, and the context rows, in every mapped system."""
+    purpose = check_purpose(purpose)
+    if not identities:
+        raise InvalidInput("give at least one identity, e.g. email=a@b.c")
+    found = traverse(uow.garant, identities)
+    audit_access(uow, "subject.find", identities, purpose=purpose, details=found.counts())
+    return found
