@@ -1,0 +1,219 @@
+""" "May this person's data be used for this purpose now?" with the reason.
+
+The answer weighs, in order: every use blocker other features register (restriction,
+AF-D6), the suppression list (AF-D5, AF-R7), purpose compatibility (AF-P2: data collected
+for A is not used for an incompatible B without consent for B), then the legal basis of
+the activity or the consent ledger for a consent purpose.
+
+Answers are cached in the process for at most ``CACHE_SECONDS`` (only on the system
+clock): a write in this process clears the cache at once, and any other process sees a
+withdrawal, a restriction or an objection within that delay, well under one second.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import TYPE_CHECKING
+
+from garant.clock import SystemClock
+from garant.consent import suppression
+from garant.consent.purposes import Activity, Catalog, Purpose, catalog
+from garant.consent.rules import Decision
+from garant.consent.service import Identity, clean_identity, current, refs_of
+from garant.store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from garant.app import Garant
+
+CACHE_SECONDS = 0.5
+CACHE_MAX = 200_000
+
+__all__ = ["Decision", "may_disclose", "may_use"]
+
+
+class DecisionCache:
+    """Decisions by (hashes, purpose, collected-for), each trusted for half a second."""
+
+    def __init__(self, ttl: float = CACHE_SECONDS):
+        self.ttl = ttl
+        self.entries: dict[tuple[object, ...], tuple[float, Decision]] = {}
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> Decision | None:
+        hit = self.entries.get(key)
+        if hit is None or time.monotonic() - hit[0] > self.ttl:
+            return None
+        return hit[1]
+
+    def put(self, key: tuple[object, ...], decision: Decision) -> None:
+        with self.lock:
+            if len(self.entries) >= CACHE_MAX:
+                self.entries.clear()
+            self.entries[key] = (time.monotonic(), decision)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+def cache_for(garant: Garant) -> DecisionCache | None:
+    """Only a live clock caches: under ``--as-of`` or a test clock every check reads the store."""
+    if not isinstance(garant.clock, SystemClock):
+        return None
+    cache = garant.extensions.get("consent.cache")
+    if cache is None:
+        cache = garant.extensions["consent.cache"] = DecisionCache()
+    return cache
+
+
+def may_use(
+    *, uow: UnitOfWork, identity: Identity, purpose: str, collected_for: str | None = None
+) -> Decision:
+    """Decide for one person and one purpose (a consent purpose or an activity id)."""
+    cat = catalog(uow.garant)
+    target = cat.known(purpose)
+    if collected_for is not None:
+        cat.known(collected_for)
+    refs = refs_of(uow.keys, clean_identity(identity))
+    cache = cache_for(uow.garant)
+    key = (tuple(refs), purpose, collected_for)
+    if cache is not None:
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    decision = evaluate(uow, cat, refs, target, collected_for)
+    if cache is not None:
+        cache.put(key, decision)
+    return decision
+
+
+def evaluate(
+    uow: UnitOfWork,
+    cat: Catalog,
+    refs: list[str],
+    target: Purpose | Activity,
+    collected_for: str | None,
+) -> Decision:
+    for blocker in uow.garant.use_blockers:
+        if blocker is suppression.blocker:
+            continue
+        reason = blocker(uow, refs, target.id)
+        if reason:
+            return Decision(False, reason, "blocked")
+    purpose = _consent_purpose(cat, target)
+    decision = _from_basis(uow, cat, refs, target, purpose, collected_for)
+    if purpose is None and not _consent_based(target):
+        return decision
+    entry = suppression.matching(uow, refs, target.id)
+    if entry is not None and not (
+        decision.code == "consent" and _newer_consent(uow, refs, purpose, entry.added_at)
+    ):
+        return Decision(
+            False, suppression.blocker(uow, refs, target.id) or "suppressed", "suppressed"
+        )
+    return decision
+
+
+def _consent_purpose(cat: Catalog, target: Purpose | Activity) -> Purpose | None:
+    if isinstance(target, Purpose):
+        return target
+    if target.consent_purpose:
+        return cat.purposes.get(target.consent_purpose)
+    return None
+
+
+def _consent_based(target: Purpose | Activity) -> bool:
+    return isinstance(target, Purpose) or target.legal_basis == "consent"
+
+
+def _newer_consent(
+    uow: UnitOfWork, refs: list[str], purpose: Purpose | None, since: object
+) -> bool:
+    """An explicit consent given after a general objection wins for its own purpose."""
+    if purpose is None:
+        return False
+    state = current(uow, refs, purpose.id)
+    return state is not None and state.given and state.basis == "consent" and state.at > since  # type: ignore[operator]
+
+
+def _compatible(cat: Catalog, collected_for: str, target: Purpose | Activity) -> bool:
+    """AF-P2: the same activity, or one the policy declares compatible (Art. 6(4) GDPR)."""
+    source, goal = cat.activity_of(collected_for), cat.activity_of(target.id)
+    if collected_for == target.id or (source is not None and source == goal):
+        return True
+    goal_activity = cat.activities.get(goal or "")
+    source_activity = cat.activities.get(source or "")
+    return bool(
+        (goal_activity and collected_for in goal_activity.compatible_with)
+        or (source_activity and target.id in source_activity.compatible_with)
+        or (source_activity and goal and goal in source_activity.compatible_with)
+    )
+
+
+def _from_basis(
+    uow: UnitOfWork,
+    cat: Catalog,
+    refs: list[str],
+    target: Purpose | Activity,
+    purpose: Purpose | None,
+    collected_for: str | None,
+) -> Decision:
+    from garant.consent.rules import decide
+
+    if collected_for is not None and not _compatible(cat, collected_for, target):
+        if purpose is None:
+            return Decision(
+                False,
+                f'data collected for "{collected_for}" may not be used for "{target.id}": '
+                "the purposes are not compatible and no consent purpose covers it",
+                "incompatible_purpose",
+            )
+        found = decide(purpose, current(uow, refs, purpose.id), formal=True)
+        if not found.allowed:
+            return Decision(
+                False,
+                f'data collected for "{collected_for}" needs prior consent for '
+                f'"{target.id}" (AF-P2): {found.reason}',
+                "incompatible_purpose",
+            )
+        return found
+    if purpose is not None:
+        return decide(purpose, current(uow, refs, purpose.id))
+    assert isinstance(target, Activity)
+    if target.legal_basis == "consent":
+        return Decision(
+            False,
+            f'activity "{target.id}" relies on consent but names no consent purpose',
+            "no_consent_purpose",
+        )
+    return Decision(
+        True, f'legal basis: {target.legal_basis} (activity "{target.id}")', "legal_basis"
+    )
+
+
+def may_disclose(*, uow: UnitOfWork, identity: Identity, purpose: str, recipient: str) -> Decision:
+    """DEF-S1: passing data to a third party for its own purposes needs formal consent.
+
+    A soft opt-in or a B2B opt-out never suffices; the decision is audited with the recipient.
+    """
+    cat = catalog(uow.garant)
+    target = cat.purpose(purpose)
+    refs = refs_of(uow.keys, clean_identity(identity))
+    from garant.consent.rules import decide
+
+    decision = decide(target, current(uow, refs, target.id), formal=True)
+    if decision.allowed:
+        entry = suppression.matching(uow, refs, target.id)
+        if entry is not None and not _newer_consent(uow, refs, target, entry.added_at):
+            decision = Decision(
+                False, suppression.blocker(uow, refs, target.id) or "", "suppressed"
+            )
+    uow.audit(
+        "consent.disclosure_check",
+        "consent_purpose",
+        target.id,
+        subject_ref=refs[-1],
+        details={"recipient": recipient, "allowed": decision.allowed, "code": decision.code},
+    )
+    return decision

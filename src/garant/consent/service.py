@@ -1,0 +1,187 @@
+"""The consent ledger: record a choice with its proof, withdraw, read the history.
+
+Every event is appended, never rewritten (AF-L2: a withdrawal does not undo what was
+lawfully done before it); the current state is the newest event per person and purpose,
+kept in ``consent_current`` in the same transaction so that checks read one row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from garant.consent import rules
+from garant.consent.models import ConsentCurrent, ConsentEvent
+from garant.consent.purposes import catalog
+from garant.errors import InvalidInput
+from garant.store.uow import SUBJECT_PURPOSE, UnitOfWork, normalize_identity
+
+if TYPE_CHECKING:
+    from garant.keys.keyring import KeyRing
+
+Identity = tuple[str, str]
+
+
+def clean_identity(identity: Identity) -> Identity:
+    try:
+        kind, value = identity
+    except (TypeError, ValueError):
+        raise InvalidInput("an identity is a pair (kind, value), e.g. (email, a@b.fr)") from None
+    kind, value = str(kind).strip().lower(), str(value).strip()
+    if not kind or not value:
+        raise InvalidInput("an identity needs a kind and a value")
+    if kind == "email" and ("@" not in value or " " in value):
+        raise InvalidInput(f'"{value}" is not an email address')
+    return kind, value
+
+
+def refs_of(keys: KeyRing, identity: Identity) -> list[str]:
+    """The person's keyed hashes under every live key version (same as ``uow.subject_refs``).
+
+    One-shot ``hmac.digest`` keeps this cheap enough for a million identities.
+    """
+    message = normalize_identity(*identity).encode()
+    return [
+        f"v{v}:" + hmac.digest(keys.derive(SUBJECT_PURPOSE, v), message, hashlib.sha256).hex()
+        for v in sorted(keys.masters)
+    ]
+
+
+def current_ref(keys: KeyRing, identity: Identity) -> str:
+    return refs_of(keys, identity)[-1]
+
+
+def record(
+    *,
+    uow: UnitOfWork,
+    identity: Identity,
+    purpose: str,
+    given: bool,
+    source: str,
+    notice_version: str | None = None,
+    text_hash: str | None = None,
+    ip: str | None = None,
+    user_agent: str | None = None,
+    basis: str | None = None,
+    lang: str = "fr",
+) -> ConsentEvent:
+    """Append a consent or a withdrawal with its proof; the caller's transaction keeps it."""
+    identity = clean_identity(identity)
+    target = catalog(uow.garant).purpose(purpose)
+    chosen = rules.check_basis(target, basis or target.basis)
+    rules.check_source(source)
+    ref = current_ref(uow.keys, identity)
+    payload = {k: v for k, v in (("ip", ip), ("user_agent", user_agent)) if v}
+    event = ConsentEvent(
+        subject_ref=ref,
+        purpose=target.id,
+        given=given,
+        basis=chosen,
+        source=source,
+        purpose_version=target.version,
+        notice_version=notice_version,
+        text_hash=text_hash or target.text_hash(lang),
+        at=uow.now(),
+    )
+    uow.session.add(event)
+    uow.session.flush()
+    audit = uow.audit(
+        "consent.give" if given else "consent.withdraw",
+        "consent_event",
+        event.id,
+        subject_ref=ref,
+        details={"purpose": target.id, "basis": chosen, "source": source},
+        payload=payload or None,
+    )
+    event.audit_seq = audit.seq
+    _project(uow, event)
+    if given and chosen == "consent":
+        from garant.consent import suppression
+
+        suppression.lift(uow=uow, refs=refs_of(uow.keys, identity), purpose=target.id)
+    elif not given:
+        from garant.consent import suppression
+
+        suppression.add_ref(uow=uow, ref=ref, purpose=target.id, reason="withdrawal")
+    forget_cached(uow)
+    return event
+
+
+def _project(uow: UnitOfWork, event: ConsentEvent) -> None:
+    """Upsert the person's current state for the purpose from the new event."""
+    values: dict[str, Any] = {
+        "subject_ref": event.subject_ref,
+        "purpose": event.purpose,
+        "given": event.given,
+        "basis": event.basis,
+        "purpose_version": event.purpose_version,
+        "at": event.at,
+        "event_id": event.id,
+    }
+    dialect = uow.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(ConsentCurrent).values(**values)
+    keep = {k: stmt.excluded[k] for k in ("given", "basis", "purpose_version", "at", "event_id")}
+    uow.session.execute(
+        stmt.on_conflict_do_update(index_elements=["subject_ref", "purpose"], set_=keep)
+    )
+
+
+def forget_cached(uow: UnitOfWork) -> None:
+    """A write in this process is seen by its next check at once; others within a second."""
+    cache = uow.garant.extensions.get("consent.cache")
+    if cache is not None:
+        cache.clear()
+
+
+def states(uow: UnitOfWork, refs: list[str], purpose: str | None = None) -> list[ConsentCurrent]:
+    query = select(ConsentCurrent).where(ConsentCurrent.subject_ref.in_(refs))
+    if purpose is not None:
+        query = query.where(ConsentCurrent.purpose == purpose)
+    return list(uow.session.scalars(query))
+
+
+def current(uow: UnitOfWork, refs: list[str], purpose: str) -> rules.State | None:
+    rows = states(uow, refs, purpose)
+    return rules.latest([rules.State(r.given, r.basis, r.purpose_version, r.at) for r in rows])
+
+
+def history(
+    *, uow: UnitOfWork, identity: Identity, purpose: str | None = None
+) -> list[ConsentEvent]:
+    """Every event of the person, oldest first: the proof, never rewritten (AF-L2)."""
+    refs = refs_of(uow.keys, clean_identity(identity))
+    query = select(ConsentEvent).where(ConsentEvent.subject_ref.in_(refs))
+    if purpose is not None:
+        catalog(uow.garant).purpose(purpose)
+        query = query.where(ConsentEvent.purpose == purpose)
+    events = list(uow.session.scalars(query.order_by(ConsentEvent.at, ConsentEvent.id)))
+    uow.audit(
+        "consent.history.read",
+        "consent_event",
+        None,
+        subject_ref=refs[-1],
+        details={"purpose": purpose, "events": len(events)},
+    )
+    return events
+
+
+def withdraw_all(*, uow: UnitOfWork, identity: Identity, source: str) -> list[ConsentEvent]:
+    """Withdraw every consent the person has given (a rights request, a privacy-center click)."""
+    identity = clean_identity(identity)
+    known = catalog(uow.garant).purposes
+    given = sorted({r.purpose for r in states(uow, refs_of(uow.keys, identity)) if r.given})
+    return [
+        record(uow=uow, identity=identity, purpose=p, given=False, source=source)
+        for p in given
+        if p in known and _still_given(uow, identity, p)
+    ]
+
+
+def _still_given(uow: UnitOfWork, identity: Identity, purpose: str) -> bool:
+    state = current(uow, refs_of(uow.keys, identity), purpose)
+    return state is not None and state.given
