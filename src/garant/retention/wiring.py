@@ -1,12 +1,114 @@
-"""How the retention feature plugs into the app: job handlers, schedules, dashboard, probes."""
+"""How the retention feature plugs into the app: the daily sweep, its mail, the dashboard."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import datetime, time
+from typing import TYPE_CHECKING, Any
+
+from garant.clock import local_date
+from garant.jobs.service import JobContext, enqueue
+from garant.retention.own import audit_payload_rule
 
 if TYPE_CHECKING:
     from garant.app import Garant
+    from garant.store.uow import UnitOfWork
+
+SWEEP_JOB = "retention.sweep"
 
 
 def install(garant: Garant) -> None:
-    """Register this feature's job handlers, schedulers and dashboard providers."""
+    garant.jobs.register(SWEEP_JOB, sweep_job)
+    garant.schedulers.append(schedule_sweep)
+    garant.dashboard_providers.append(dashboard)
+    garant.own_data_rules.append(audit_payload_rule())
+
+
+def _sweep_time(garant: Garant) -> time:
+    hours, _, minutes = garant.settings.schedule.retention_sweep_at.partition(":")
+    return time(int(hours), int(minutes or 0))
+
+
+def schedule_sweep(garant: Garant) -> None:
+    """Enqueue today's sweep once the configured local time has passed (one per day)."""
+    now = garant.clock.now()
+    today = local_date(now, garant.timezone)
+    if now < datetime.combine(today, _sweep_time(garant), garant.timezone):
+        return
+    with garant.unit_of_work() as uow:
+        enqueue(
+            uow=uow,
+            kind=SWEEP_JOB,
+            key=f"{SWEEP_JOB}:{today.isoformat()}",
+            payload={"day": today.isoformat()},
+        )
+
+
+def sweep_job(context: JobContext) -> dict[str, Any]:
+    """The worker's daily sweep: resumable (pending batches are settled), then the DPO's mail."""
+    from garant.retention import sweep
+
+    garant = context.garant
+    record = sweep.run(garant)
+    context.heartbeat({"run": record.id})
+    mail_summary(garant, record.id, record.counts, context.payload.get("day", ""))
+    return {"run": record.id}
+
+
+def mail_summary(garant: Garant, run_id: int, counts: dict[str, Any], day: str) -> None:
+    address = garant.settings.mail.dpo_address
+    if not address:
+        return
+    from garant.mail.service import queue_mail
+
+    lines = [
+        f"{name}: " + ", ".join(f"{action} {n}" for action, n in actions.items())
+        for name, actions in counts.get("collections", {}).items()
+    ]
+    lang = (garant.policy.languages or ["fr"])[0]
+    with garant.unit_of_work() as uow:
+        queue_mail(
+            uow=uow,
+            to=address,
+            template="retention_summary",
+            lang=lang if lang in ("fr", "en") else "en",
+            context={
+                "day": day,
+                "run": run_id,
+                "lines": lines,
+                "destroyed": counts.get("archives_destroyed", 0),
+                "recovered": counts.get("recovered", 0),
+            },
+            key=f"retention.summary:{run_id}",
+        )
+
+
+def dashboard(garant: Garant, uow: UnitOfWork) -> list[dict[str, Any]]:
+    """The forecast on the dashboard: what is due now and within 90 days, what is held."""
+    from garant.errors import GarantError
+    from garant.i18n import gettext as _
+    from garant.retention.sweep import plan
+
+    try:
+        forecast = plan(garant)
+    except GarantError as exc:
+        return [{"level": "risk", "title": _("Retention"), "summary": str(exc), "items": []}]
+    due = sum(r["due_now"] for r in forecast)
+    soon = sum(r["due_within_horizon"] for r in forecast)
+    held = sum(r["held"] for r in forecast)
+    items = [
+        {
+            "text": f"{r['rule']} · {r['collection']} · {r['action']}: "
+            f"{r['due_now']} / {r['due_within_horizon']} / {r['held']}",
+            "href": "/admin/retention",
+        }
+        for r in forecast
+    ]
+    return [
+        {
+            "level": "due" if due else "info",
+            "title": _("Retention"),
+            "summary": _("%(due)s rows due now, %(soon)s within 90 days, %(held)s held")
+            % {"due": due, "soon": soon, "held": held},
+            "items": items,
+        }
+    ]

@@ -1,0 +1,261 @@
+"""The intermediate archive (DEF-R3, DEF-R5, DEF-R6).
+
+A bundle is the extract of some rows reduced to the fields their legal duty requires,
+encrypted with AES-GCM (``garant.keys``), written to the archive medium
+(``settings.archive.directory``) beside a manifest of hashes, and recorded in the store.
+It can be read only through an audited restore by an archivist, and is destroyed when
+its own period ends, leaving a proof of destruction.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from garant.accounts.roles import Permission, allows
+from garant.errors import Conflict, IntegrityError, InvalidInput, NotFound, PermissionDenied
+from garant.retention.models import ArchiveBundle
+from garant.store.uow import UnitOfWork
+
+PURPOSE = "archive.bundle"
+
+
+def archive_dir(garant: Any) -> Path:
+    path = Path(garant.settings.archive.directory)
+    return path if path.is_absolute() else garant.workspace / path
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def _write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(path)
+
+
+def bundle_id(system: str, collection: str, keys: list[Any]) -> str:
+    """Same rows, same id: a crashed batch redone writes the same bundle, never a second."""
+    return _sha(_canonical([system, collection, sorted(str(k) for k in keys)]))[:32]
+
+
+def write_bundle(
+    garant: Any,
+    *,
+    bid: str,
+    meta: dict[str, Any],
+    rows: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """Encrypt and write a bundle and its manifest; returns the manifest."""
+    folder = archive_dir(garant)
+    folder.mkdir(parents=True, exist_ok=True)
+    plain = gzip.compress(_canonical(rows))
+    sealed = garant.keys.encrypt(PURPOSE, plain, bid.encode())
+    _write(folder / f"{bid}.bundle", sealed)
+    manifest = {
+        **meta,
+        "id": bid,
+        "row_count": len(rows),
+        "files": {f"{bid}.bundle": _sha(sealed)},
+        "rows_sha256": [_sha(_canonical(r)) for r in rows],
+        "key_version": garant.keys.current,
+        "cipher": "AES-256-GCM",
+    }
+    _write(folder / f"{bid}.manifest.json", json.dumps(manifest, indent=1, default=str).encode())
+    return manifest
+
+
+def read_manifest(garant: Any, bid: str) -> dict[str, Any]:
+    path = archive_dir(garant) / f"{bid}.manifest.json"
+    if not path.exists():
+        raise IntegrityError(f"archive {bid}: manifest missing from {path.parent}")
+    return dict(json.loads(path.read_bytes()))
+
+
+def manifest_hash(garant: Any, bid: str) -> str:
+    return _sha((archive_dir(garant) / f"{bid}.manifest.json").read_bytes())
+
+
+def record_bundle(*, uow: UnitOfWork, manifest: dict[str, Any], reason: str) -> ArchiveBundle:
+    """Register a written bundle in the store (once: a re-run finds it there)."""
+    bid = manifest["id"]
+    existing = uow.session.get(ArchiveBundle, bid)
+    if existing is not None:
+        return existing
+    bundle = ArchiveBundle(
+        id=bid,
+        system=manifest["system"],
+        collection=manifest["collection"],
+        rule=manifest["rule"],
+        statute=manifest.get("statute"),
+        fields=list(manifest["fields"]),
+        row_count=manifest["row_count"],
+        manifest_hash=manifest_hash(uow.garant, bid),
+        created_at=datetime.fromisoformat(manifest["created_at"]),
+        expires_at=datetime.fromisoformat(manifest["expires_at"]),
+        reason=reason,
+    )
+    uow.session.add(bundle)
+    uow.session.flush()
+    uow.audit(
+        "archive.create",
+        "archive_bundle",
+        bid,
+        details={
+            "system": bundle.system,
+            "collection": bundle.collection,
+            "rule": bundle.rule,
+            "rows": bundle.row_count,
+            "reason": reason,
+        },
+    )
+    return bundle
+
+
+# --- list, verify, restore, destroy -------------------------------------------------
+def list_bundles(*, uow: UnitOfWork, include_destroyed: bool = False) -> list[ArchiveBundle]:
+    query = select(ArchiveBundle).order_by(ArchiveBundle.created_at, ArchiveBundle.id)
+    if not include_destroyed:
+        query = query.where(ArchiveBundle.destroyed_at.is_(None))
+    return list(uow.session.scalars(query))
+
+
+def get_bundle(uow: UnitOfWork, bid: str) -> ArchiveBundle:
+    bundle = uow.session.get(ArchiveBundle, bid)
+    if bundle is None:
+        raise NotFound(f"no archive {bid}")
+    return bundle
+
+
+def verify_bundle(garant: Any, bundle: ArchiveBundle) -> list[str]:
+    """Every hash checked: manifest against the store, files against the manifest, rows."""
+    if bundle.destroyed_at is not None:
+        return []
+    folder = archive_dir(garant)
+    problems: list[str] = []
+    try:
+        if manifest_hash(garant, bundle.id) != bundle.manifest_hash:
+            problems.append(f"{bundle.id}: the manifest was altered")
+        manifest = read_manifest(garant, bundle.id)
+    except (IntegrityError, OSError, ValueError) as exc:
+        return [f"{bundle.id}: {exc}"]
+    for name, digest in manifest.get("files", {}).items():
+        path = folder / name
+        if not path.exists():
+            problems.append(f"{bundle.id}: {name} is missing")
+        elif _sha(path.read_bytes()) != digest:
+            problems.append(f"{bundle.id}: {name} does not match its hash")
+    if not problems:
+        try:
+            rows = _decrypt(garant, bundle.id)
+            if [_sha(_canonical(r)) for r in rows] != manifest.get("rows_sha256"):
+                problems.append(f"{bundle.id}: rows do not match their hashes")
+        except IntegrityError as exc:
+            problems.append(f"{bundle.id}: {exc}")
+    return problems
+
+
+def _decrypt(garant: Any, bid: str) -> list[dict[str, Any]]:
+    sealed = (archive_dir(garant) / f"{bid}.bundle").read_bytes()
+    plain = garant.keys.decrypt(PURPOSE, sealed, bid.encode())
+    return list(json.loads(gzip.decompress(plain)))
+
+
+def restore_bundle(*, uow: UnitOfWork, bundle_id: str, reason: str) -> list[dict[str, Any]]:
+    """The archived rows, for the archivist only, with a reason, audited (DEF-R5)."""
+    if not allows(uow.actor.role, Permission.ARCHIVE_RESTORE):
+        raise PermissionDenied(
+            f"restoring an archive needs the archivist role (yours: {uow.actor.role})"
+        )
+    if not reason or not reason.strip():
+        raise InvalidInput("a restore needs a reason (court order, tax audit, ...)")
+    bundle = get_bundle(uow, bundle_id)
+    if bundle.destroyed_at is not None:
+        raise Conflict(f"archive {bundle_id} was destroyed on {bundle.destroyed_at:%Y-%m-%d}")
+    problems = verify_bundle(uow.garant, bundle)
+    if problems:
+        raise IntegrityError("; ".join(problems))
+    rows = _decrypt(uow.garant, bundle_id)
+    uow.audit(
+        "archive.restore",
+        "archive_bundle",
+        bundle_id,
+        details={"rows": len(rows), "role": uow.actor.role},
+        payload={"reason": reason.strip()},
+    )
+    return rows
+
+
+def _shred(path: Path) -> None:
+    if path.exists():
+        size = path.stat().st_size
+        with open(path, "r+b") as fh:
+            fh.write(os.urandom(size))
+            fh.flush()
+            os.fsync(fh.fileno())
+        path.unlink()
+
+
+def destroy_bundle(*, uow: UnitOfWork, bundle_id: str) -> ArchiveBundle:
+    """Destroy an archive whose period has ended (DEF-R6), keeping a proof."""
+    bundle = get_bundle(uow, bundle_id)
+    if bundle.destroyed_at is not None:
+        return bundle
+    now = uow.now()
+    if bundle.expires_at > now:
+        raise Conflict(
+            f"archive {bundle_id} is kept until {bundle.expires_at:%Y-%m-%d} "
+            f"({bundle.statute or 'its legal duty'}); it cannot be destroyed before"
+        )
+    folder = archive_dir(uow.garant)
+    manifest_path = folder / f"{bundle_id}.manifest.json"
+    proof = {
+        "bundle": bundle_id,
+        "rows": bundle.row_count,
+        "manifest_sha256": bundle.manifest_hash,
+        "files": read_manifest(uow.garant, bundle_id).get("files", {})
+        if manifest_path.exists()
+        else {},
+        "expired": bundle.expires_at.isoformat(),
+        "destroyed_at": now.isoformat(),
+        "by": uow.actor.label,
+    }
+    _shred(folder / f"{bundle_id}.bundle")
+    _write(folder / f"{bundle_id}.destroyed.json", json.dumps(proof, indent=1).encode())
+    if manifest_path.exists():
+        manifest_path.unlink()
+    bundle.destroyed_at = now
+    bundle.destruction_proof = proof
+    uow.audit(
+        "archive.destroy",
+        "archive_bundle",
+        bundle_id,
+        details={"rows": bundle.row_count, "rule": bundle.rule},
+    )
+    return bundle
+
+
+def destroy_expired(*, uow: UnitOfWork) -> int:
+    expired = uow.session.scalars(
+        select(ArchiveBundle.id).where(
+            ArchiveBundle.destroyed_at.is_(None), ArchiveBundle.expires_at <= uow.now()
+        )
+    ).all()
+    for bid in expired:
+        destroy_bundle(uow=uow, bundle_id=bid)
+    return len(expired)

@@ -1,0 +1,168 @@
+"""Retention of Garant's own records: the same engine applied to Garant's store.
+
+Each feature that owns personal records declares their rule and appends it to
+``garant.own_data_rules`` in its ``wiring.install``:
+
+    garant.own_data_rules.append(OwnDataRule(
+        table="suppression_entries", date_column="created_at", rule="objection_proof",
+        action="delete", promise="AF-R7", default="3 years"))
+
+The sweep applies every rule in bounded batches of primary keys, each batch its own
+transaction with one audit event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from sqlalchemy import ColumnElement, Table, and_, delete, func, null, or_, select, update
+
+from garant.clock import local_date
+from garant.errors import ConfigError, NotFound
+from garant.retention.rules import find_rule, parse_duration
+from garant.retention.steps import local_midnight
+from garant.store.uow import SYSTEM, Actor
+
+if TYPE_CHECKING:
+    from garant.app import Garant
+
+BATCH = 2000
+NOW = object()
+"""A value in ``OwnDataRule.values`` meaning the sweep's own time."""
+
+
+@dataclass(frozen=True)
+class OwnDataRule:
+    """A retention rule over one of Garant's own tables.
+
+    ``rule`` names the policy's retention rule (its duration wins); ``default`` is the
+    duration used when the policy has no such rule (the promise's own figure).
+    ``action``: ``delete`` the rows, or ``anonymize`` by setting ``columns`` to their
+    ``values`` (NULL by default). ``condition`` narrows the rows (``closed`` requests only):
+    a function of the table returning a SQLAlchemy expression, never SQL text.
+    """
+
+    table: str
+    date_column: str
+    rule: str
+    action: Literal["delete", "anonymize"] = "delete"
+    columns: tuple[str, ...] = ()
+    values: dict[str, Any] = field(default_factory=dict)
+    condition: Callable[[Table], ColumnElement[bool]] | None = None
+    default: str | None = None
+    promise: str | None = None
+
+    def duration_in(self, policy: Any) -> Any:
+        try:
+            return find_rule(policy, self.rule).duration
+        except NotFound:
+            if self.default is None:
+                raise ConfigError(
+                    f"own data rule on {self.table}: the policy has no retention rule "
+                    f'"{self.rule}" and no default duration is given'
+                ) from None
+            return parse_duration(self.default)
+
+
+def _table(garant: Garant, name: str) -> Table:
+    from garant.store.base import Base
+
+    try:
+        return Base.metadata.tables[name]
+    except KeyError:
+        raise ConfigError(f"own data rule: Garant has no table {name}") from None
+
+
+def due_where(garant: Garant, rule: OwnDataRule, table: Table) -> ColumnElement[bool]:
+    """Rows past their period (and not yet anonymized, so a re-run changes nothing)."""
+    today = local_date(garant.clock.now(), garant.timezone)
+    cutoff = local_midnight(today - rule.duration_in(garant.policy), garant.timezone)
+    clauses: list[ColumnElement[bool]] = [table.c[rule.date_column] < cutoff]
+    if rule.condition is not None:
+        clauses.append(rule.condition(table))
+    pending = [table.c[c].is_not(None) for c in rule.columns if rule.values.get(c) is None]
+    if rule.action == "anonymize" and pending:
+        clauses.append(or_(*pending))
+    return and_(*clauses)
+
+
+def _values(rule: OwnDataRule, now: datetime) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for column in rule.columns:
+        value = rule.values.get(column)
+        out[column] = now if value is NOW else null() if value is None else value
+    return out
+
+
+def count_due(garant: Garant, rule: OwnDataRule) -> int:
+    table = _table(garant, rule.table)
+    with garant.store.engine.connect() as conn:
+        return int(
+            conn.execute(
+                select(func.count()).select_from(table).where(due_where(garant, rule, table))
+            ).scalar_one()
+        )
+
+
+def apply_rule(
+    garant: Garant, rule: OwnDataRule, *, actor: Actor = SYSTEM, run_id: int | None = None
+) -> int:
+    table = _table(garant, rule.table)
+    pk = list(table.primary_key.columns)[0]
+    total = 0
+    while True:
+        with garant.unit_of_work(actor) as uow:
+            where = due_where(garant, rule, table)
+            keys = (
+                uow.session.execute(select(pk).where(where).order_by(pk).limit(BATCH))
+                .scalars()
+                .all()
+            )
+            if not keys:
+                return total
+            chosen = and_(pk.in_(keys), where)
+            if rule.action == "delete":
+                done = uow.session.execute(delete(table).where(chosen)).rowcount
+            else:
+                values = _values(rule, uow.now())
+                done = uow.session.execute(update(table).where(chosen).values(**values)).rowcount
+            uow.audit(
+                f"retention.own.{rule.action}",
+                "retention_run" if run_id else "table",
+                run_id or rule.table,
+                details={
+                    "table": rule.table,
+                    "rule": rule.rule,
+                    "rows": done,
+                    "promise": rule.promise,
+                },
+            )
+            total += done
+
+
+def apply_all(
+    garant: Garant, *, actor: Actor = SYSTEM, run_id: int | None = None
+) -> dict[str, int]:
+    return {
+        f"{r.table}:{r.rule}": apply_rule(garant, r, actor=actor, run_id=run_id)
+        for r in garant.own_data_rules
+        if isinstance(r, OwnDataRule)
+    }
+
+
+def audit_payload_rule() -> OwnDataRule:
+    """Proof payloads in the audit log are blanked when their proof period ends."""
+    return OwnDataRule(
+        table="audit_payloads",
+        date_column="created_at",
+        rule="audit_payloads",
+        action="anonymize",
+        columns=("data", "erased_at", "erase_reason"),
+        values={"erased_at": NOW, "erase_reason": "retention"},
+        condition=lambda t: t.c.data.is_not(None),
+        default="5 years",
+        promise="AF-A1",
+    )

@@ -1,0 +1,361 @@
+"""The forecast and the sweep over the connected databases.
+
+The sweep announces each batch in the store, applies it in its own transaction of the
+connected database, then closes it with one audit event. A crash leaves at most one batch
+``pending``; the next run settles it (committed or not, by looking at its key range) and
+carries on, so a re-run completes the work and never changes a row twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import TYPE_CHECKING, Any, Protocol
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import and_, select
+
+from garant.clock import local_date
+from garant.retention import archive as archives
+from garant.retention import holds
+from garant.retention.conditions import RetentionConfig, load_config
+from garant.retention.models import RetentionBatch, RetentionRun
+from garant.retention.rules import RuleSpec, policy_rules
+from garant.retention.steps import (
+    Step,
+    anonymize_rows,
+    archive_select,
+    build_steps,
+    delete_rows,
+    local_midnight,
+    row_start,
+)
+from garant.retention.target import Context, Databases, targets
+from garant.store.uow import SYSTEM, Actor
+
+if TYPE_CHECKING:
+    from garant.app import Garant
+
+
+class Progress(Protocol):
+    def start(self, label: str, total: int) -> None: ...
+    def advance(self, count: int) -> None: ...
+
+
+class _Silent:
+    def start(self, label: str, total: int) -> None:
+        pass
+
+    def advance(self, count: int) -> None:
+        pass
+
+
+@dataclass
+class Session:
+    """One pass over the connected databases: engines, rules, holds, today."""
+
+    garant: Garant
+    dbs: Databases
+    config: RetentionConfig
+    rules: dict[str, RuleSpec]
+    ctx: Context
+    steps: list[Step] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.dbs.close()
+
+
+def open_session(garant: Garant, today: date | None = None) -> Session:
+    config = load_config(garant.workspace)
+    with garant.unit_of_work() as uow:
+        identities = holds.held_identities(uow=uow)
+        collections = holds.held_collections(uow=uow)
+    day = today or local_date(garant.clock.now(), garant.timezone)
+    ctx = Context(day, garant.timezone, identities, collections, config)
+    dbs = Databases(garant.datamap)
+    rules = policy_rules(garant.policy)
+    session = Session(garant, dbs, config, rules, ctx)
+    if garant.datamap_path.exists():
+        session.steps = build_steps(targets(dbs), rules, ctx)
+    return session
+
+
+# --- forecast ----------------------------------------------------------------------------
+def plan(garant: Garant, *, horizon: relativedelta | None = None) -> list[dict[str, Any]]:
+    """Per rule and collection: due now, due within the horizon, held and why."""
+    horizon = horizon or relativedelta(days=90)
+    now = open_session(garant)
+    try:
+        ctx = replace(now.ctx, today=now.ctx.today + horizon)
+        later = build_steps(targets(now.dbs), now.rules, ctx) if now.steps else []
+        return [_forecast(now, s, f) for s, f in zip(now.steps, later, strict=True)]
+    finally:
+        now.close()
+
+
+def _forecast(session: Session, step: Step, future: Step) -> dict[str, Any]:
+    with session.dbs.engine(step.target.system).connect() as conn:
+        due_now = step.count(conn, step.todo)
+        due_later = step.count(conn, future.todo)
+        held = step.count(conn, and_(step.due, step.held))
+        why = {
+            reason: n
+            for reason, predicate in step.reasons.items()
+            if (n := step.count(conn, and_(step.due, predicate)))
+        }
+    return {
+        "rule": step.rule.id,
+        "collection": step.target.name,
+        "action": step.action,
+        "due_now": due_now,
+        "due_within_horizon": max(due_later - due_now, 0),
+        "held": held,
+        "held_reasons": why,
+        "promises": list(step.rule.promises),
+    }
+
+
+# --- the sweep --------------------------------------------------------------------------
+ProgressFactory = Callable[[], Progress]
+
+
+def run(
+    garant: Garant,
+    *,
+    actor: Actor = SYSTEM,
+    dry_run: bool = False,
+    progress: ProgressFactory | None = None,
+) -> RetentionRun:
+    """Apply every due rule; returns the run record with its counts."""
+    from garant.retention import own
+
+    session = open_session(garant)
+    try:
+        with garant.unit_of_work(actor) as uow:
+            record = RetentionRun(
+                as_of=uow.now(),
+                started_at=uow.now(),
+                status="running",
+                dry_run=dry_run,
+                actor=actor.label,
+                counts={},
+            )
+            uow.session.add(record)
+            uow.session.flush()
+            uow.audit(
+                "retention.run.start", "retention_run", record.id, details={"dry_run": dry_run}
+            )
+        counts: dict[str, Any] = {"collections": {}, "recovered": 0}
+        if not dry_run:
+            counts["recovered"] = settle_pending(session, record.id, actor)
+        for step in session.steps:
+            bar = (progress or _Silent)()
+            done = (
+                dry_count(session, step)
+                if dry_run
+                else apply_step(session, record, step, actor, bar)
+            )
+            slot = counts["collections"].setdefault(step.target.name, {})
+            slot[step.action] = slot.get(step.action, 0) + done
+        if not dry_run:
+            counts["own_data"] = own.apply_all(garant, actor=actor, run_id=record.id)
+            with garant.unit_of_work(actor) as uow:
+                counts["archives_destroyed"] = archives.destroy_expired(uow=uow)
+        with garant.unit_of_work(actor) as uow:
+            saved = uow.session.get(RetentionRun, record.id)
+            assert saved is not None
+            saved.status, saved.finished_at, saved.counts = "done", uow.now(), counts
+            uow.audit("retention.run.finish", "retention_run", record.id, details=_flat(counts))
+        return saved
+    finally:
+        session.close()
+
+
+def _flat(counts: dict[str, Any]) -> dict[str, Any]:
+    total = sum(sum(v.values()) for v in counts["collections"].values())
+    return {"rows": total, "recovered": counts.get("recovered", 0)}
+
+
+def dry_count(session: Session, step: Step) -> int:
+    with session.dbs.engine(step.target.system).connect() as conn:
+        return step.count(conn, step.todo)
+
+
+def apply_step(
+    session: Session, record: RetentionRun, step: Step, actor: Actor, bar: Progress
+) -> int:
+    engine = session.dbs.engine(step.target.system)
+    with engine.connect() as conn:
+        bar.start(step.label, step.count(conn, step.todo))
+    size, low, total = session.config.batch_size, None, 0
+    while True:
+        with engine.connect() as conn:
+            planned, high = step.next_batch(conn, low, size)
+        if not planned:
+            return total
+        applied = apply_batch(session, record, step, actor, low, high, planned)
+        total += applied
+        bar.advance(applied)
+        low = high
+
+
+def apply_batch(
+    session: Session,
+    record: RetentionRun,
+    step: Step,
+    actor: Actor,
+    low: Any,
+    high: Any,
+    planned: int,
+) -> int:
+    garant = session.garant
+    where = and_(step.in_range(low, high), step.todo)
+    engine = session.dbs.engine(step.target.system)
+    rows: list[dict[str, Any]] = []
+    bid = None
+    if step.action == "archive":
+        with engine.connect() as conn:
+            rows = [dict(r) for r in conn.execute(archive_select(step, where)).mappings()]
+        bid = archives.bundle_id(
+            step.target.system.id,
+            step.target.collection.name,
+            [r[step.target.pk.name] for r in rows],
+        )
+    batch_id = _announce(garant, record, step, actor, low, high, planned, bid)
+    if bid is not None:
+        manifest = _write_archive(session, step, bid, rows)
+        keys = [r[step.target.pk.name] for r in rows]
+        where = step.target.pk.in_(keys)
+    with engine.begin() as conn:
+        if step.action == "anonymize":
+            applied, children = anonymize_rows(conn, step.target, where)
+        else:
+            applied, children = delete_rows(conn, step.target, where)
+    with garant.unit_of_work(actor) as uow:
+        if bid is not None:
+            archives.record_bundle(uow=uow, manifest=manifest, reason="retention")
+        _close(uow, batch_id, applied, children, step, record.id)
+    return applied
+
+
+def _announce(
+    garant: Garant,
+    record: RetentionRun,
+    step: Step,
+    actor: Actor,
+    low: Any,
+    high: Any,
+    planned: int,
+    bid: str | None,
+) -> int:
+    with garant.unit_of_work(actor) as uow:
+        batch = RetentionBatch(
+            run_id=record.id,
+            target=step.target.name,
+            rule=step.rule.id,
+            action=step.action,
+            key_low=None if low is None else str(low),
+            key_high=str(high),
+            planned=planned,
+            status="pending",
+            bundle_id=bid,
+            created_at=uow.now(),
+        )
+        uow.session.add(batch)
+        uow.session.flush()
+        return batch.id
+
+
+def _close(uow: Any, batch_id: int, applied: int, children: int, step: Step, run_id: int) -> None:
+    batch = uow.session.get(RetentionBatch, batch_id)
+    batch.status, batch.applied = "done", applied
+    uow.audit(
+        f"retention.{step.action}",
+        "retention_run",
+        run_id,
+        details={
+            "batch": batch_id,
+            "rule": step.rule.id,
+            "collection": step.target.name,
+            "rows": applied,
+            "child_rows": children,
+            "archive": batch.bundle_id,
+        },
+    )
+
+
+def _write_archive(
+    session: Session, step: Step, bid: str, rows: list[dict[str, Any]]
+) -> dict[str, Any]:
+    garant, rule = session.garant, step.rule
+    assert rule.archive is not None
+    events = [k for k in rows[0] if k.startswith("_event_")] if rows else []
+    starts = [s for s in (row_start(r, events) for r in rows) if s is not None]
+    latest = max(starts) if starts else session.ctx.today - rule.duration
+    expires = latest + rule.duration + rule.archive.duration
+    extract = [{k: v for k, v in r.items() if not k.startswith("_event_")} for r in rows]
+    now = garant.clock.now()
+    try:
+        return archives.read_manifest(garant, bid)
+    except Exception:
+        pass
+    meta = {
+        "system": step.target.system.id,
+        "collection": step.target.collection.name,
+        "rule": rule.id,
+        "statute": rule.archive.statute,
+        "fields": [c for c in (extract[0].keys() if extract else [])],
+        "identifies": rule.archive.identifies,
+        "created_at": now.isoformat(),
+        "expires_at": local_midnight(expires, session.ctx.timezone).isoformat(),
+    }
+    return archives.write_bundle(garant, bid=bid, meta=meta, rows=extract)
+
+
+# --- recovery -----------------------------------------------------------------------------
+def settle_pending(session: Session, run_id: int, actor: Actor) -> int:
+    """Close batches a crash left pending: applied if their rows are gone, else redone."""
+    garant = session.garant
+    with garant.unit_of_work(actor) as uow:
+        pending = list(
+            uow.session.scalars(select(RetentionBatch).where(RetentionBatch.status == "pending"))
+        )
+        settled = [(b.id, b.target, b.action, b.key_low, b.key_high, b.bundle_id) for b in pending]
+    for batch_id, target, action, low, high, bid in settled:
+        step = next(
+            (s for s in session.steps if s.target.name == target and s.action == action), None
+        )
+        left = 0
+        if step is not None:
+            pk_type = step.target.pk.type.python_type
+            lo = None if low is None else pk_type(low)
+            where = and_(step.in_range(lo, pk_type(high)), step.todo)
+            with session.dbs.engine(step.target.system).connect() as conn:
+                left = step.count(conn, where)
+        _settle(session, batch_id, bid, committed=left == 0, actor=actor)
+    return len(settled)
+
+
+def _settle(
+    session: Session, batch_id: int, bid: str | None, *, committed: bool, actor: Actor
+) -> None:
+    garant = session.garant
+    with garant.unit_of_work(actor) as uow:
+        batch = uow.session.get(RetentionBatch, batch_id)
+        assert batch is not None
+        if bid is not None:
+            if committed:
+                archives.record_bundle(
+                    uow=uow, manifest=archives.read_manifest(garant, bid), reason="retention"
+                )
+            else:
+                for suffix in (".bundle", ".manifest.json"):
+                    (archives.archive_dir(garant) / f"{bid}{suffix}").unlink(missing_ok=True)
+        batch.status = "recovered" if committed else "rolled_back"
+        uow.audit(
+            "retention.batch.settle",
+            "retention_run",
+            batch.run_id,
+            details={"batch": batch_id, "outcome": batch.status, "planned": batch.planned},
+        )

@@ -1,0 +1,294 @@
+"""The rows of one collection in its connected database, as SQLAlchemy Core predicates.
+
+Everything the sweep and the forecast ask is one expression over the collection's table:
+*due* (every start event on or before the cut-off), *held* (a legal hold, a restriction,
+a ``held_while`` condition, a held owner, a child under a longer duty). Statements are
+built from reflected tables, identifiers quoted by the dialect, values bound.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    DateTime,
+    Engine,
+    MetaData,
+    Table,
+    and_,
+    create_engine,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    true,
+)
+
+from garant.datamap.models import Collection, DataMap, Reference, System
+from garant.errors import ConfigError, ConnectorError
+from garant.retention.conditions import RetentionConfig, all_of
+
+IdentityValues = dict[str, list[str]]
+
+
+@dataclass
+class Databases:
+    """Engines and reflected tables of the connected systems, for one run."""
+
+    datamap: DataMap
+    engines: dict[str, Engine] = field(default_factory=dict)
+    tables: dict[tuple[str, str], Table] = field(default_factory=dict)
+
+    def engine(self, system: System) -> Engine:
+        if system.id not in self.engines:
+            url = self.datamap.url_of(system)
+            if not url:
+                raise ConnectorError(f"system {system.id}: no URL (set ${system.url_env})")
+            try:
+                self.engines[system.id] = create_engine(url)
+            except Exception as exc:
+                raise ConnectorError(f"system {system.id}: cannot connect ({exc})") from None
+        return self.engines[system.id]
+
+    def table(self, system: System, collection: Collection) -> Table:
+        key = (system.id, collection.name)
+        if key not in self.tables:
+            try:
+                self.tables[key] = Table(
+                    collection.table_name,
+                    MetaData(),
+                    schema=collection.db_schema,
+                    autoload_with=self.engine(system),
+                )
+            except Exception as exc:
+                raise ConnectorError(
+                    f"{system.id}.{collection.name}: cannot read table "
+                    f"{collection.table_name} ({type(exc).__name__})"
+                ) from None
+        return self.tables[key]
+
+    def close(self) -> None:
+        for engine in self.engines.values():
+            engine.dispose()
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a predicate needs besides the table: today, holds, conditions."""
+
+    today: date
+    timezone: tzinfo
+    identity_values: IdentityValues
+    held_collections: frozenset[tuple[str, str]]
+    config: RetentionConfig
+
+
+def _bound(column: Any, day: date, zone: tzinfo) -> tuple[Any, bool]:
+    """The value to compare a date column with, and whether it is a moment (exclusive)."""
+    if isinstance(column.type, DateTime):
+        moment = datetime.combine(day + timedelta(days=1), time(0), zone)
+        if not column.type.timezone:
+            moment = moment.astimezone(zone).replace(tzinfo=None)
+        return moment, True
+    if isinstance(column.type, Date):
+        return day, False
+    return day.isoformat() + "~", True  # text dates: "YYYY-MM-DD..." sorts before "~"
+
+
+def not_after(column: Any, day: date, zone: tzinfo) -> ColumnElement[bool]:
+    value, exclusive = _bound(column, day, zone)
+    return column < value if exclusive else column <= value
+
+
+def after(column: Any, day: date, zone: tzinfo) -> ColumnElement[bool]:
+    value, exclusive = _bound(column, day, zone)
+    return column >= value if exclusive else column > value
+
+
+@dataclass
+class Target:
+    """One collection bound to a retention rule, in one connected system."""
+
+    dbs: Databases
+    system: System
+    collection: Collection
+
+    @property
+    def name(self) -> str:
+        return f"{self.system.id}.{self.collection.name}"
+
+    @property
+    def table(self) -> Table:
+        return self.dbs.table(self.system, self.collection)
+
+    @property
+    def pk(self) -> Any:
+        keys = self.collection.key_columns
+        if len(keys) != 1:
+            raise ConfigError(f"{self.name}: the sweep needs a single-column primary key")
+        return self.table.c[keys[0]]
+
+    def child(self, name: str) -> Target:
+        return Target(self.dbs, self.system, self.system.collection(name))
+
+    def children(self) -> list[tuple[Target, Reference]]:
+        """Collections whose rows this collection's rows own (references ``owns`` to it)."""
+        out = []
+        for coll in self.system.collections:
+            for ref in coll.references:
+                if (
+                    ref.meaning == "owns"
+                    and ref.to == self.collection.name
+                    and coll != self.collection
+                ):
+                    out.append((self.child(coll.name), ref))
+        return out
+
+    def owners(self) -> list[tuple[Target, Reference]]:
+        return [
+            (self.child(ref.to), ref)
+            for ref in self.collection.references
+            if ref.meaning == "owns" and ref.to != self.collection.name
+        ]
+
+    def link(self, child: Target, ref: Reference) -> ColumnElement[bool]:
+        """child.fk == self.key, for a correlated EXISTS or an IN."""
+        targets = child.collection.target_columns(ref, self.collection)
+        return and_(
+            *(
+                child.table.c[c] == self.table.c[t]
+                for c, t in zip(ref.columns, targets, strict=True)
+            )
+        )
+
+    # --- due -----------------------------------------------------------------------
+    def event_columns(self, events: tuple[str, ...]) -> list[tuple[str, str]]:
+        binding = self.collection.retention
+        dates = binding.dates if binding else {}
+        mapped = [(e, dates[e]) for e in events if e in dates]
+        mapped += [(e, e) for e in events if e not in dates and e in self.table.c]
+        if not mapped:
+            raise ConfigError(
+                f"{self.name}: none of the rule's start events ({', '.join(events)}) is mapped "
+                "to a column (data map: retention.dates)"
+            )
+        return mapped
+
+    def latest_of(self, spec: str) -> Any:
+        """A correlated max over the rows of a child collection (``clicks.clicked_at``)."""
+        name, column = spec.split(".", 1)
+        for child, ref in self.children():
+            if child.collection.name == name:
+                return (
+                    select(func.max(child.table.c[column]))
+                    .where(self.link(child, ref))
+                    .scalar_subquery()
+                )
+        raise ConfigError(f'{self.name}: "{spec}" names no collection owned by these rows')
+
+    def due(self, events: tuple[str, ...], cutoff: date, zone: tzinfo) -> ColumnElement[bool]:
+        """Every known start event is on or before ``cutoff``, and at least one is known."""
+        clauses: list[ColumnElement[bool]] = []
+        known: list[ColumnElement[bool]] = []
+        for _, spec in self.event_columns(events):
+            if "." in spec:
+                name, column = spec.split(".", 1)
+                child, ref = next((c, r) for c, r in self.children() if c.collection.name == name)
+                col = child.table.c[column]
+                clauses.append(~exists().where(self.link(child, ref), after(col, cutoff, zone)))
+                continue
+            col = self.table.c[spec]
+            clauses.append(or_(col.is_(None), not_after(col, cutoff, zone)))
+            known.append(col.is_not(None))
+        return and_(*clauses, or_(*known) if known else true())
+
+    # --- held ----------------------------------------------------------------------
+    def held_reasons(self, ctx: Context, depth: int = 0) -> dict[str, ColumnElement[bool]]:
+        """Each reason rows are kept beyond their period, as its own predicate."""
+        reasons: dict[str, ColumnElement[bool]] = {}
+        key = (self.system.id, self.collection.name)
+        if key in ctx.held_collections:
+            reasons["legal hold (collection)"] = true()
+        identity = self.identity_held(ctx)
+        if identity is not None:
+            reasons["legal hold (person)"] = identity
+        if self.collection.restriction is not None:
+            r = self.collection.restriction
+            reasons["restriction"] = self.table.c[r.column] == r.value
+        for cond in ctx.config.conditions_for(*key):
+            reasons[cond.condition] = self.condition(cond, ctx)
+        if depth < 4:
+            owner = self.owner_held(ctx, depth)
+            if owner is not None:
+                reasons["owner held"] = owner
+        duty = self.child_duty(ctx)
+        if duty is not None:
+            reasons["child under a longer duty"] = duty
+        return reasons
+
+    def held(self, ctx: Context, depth: int = 0) -> ColumnElement[bool]:
+        reasons = list(self.held_reasons(ctx, depth).values())
+        return or_(*reasons) if reasons else false()
+
+    def identity_held(self, ctx: Context) -> ColumnElement[bool] | None:
+        clauses = []
+        for kind, column in self.collection.identity.items():
+            values = ctx.identity_values.get(kind)
+            if values and column in self.table.c:
+                col = self.table.c[column]
+                clauses.append(func.lower(col).in_(values) if kind == "email" else col.in_(values))
+        return or_(*clauses) if clauses else None
+
+    def condition(self, cond: Any, ctx: Context) -> ColumnElement[bool]:
+        own = all_of(cond.where, self.table, ctx.today)
+        if cond.exists is None:
+            return own
+        match = [(c, r) for c, r in self.children() if c.collection.name == cond.exists.collection]
+        if not match:
+            raise ConfigError(
+                f"retention.yaml: {cond.exists.collection} has no owns reference to {self.name}"
+            )
+        child, ref = match[0]
+        related = exists().where(
+            self.link(child, ref), all_of(cond.exists.where, child.table, ctx.today)
+        )
+        return and_(own, related)
+
+    def owner_held(self, ctx: Context, depth: int) -> ColumnElement[bool] | None:
+        clauses = []
+        for owner, ref in self.owners():
+            reasons = owner.held_reasons(ctx, depth + 1)
+            reasons.pop("child under a longer duty", None)
+            if reasons:
+                clauses.append(exists().where(owner.link(self, ref), or_(*reasons.values())))
+        return or_(*clauses) if clauses else None
+
+    def child_duty(self, ctx: Context) -> ColumnElement[bool] | None:
+        """A parent stays while a child with its own rule (or under hold) is still live."""
+        clauses = []
+        for child, ref in self.children():
+            key = (self.system.id, child.collection.name)
+            if child.collection.retention is not None or key in ctx.held_collections:
+                clauses.append(exists().where(self.link(child, ref)))
+        return or_(*clauses) if clauses else None
+
+
+def targets(dbs: Databases) -> list[Target]:
+    """Collections bound to a rule, children before parents (they go first)."""
+    bound = [Target(dbs, s, c) for s, c in dbs.datamap.all_collections() if c.retention is not None]
+    order: dict[str, int] = {}
+
+    def depth(t: Target, seen: frozenset[str] = frozenset()) -> int:
+        if t.name in seen:
+            return 0
+        kids = [c for c, _ in t.children()]
+        return 1 + max((depth(k, seen | {t.name}) for k in kids), default=0)
+
+    for t in bound:
+        order[t.name] = depth(t)
+    return sorted(bound, key=lambda t: (order[t.name], t.name))
