@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from garant.connectors import connector_for
 from garant.errors import InvalidInput
 from garant.store.uow import UnitOfWork
-from garant.subjects.find import traverse
+from garant.subjects.erasure_plan import ErasurePlan, erasure_columns, plan_erasure
+from garant.subjects.find import key_of, traverse
 from garant.subjects.rules import Identity
 from garant.subjects.schemas import SubjectFind
 
@@ -61,3 +63,21 @@ def find_subject(*, uow: UnitOfWork, identities: list[Identity], purpose: str) -
     found = traverse(uow.garant, identities)
     audit_access(uow, "subject.find", identities, purpose=purpose, details=found.counts())
     return found
+
+
+def erasure_plan(*, uow: UnitOfWork, identities: list[Identity], purpose: str) -> ErasurePlan:
+    """Discovery, then the plan of what an erasure would delete or rewrite (not applied)."""
+    purpose = check_purpose(purpose)
+    garant = uow.garant
+    found = traverse(garant, identities)
+    for rowset in found.rowsets:
+        columns = erasure_columns(rowset.collection)
+        if not columns or not rowset.owned:
+            continue
+        coll = rowset.collection
+        connector = connector_for(garant, rowset.system.id)
+        for row in connector.read(coll, list(rowset.owned), select=[*coll.key_columns, *columns]):
+            rowset.owned[key_of(coll, row)].update(row)
+    plan = plan_erasure(found, hasher=uow.keys.keyed_hash, pseudonym=uow.keys.keyed_hash)
+    audit_access(uow, "subject.erasure_plan", identities, purpose=purpose, details=found.counts())
+    return plan

@@ -1,0 +1,171 @@
+"""The erasure plan: what an erasure would delete or rewrite, as a pure function.
+
+Input: a discovery (``SubjectFind``) whose rows carry the columns the strategies need
+(``erasure_columns``), the data map, and two functions for keyed hashes and pseudonyms.
+Output: per collection, the keys of rows to delete and the per-row field changes, plus
+what is kept and why. Rules:
+
+- only the person's own rows are touched; context and shared rows never (a shared
+  address stays for the others who use it);
+- ``immutable`` rows (an invoice) are never overwritten nor deleted: kept, with reason;
+- a row the map deletes is rewritten instead when rows kept in place still point at it
+  (deleting it would break them or be refused by the database);
+- deletions are ordered children first, so foreign keys are never violated.
+
+The rights feature executes the plan (through the connectors) and applies legal holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from garant.datamap.models import Collection, FieldSpec, Key, System
+from garant.subjects.schemas import Row, RowSet, SubjectFind
+
+Hasher = Callable[[str, str], str]
+"""``(purpose, value) -> keyed hash``, e.g. ``lambda p, v: keys.keyed_hash(p, v)``."""
+
+
+@dataclass
+class CollectionPlan:
+    system: str
+    collection: str
+    delete: list[Key] = field(default_factory=list)
+    update: list[tuple[Key, Row]] = field(default_factory=list)
+    kept: int = 0
+    kept_reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "system": self.system,
+            "collection": self.collection,
+            "delete": len(self.delete),
+            "update": len(self.update),
+            "fields": sorted({c for _, change in self.update for c in change}),
+            "kept": self.kept,
+            "kept_reason": self.kept_reason,
+        }
+
+
+@dataclass
+class ErasurePlan:
+    collections: list[CollectionPlan] = field(default_factory=list)
+
+    def get(self, system: str, collection: str) -> CollectionPlan | None:
+        return next(
+            (p for p in self.collections if (p.system, p.collection) == (system, collection)),
+            None,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"collections": [p.to_dict() for p in self.collections]}
+
+
+def mask(value: Any) -> str | None:
+    """Keep the shape, hide the content: the last two characters stay (``****42``)."""
+    if value is None:
+        return None
+    text = str(value)
+    return "*" * max(len(text) - 2, 1) + text[-2:] if len(text) > 2 else "*" * len(text)
+
+
+def erasure_columns(collection: Collection) -> list[str]:
+    """Columns the plan reads to compute new values (masks and hashes need the old one)."""
+    return [f.name for f in collection.fields if collection.strategy(f) in ("mask", "keyed_hash")]
+
+
+def plan_erasure(found: SubjectFind, *, hasher: Hasher, pseudonym: Hasher) -> ErasurePlan:
+    plan = ErasurePlan()
+    blocked = _kept_parents(found)
+    for rowset in _children_first(found):
+        if not rowset.owned or rowset.collection.shared:
+            continue
+        plan.collections.append(
+            _plan_collection(rowset, blocked, hasher=hasher, pseudonym=pseudonym)
+        )
+    return plan
+
+
+def _plan_collection(
+    rowset: RowSet, blocked: set[tuple[str, str]], *, hasher: Hasher, pseudonym: Hasher
+) -> CollectionPlan:
+    coll = rowset.collection
+    out = CollectionPlan(rowset.system.id, coll.name)
+    if coll.immutable:
+        out.kept = len(rowset.owned)
+        out.kept_reason = (
+            coll.immutable_reason or "immutable: corrected by appending, never overwritten"
+        )
+        return out
+    deletes_row = any(coll.strategy(f) == "delete_row" for f in coll.fields) or not coll.fields
+    if deletes_row and (rowset.system.id, coll.name) not in blocked:
+        out.delete = list(rowset.owned)
+        return out
+    for key, row in rowset.owned.items():
+        change = {
+            spec.name: _new_value(coll, spec, row, hasher=hasher, pseudonym=pseudonym)
+            for spec in coll.fields
+            if spec.name not in coll.key_columns
+        }
+        out.update.append((key, change))
+    return out
+
+
+def _new_value(
+    coll: Collection, spec: FieldSpec, row: Row, *, hasher: Hasher, pseudonym: Hasher
+) -> Any:
+    strategy = coll.strategy(spec)
+    value = row.get(spec.name)
+    if strategy == "fixed":
+        return spec.erasure_value
+    if strategy == "mask":
+        return mask(value)
+    if strategy == "keyed_hash":
+        return None if value is None else hasher(f"erasure:{coll.name}.{spec.name}", str(value))
+    if strategy == "pseudonym":
+        key = "|".join(str(row.get(c)) for c in coll.key_columns)
+        return pseudonym(f"pseudonym:{coll.name}.{spec.name}", key)[:24]
+    return None  # "null", and "delete_row" on a row that must stay
+
+
+def _kept_parents(found: SubjectFind) -> set[tuple[str, str]]:
+    """Collections whose owned rows are pointed at by rows that stay (immutable ones)."""
+    blocked: set[tuple[str, str]] = set()
+    for rowset in found.rowsets:
+        if rowset.owned and rowset.collection.immutable:
+            for ref in rowset.collection.references:
+                if ref.meaning == "owns":
+                    blocked.update(_ancestors(rowset.system, ref.to))
+    return blocked
+
+
+def _ancestors(system: System, name: str) -> set[tuple[str, str]]:
+    out: set[tuple[str, str]] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if (system.id, current) in out:
+            continue
+        out.add((system.id, current))
+        for ref in system.collection(current).references:
+            if ref.meaning == "owns":
+                todo.append(ref.to)
+    return out
+
+
+def _children_first(found: SubjectFind) -> list[RowSet]:
+    """Order rowsets so that a collection comes before the ones its rows point at."""
+    depth: dict[tuple[str, str], int] = {}
+
+    def level(system: System, name: str, seen: frozenset[str] = frozenset()) -> int:
+        key = (system.id, name)
+        if key not in depth:
+            refs = [r for r in system.collection(name).references if r.meaning == "owns"]
+            depth[key] = 1 + max(
+                (level(system, r.to, seen | {name}) for r in refs if r.to not in seen), default=0
+            )
+        return depth[key]
+
+    return sorted(found.rowsets, key=lambda r: -level(r.system, r.collection.name))

@@ -1,0 +1,357 @@
+"""The access package (GDPR Art. 15, AF-D1) and the portability package (Art. 20, AF-D4).
+
+One JSON and one CSV file per collection, rows streamed from the database to the zip in
+batches (never all held at once), headed by readable labels in the person's language; a
+``manifest.json`` (systems, counts, SHA-256 of every file, time, policy version); an
+``index.html`` the person can read. Other people's data inside the rows is redacted
+(Art. 15(4)); excluded data (DEF-D4) is left out and listed with its reason.
+
+JSON structure of ``<system>/<collection>.json`` (format ``garant.export/1``)::
+
+    {"format": "garant.export/1", "system": "...", "collection": "...",
+     "activity": "...", "legal_basis": "...", "entity": "...",
+     "fields": [{"name": "...", "label": "...", "category": "..."}],
+     "records": [{"relation": "own"|"context", "entity": "...", "<field>": value, ...}]}
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from garant.connectors import connector_for
+from garant.datamap.models import FieldSpec
+from garant.i18n import language, translate
+from garant.store.uow import UnitOfWork
+from garant.subjects import report
+from garant.subjects.art15 import find_activity, legal_basis
+from garant.subjects.find import traverse
+from garant.subjects.records import gather
+from garant.subjects.rules import Identity, variants
+from garant.subjects.schemas import Row, RowSet, SubjectFind
+from garant.subjects.service import audit_access, check_purpose, subject_refs
+
+REDACTED = "[redacted: another person's data]"
+PORTABLE_BASES = ("consent", "contract")
+
+
+@dataclass
+class CollectionExport:
+    rowset: RowSet
+    fields: list[FieldSpec]
+    path: str
+    records: int = 0
+    context: int = 0
+    sample: list[Row] = field(default_factory=list)
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    manifest: dict[str, Any]
+    found: SubjectFind
+
+
+def export_subject(
+    *,
+    uow: UnitOfWork,
+    identities: list[Identity],
+    out: Path,
+    purpose: str,
+    portable: bool = False,
+    lang: str = "fr",
+) -> ExportResult:
+    """Write the person's package to ``out`` (a zip, written beside then moved in place)."""
+    purpose = check_purpose(purpose)
+    garant = uow.garant
+    found = traverse(garant, identities)
+    refs = subject_refs(uow, identities)
+    tmp = out.with_name(out.name + ".part")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with language(lang), zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+        writer = _Writer(uow, archive, identities, lang=lang, portable=portable)
+        exports, excluded = writer.write_all(found)
+        sections = gather(uow, refs)
+        manifest = writer.manifest(found, exports, excluded, sections)
+        page = report.render(
+            garant, found, exports, excluded, sections, lang=lang, portable=portable
+        )
+        writer.put("index.html", page.encode("utf-8"))
+        manifest["files"] = writer.hashes
+        archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
+    tmp.replace(out)
+    audit_access(
+        uow,
+        "subject.export.portable" if portable else "subject.export",
+        identities,
+        purpose=purpose,
+        details=found.counts() | {"files": len(writer.hashes), "language": lang},
+    )
+    return ExportResult(out, manifest, found)
+
+
+class _Writer:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        archive: zipfile.ZipFile,
+        identities: list[Identity],
+        *,
+        lang: str,
+        portable: bool,
+    ):
+        self.uow = uow
+        self.archive = archive
+        self.lang = lang
+        self.portable = portable
+        self.hashes: dict[str, str] = {}
+        self.own_values = {v.lower() for i in identities for v in variants(i)}
+
+    def put(self, name: str, data: bytes) -> None:
+        self.archive.writestr(name, data)
+        self.hashes[name] = hashlib.sha256(data).hexdigest()
+
+    def open(self, name: str, *, bom: bool = False) -> _HashedEntry:
+        return _HashedEntry(self, name, bom=bom)
+
+    def write_all(self, found: SubjectFind) -> tuple[list[CollectionExport], list[dict[str, Any]]]:
+        exports: list[CollectionExport] = []
+        excluded: list[dict[str, Any]] = []
+        for rowset in found.rowsets:
+            coll = rowset.collection
+            if coll.exclude is not None:
+                if rowset.owned:
+                    excluded.append(self._excluded(rowset, None, coll.exclude.reason))
+                continue
+            if self.portable and not self._portable_collection(rowset):
+                continue
+            fields = self._fields(rowset, excluded)
+            if fields:
+                exports.append(self._write_collection(rowset, fields))
+        return exports, excluded
+
+    def _excluded(self, rowset: RowSet, spec: FieldSpec | None, reason: str) -> dict[str, Any]:
+        label = rowset.collection.label
+        return {
+            "system": rowset.system.id,
+            "collection": rowset.collection.name,
+            "collection_label": label.get(self.lang) if label else rowset.collection.name,
+            "field": spec.name if spec else None,
+            "field_label": spec.label.get(self.lang) if spec else None,
+            "rows": len(rowset.owned),
+            "reason": reason,
+        }
+
+    def _portable_collection(self, rowset: RowSet) -> bool:
+        """AF-D4: only activities based on consent or a contract are portable."""
+        if not rowset.owned:
+            return False
+        activity = find_activity(self.uow.garant.policy, rowset.collection.activity)
+        return legal_basis(activity) in PORTABLE_BASES
+
+    def _fields(self, rowset: RowSet, excluded: list[dict[str, Any]]) -> list[FieldSpec]:
+        coll = rowset.collection
+        fields = []
+        for spec in coll.fields:
+            if spec.exclude is not None:
+                if rowset.owned:
+                    excluded.append(self._excluded(rowset, spec, spec.exclude.reason))
+                continue
+            if self.portable and not coll.is_portable(spec):
+                continue
+            fields.append(spec)
+        return fields
+
+    def _write_collection(self, rowset: RowSet, fields: list[FieldSpec]) -> CollectionExport:
+        coll = rowset.collection
+        base = f"{rowset.system.id}/{coll.name}"
+        export = CollectionExport(rowset, fields, base)
+        connector = connector_for(self.uow.garant, rowset.system.id)
+        select = list(
+            dict.fromkeys(
+                [*coll.key_columns, *(f.name for f in fields)]
+                + ([coll.entity_column] if coll.entity_column else [])
+            )
+        )
+        header = self._json_header(rowset, fields)
+        spool = tempfile.SpooledTemporaryFile(max_size=4 << 20, mode="w+", encoding="utf-8")
+        with spool, self.open(base + ".json") as out:
+            out.write(header[:-2] + ', "records": [\n')
+            table = csv.writer(spool)
+            table.writerow(
+                [translate(self.lang, "Relation"), translate(self.lang, "Entity")]
+                + [f.label.get(self.lang) for f in fields]
+            )
+            relations = [("own", rowset.owned)]
+            if not self.portable:
+                relations.append(("context", rowset.context))
+            for relation, keys in relations:
+                for row in connector.read(coll, list(keys), select=select):
+                    record = self._record(rowset, fields, row, relation)
+                    out.write(
+                        ("" if export.records + export.context == 0 else ",\n")
+                        + json.dumps(record, default=_plain, ensure_ascii=False)
+                    )
+                    table.writerow(
+                        [record["relation"], record["entity"] or ""]
+                        + [_cell(record[f.name]) for f in fields]
+                    )
+                    export.records += relation == "own"
+                    export.context += relation == "context"
+                    if len(export.sample) < 20:
+                        export.sample.append(record)
+            out.write("\n]}\n")
+            out.close()
+            spool.seek(0)
+            with self.open(base + ".csv", bom=True) as csv_out:
+                shutil.copyfileobj(spool, csv_out)
+        return export
+
+    def _json_header(self, rowset: RowSet, fields: list[FieldSpec]) -> str:
+        coll = rowset.collection
+        activity = find_activity(self.uow.garant.policy, coll.activity)
+        return (
+            json.dumps(
+                {
+                    "format": "garant.export/1",
+                    "system": rowset.system.id,
+                    "collection": coll.name,
+                    "label": coll.label.get(self.lang) if coll.label else coll.name,
+                    "activity": coll.activity,
+                    "legal_basis": legal_basis(activity),
+                    "fields": [
+                        {"name": f.name, "label": f.label.get(self.lang), "category": f.category}
+                        for f in fields
+                    ],
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
+
+    def _record(self, rowset: RowSet, fields: list[FieldSpec], row: Row, relation: str) -> Row:
+        coll = rowset.collection
+        record: Row = {"relation": relation, "entity": rowset.entity_of(row)}
+        identity_columns = set(coll.identity.values())
+        for spec in fields:
+            value = row.get(spec.name)
+            if spec.third_party and value is not None:
+                value = REDACTED
+            elif relation == "context" and spec.name in identity_columns:
+                if value is not None and str(value).strip().lower() not in self.own_values:
+                    value = REDACTED
+            record[spec.name] = value
+        return record
+
+    def manifest(
+        self,
+        found: SubjectFind,
+        exports: list[CollectionExport],
+        excluded: list[dict[str, Any]],
+        sections: list[dict[str, Any]],
+    ) -> dict[str, Any]:
+        garant = self.uow.garant
+        systems: dict[str, dict[str, Any]] = {}
+        for export in exports:
+            system = export.rowset.system
+            entry = systems.setdefault(
+                system.id,
+                {
+                    "id": system.id,
+                    "kind": system.kind,
+                    "entity": system.entity,
+                    "hosting_country": system.hosting_country,
+                    "collections": [],
+                },
+            )
+            entry["collections"].append(
+                {
+                    "name": export.rowset.collection.name,
+                    "activity": export.rowset.collection.activity,
+                    "records": export.records,
+                    "context_records": export.context,
+                    "files": [export.path + ".json", export.path + ".csv"],
+                }
+            )
+        return {
+            "format": "garant.export/1",
+            "kind": "portability" if self.portable else "access",
+            "generated_at": self.uow.now().isoformat(),
+            "controller": garant.policy.controller.name,
+            "policy_version": policy_version(garant),
+            "language": self.lang,
+            "identities": [i.kind for i in found.identities],
+            "systems": list(systems.values()),
+            "counts": {
+                "records": sum(e.records for e in exports),
+                "context_records": sum(e.context for e in exports),
+            },
+            "excluded": excluded,
+            "garant_records": [{"title": s["title"], "rows": len(s["rows"])} for s in sections],
+        }
+
+
+class _HashedEntry:
+    """A text file streamed into the zip, its SHA-256 recorded when it closes."""
+
+    def __init__(self, writer: _Writer, name: str, *, bom: bool = False):
+        self.writer, self.name = writer, name
+        self.handle = writer.archive.open(name, "w")
+        self.digest = hashlib.sha256()
+        self.closed = False
+        if bom:
+            self.write("\ufeff")
+
+    def write(self, text: str) -> int:
+        data = text.encode("utf-8")
+        self.handle.write(data)
+        self.digest.update(data)
+        return len(text)
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.handle.close()
+            self.writer.hashes[self.name] = self.digest.hexdigest()
+
+    def __enter__(self) -> _HashedEntry:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def policy_version(garant: Any) -> str:
+    """The published policy's version label, else the SHA-256 of the policy file."""
+    label = getattr(garant.policy, "version_label", None)
+    if label:
+        return str(label)
+    digest = hashlib.sha256(garant.policy_path.read_bytes()).hexdigest()
+    return f"sha256:{digest[:16]}"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    return str(value)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value)

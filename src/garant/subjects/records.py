@@ -1,0 +1,54 @@
+"""Garant's own records about a person, gathered from every feature for an access export.
+
+Providers live in ``garant.extensions["subject_records"]``: callables
+``(uow, subject_refs) -> list[section]``, a section being ``{"title": str, "rows":
+[{"column heading": value, ...}]}``, written in the language active at the call
+(``garant.i18n.current_language()``). Consent, rights, suppression and disclosure
+features append theirs in their ``wiring.install``; this module gives the staff
+access log (DEF-S2: dates and purposes of staff access to the person's data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from garant.audit.service import events_about
+from garant.i18n import gettext as _
+from garant.store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from garant.app import Garant
+
+Section = dict[str, Any]
+RecordProvider = Callable[[UnitOfWork, list[str]], list[Section]]
+
+
+def providers(garant: Garant) -> list[RecordProvider]:
+    found: list[RecordProvider] = garant.extensions.setdefault("subject_records", [])
+    return found
+
+
+def staff_access(uow: UnitOfWork, subject_refs: list[str]) -> list[Section]:
+    """Every audited access to the person's data: when, by which role, for what purpose."""
+    rows = []
+    for event in events_about(uow.session, subject_refs=subject_refs):
+        details = event.get("details") or {}
+        if "purpose" not in details:
+            continue
+        rows.append(
+            {
+                _("Date"): event["at"][:19].replace("T", " "),
+                _("Action"): event["action"],
+                _("By"): str(event["actor"]).split(":", 1)[0],
+                _("Purpose"): details["purpose"],
+            }
+        )
+    return [{"title": _("Access to your data by our staff"), "rows": rows}] if rows else []
+
+
+def gather(uow: UnitOfWork, subject_refs: list[str]) -> list[Section]:
+    sections = staff_access(uow, subject_refs)
+    for provider in providers(uow.garant):
+        sections.extend(provider(uow, subject_refs))
+    return sections
