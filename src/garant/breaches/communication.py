@@ -1,0 +1,185 @@
+"""Telling the persons (Art. 34, AF-B3), or recording why they are not told directly.
+
+The persons are found through the data map: the email identities of every collection of
+the systems involved (``crm`` or ``crm.contacts``), read set-based through the
+connectors; or from a list of identities given by the DPO. Each is sent a message in
+clear language with the items of Art. 34(2) and recorded by keyed hash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import select
+
+from garant.breaches import service
+from garant.breaches.models import Breach, BreachCommunication, BreachRecipient
+from garant.breaches.notification import dpo_contact
+from garant.breaches.schemas import Exemption
+from garant.errors import InvalidInput
+from garant.i18n import normalize_language
+from garant.mail.service import queue_mail
+from garant.policy.taxonomy import CATEGORIES
+from garant.store.uow import UnitOfWork
+
+TEMPLATE = "breach_communication"
+
+
+def _targets(uow: UnitOfWork, systems: list[str]) -> Iterator[tuple[str, str, str]]:
+    """(system, collection, email column) for each involved collection with an email."""
+    datamap = uow.garant.datamap
+    for entry in systems:
+        system_id, _, collection_name = entry.partition(".")
+        system = datamap.system(system_id)
+        collections = (
+            [system.collection(collection_name)] if collection_name else system.collections
+        )
+        for collection in collections:
+            column = collection.identity.get("email")
+            if column:
+                yield system_id, collection.name, column
+
+
+def affected_from_datamap(uow: UnitOfWork, systems: list[str]) -> set[str]:
+    """Every email address held in the involved collections (one streamed query each)."""
+    from garant.connectors import connector_for
+
+    emails: set[str] = set()
+    for system_id, collection_name, column in _targets(uow, systems):
+        connector = connector_for(uow.garant, system_id)
+        collection = uow.garant.datamap.collection(system_id, collection_name)
+        for row in connector.stream(collection, select=[column]):
+            value = row.get(column)
+            if isinstance(value, str) and "@" in value:
+                emails.add(value.strip())
+    return emails
+
+
+def _context(uow: UnitOfWork, breach: Breach, lang: str) -> dict[str, object]:
+    cats = [CATEGORIES[c].label(lang) if c in CATEGORIES else c for c in breach.data_categories]
+    return {
+        "organization": uow.garant.policy.controller.name,
+        "reference": breach.reference,
+        "title": breach.title,
+        "description": breach.description or breach.title,
+        "nature": breach.nature,
+        "categories": cats,
+        "consequences": breach.likely_consequences,
+        "measures": breach.measures_taken,
+        "contact": dpo_contact(uow),
+    }
+
+
+def _already_told(uow: UnitOfWork, breach: Breach, refs: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(refs), 1000):
+        chunk = refs[start : start + 1000]
+        found.update(
+            uow.session.scalars(
+                select(BreachRecipient.subject_ref).where(
+                    BreachRecipient.breach_id == breach.id, BreachRecipient.subject_ref.in_(chunk)
+                )
+            )
+        )
+    return found
+
+
+def communicate(
+    *,
+    uow: UnitOfWork,
+    ref: str | int,
+    identities: Iterable[str] | None = None,
+    lang: str | None = None,
+) -> BreachCommunication:
+    """Queue the Art. 34 message to every affected person not yet told; record who was."""
+    breach = service.get_breach(uow=uow, ref=ref)
+    if identities is None:
+        if not breach.systems:
+            raise InvalidInput(
+                f"{breach.reference}: no systems involved are recorded; give the identities "
+                "(--identities FILE) or record the systems"
+            )
+        emails = affected_from_datamap(uow, breach.systems)
+    else:
+        emails = {e.strip() for e in identities if e.strip()}
+    bad = sorted(e for e in emails if "@" not in e)
+    if bad:
+        raise InvalidInput(f"not an email address: {bad[0]}")
+    language = normalize_language(lang or (uow.garant.policy.languages or ["fr"])[0])
+    refs = {uow.subject_ref("email", e): e for e in sorted(emails)}
+    todo = {r: e for r, e in refs.items() if r not in _already_told(uow, breach, list(refs))}
+    row = BreachCommunication(
+        breach_id=breach.id,
+        kind="direct",
+        recipients=len(todo),
+        created_at=uow.now(),
+        created_by=uow.actor.label,
+    )
+    uow.session.add(row)
+    uow.session.flush()
+    context = _context(uow, breach, language)
+    for subject_ref, email in todo.items():
+        message = queue_mail(
+            uow=uow,
+            to=email,
+            template=TEMPLATE,
+            lang=language,
+            context=context,
+            key=f"breach:{breach.id}:{subject_ref}",
+            recipient_ref=subject_ref,
+        )
+        uow.session.add(
+            BreachRecipient(
+                breach_id=breach.id,
+                communication_id=row.id,
+                subject_ref=subject_ref,
+                message_id=message.id,
+                lang=language,
+                queued_at=uow.now(),
+            )
+        )
+    service._event(uow, breach, "communicated", f"{len(todo)} person(s)")
+    uow.audit(
+        "breach.communicate",
+        service.OBJECT,
+        breach.id,
+        details={
+            "recipients": len(todo),
+            "source": "list" if identities is not None else "datamap",
+        },
+    )
+    return row
+
+
+def exempt(
+    *,
+    uow: UnitOfWork,
+    ref: str | int,
+    exemption: Exemption,
+    reason: str,
+    public_communication: str = "",
+) -> BreachCommunication:
+    """Record why the persons are not told directly (Art. 34(3)(a), (b), (c))."""
+    if not reason.strip():
+        raise InvalidInput("reason: an exemption from informing the persons must be justified")
+    if exemption == "disproportionate_effort" and not public_communication.strip():
+        raise InvalidInput(
+            "public_communication: with disproportionate effort, a public communication or a "
+            "similar measure must inform the persons instead (Art. 34(3)(c)); say which"
+        )
+    breach = service.get_breach(uow=uow, ref=ref)
+    row = BreachCommunication(
+        breach_id=breach.id,
+        kind="exemption",
+        exemption=exemption,
+        reason=reason.strip(),
+        public_communication=public_communication.strip(),
+        created_at=uow.now(),
+        created_by=uow.actor.label,
+    )
+    uow.session.add(row)
+    if not breach.no_communication_reason:
+        breach.no_communication_reason = f"{exemption}: {reason.strip()}"
+    service._event(uow, breach, "exempted", f"{exemption}: {reason.strip()}")
+    uow.audit("breach.exempt", service.OBJECT, breach.id, details={"exemption": exemption})
+    return row
