@@ -14,7 +14,9 @@ from tests.conftest import write_workspace
 GARANT = [sys.executable, "-m", "garant"]
 
 
-def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "GARANT_TEST_SESSION_SECRET": "s" * 40, **(env or {})}
     return subprocess.run(
         [*GARANT, *args], cwd=cwd, capture_output=True, text=True, env=full_env, timeout=120
@@ -35,10 +37,19 @@ def test_init_creates_a_workspace_that_refuses_to_be_made_twice(tmp_path: Path) 
 def test_user_add_then_audit_verify_on_a_real_workspace(tmp_path: Path) -> None:
     write_workspace(tmp_path / "ws")
     ws = tmp_path / "ws"
-    added = run("user", "add", "dpo@org.example", "--role", "dpo", "--workspace", str(ws),
-                env={"GARANT_NEW_PASSWORD": "a long passphrase"})
+    added = run(
+        "user",
+        "add",
+        "dpo@org.example",
+        "--role",
+        "dpo",
+        "--workspace",
+        str(ws),
+        cwd=tmp_path,
+        env={"GARANT_NEW_PASSWORD": "a long passphrase"},
+    )
     assert added.returncode == 0, added.stderr
-    verified = run("audit", "verify", "--workspace", str(ws), "--json")
+    verified = run("audit", "verify", "--workspace", str(ws), "--json", cwd=tmp_path)
     assert verified.returncode == 0 and '"ok": true' in verified.stdout
 
 

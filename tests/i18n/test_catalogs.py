@@ -32,7 +32,9 @@ def _allowlist() -> set[str]:
 
 def test_every_message_has_a_french_translation() -> None:
     french = catalog("fr")
-    missing = sorted(f"{where}: {text!r}" for text, where in _messages().items() if text not in french)
+    missing = sorted(
+        f"{where}: {text!r}" for text, where in _messages().items() if text not in french
+    )
     assert missing == [], "messages without French:\n" + "\n".join(missing)
 
 

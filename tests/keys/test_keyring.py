@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,7 @@ def test_demo_key_is_refused_outside_a_demo(
 ) -> None:
     from garant.keys.keyring import DEMO_MASTER
 
-    monkeypatch.setenv("GARANT_TEST_KEYS", '{"keys": {"1": "%s"}}' % DEMO_MASTER)
+    monkeypatch.setenv("GARANT_TEST_KEYS", json.dumps({"keys": {"1": DEMO_MASTER}}))
     with pytest.raises(ConfigError, match="demo key"):
         load_keyring(file=tmp_path / "none.json", env="GARANT_TEST_KEYS", demo=False)
     with pytest.raises(ConfigError, match="no keys"):

@@ -46,7 +46,12 @@ def login(client: TestClient, role: Role | str) -> str:
     token = csrf_of(client)
     response = client.post(
         "/login",
-        data={"email": staff_email(role), "password": PASSWORD, "csrf_token": token, "next": "/admin"},
+        data={
+            "email": staff_email(role),
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "/admin",
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
@@ -55,5 +60,7 @@ def login(client: TestClient, role: Role | str) -> str:
 
 @pytest.fixture
 def client(staffed: Garant) -> Iterator[TestClient]:
-    with TestClient(create_app(staffed), base_url="http://testserver") as test_client:
+    with TestClient(
+        create_app(staffed), base_url="http://testserver", headers={"Accept-Language": "en"}
+    ) as test_client:
         yield test_client

@@ -22,7 +22,9 @@ def _login(page: Any, url: str, role: Role) -> None:
     page.wait_for_url(f"{url}/admin")
 
 
-def test_login_dashboard_and_a_refused_page(staffed: Garant, browser: Any, live_server: Any) -> None:
+def test_login_dashboard_and_a_refused_page(
+    staffed: Garant, browser: Any, live_server: Any
+) -> None:
     with live_server(staffed) as server:
         page = browser.new_page(locale="en-GB")
         _login(page, server.url, Role.AUDITOR)

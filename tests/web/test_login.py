@@ -21,7 +21,9 @@ def test_login_opens_the_dashboard_and_logout_closes_it(client: TestClient) -> N
 
 def test_a_form_without_its_csrf_token_is_refused(client: TestClient) -> None:
     response = client.post(
-        "/login", data={"email": staff_email(Role.DPO), "password": PASSWORD}, follow_redirects=False
+        "/login",
+        data={"email": staff_email(Role.DPO), "password": PASSWORD},
+        follow_redirects=False,
     )
     assert response.status_code == 403 and "CSRF" in response.text
 
@@ -29,8 +31,8 @@ def test_a_form_without_its_csrf_token_is_refused(client: TestClient) -> None:
 def test_wrong_password_says_so_without_saying_which(client: TestClient) -> None:
     token = csrf_of(client)
     response = client.post(
-        "/login", data={"email": "nobody@staff.example", "password": "nope nope nope",
-                        "csrf_token": token},
+        "/login",
+        data={"email": "nobody@staff.example", "password": "nope nope nope", "csrf_token": token},
     )
     assert response.status_code == 401 and "Wrong email or password" in response.text
 
@@ -48,8 +50,12 @@ def test_login_redirect_never_leaves_the_site(client: TestClient) -> None:
     token = csrf_of(client)
     response = client.post(
         "/login",
-        data={"email": staff_email(Role.DPO), "password": PASSWORD, "csrf_token": token,
-              "next": "//evil.example/x"},
+        data={
+            "email": staff_email(Role.DPO),
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "//evil.example/x",
+        },
         follow_redirects=False,
     )
     assert response.headers["location"] == "/admin"

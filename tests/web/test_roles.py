@@ -47,16 +47,15 @@ def _is_public(path: str) -> bool:
 
 
 def test_def_s2_every_private_route_declares_the_permission_it_needs(staffed: Garant) -> None:
-    missing = [
-        f"{m} {p}" for m, p, perms in _routes(staffed) if not _is_public(p) and not perms
-    ]
+    missing = [f"{m} {p}" for m, p, perms in _routes(staffed) if not _is_public(p) and not perms]
     assert missing == [], f"routes without Requires(...): {missing}"
 
 
 def _call(client: TestClient, method: str, path: str, headers: dict[str, str]) -> int:
     body = {} if method in ("POST", "PUT", "PATCH") else None
-    return client.request(method, _concrete(path), headers=headers, json=body,
-                          follow_redirects=False).status_code
+    return client.request(
+        method, _concrete(path), headers=headers, json=body, follow_redirects=False
+    ).status_code
 
 
 @pytest.mark.parametrize("role", list(Role))
