@@ -22,6 +22,7 @@ from garant.policy.taxonomy import CATEGORIES
 STRONG = 0.9  # values alone are enough (checksummed or well-formed)
 WITH_NAME = 0.5  # values confirm what the column's name says
 MIN_VALUES = 3
+NAME_FLOOR = 0.1  # a name with a loose check (names, addresses): at least this share fits
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,9 @@ def classify_column(
     """The best proposal for one column; ``values`` is a bounded sample (None allowed)."""
     snake = split_name(name)
     present = [v for v in values if v is not None and v != ""]
-    candidates = _name_candidates(snake, family)
+    # A key column (address_id) names what it points at, not what it holds.
+    is_key = family == "integer" and (snake == "id" or snake.endswith("_id"))
+    candidates = [] if is_key else _name_candidates(snake, family)
     scored = [_score(kind, rule, present, region) for kind, rule in candidates]
     named = {s.kind for s in scored}
     for kind in _value_kinds(family):
@@ -134,20 +137,24 @@ def _score(kind: str, rule: str | None, present: Sequence[object], region: str) 
     if rule is not None:
         score.evidence.append(f"name matches /{rule}/")
     check = KINDS[kind].check
+    check_text = KINDS[kind].check_text
     if check is None or not present:
         return score
-    if kind == "phone":
-        # Without a name saying "phone", only numbers valid in their plan count.
-        strict = rule is None
-        score.matched = sum(1 for v in present if detectors.is_phone(v, region, strict=strict))
+    if kind == "phone" and rule is None:
+        # Without a name saying "phone", only numbers valid in their numbering plan count.
+        score.matched = sum(1 for v in present if detectors.is_phone(v, region, strict=True))
+        check_text = "are valid phone numbers (phonenumbers)"
+    elif kind == "phone":
+        possible = sum(1 for v in present if detectors.is_phone(v, region))
+        score.matched = sum(1 for v in present if detectors.is_phone_shaped(v))
+        score.evidence.append(f"{possible} of {len(present)} sampled values {check_text}")
+        check_text = "are phone-shaped digit strings"
     elif kind == "password_hash" and rule is None:
         score.matched = sum(1 for v in present if detectors.is_crypt_hash(v))
     else:
         score.matched = sum(1 for v in present if check(v))
     score.checked = len(present)
-    score.evidence.append(
-        f"{score.matched} of {score.checked} sampled values {KINDS[kind].check_text}"
-    )
+    score.evidence.append(f"{score.matched} of {score.checked} sampled values {check_text}")
     return score
 
 
@@ -160,7 +167,8 @@ def _accepted(score: _Score, family: str) -> bool:
     if score.name_rule is not None:
         if spec.check is None or score.checked < MIN_VALUES:
             return True
-        return _ratio(score) >= (WITH_NAME if spec.validates else 0.3) or not spec.validates
+        # The name is a hint; values that almost never fit it overrule it.
+        return _ratio(score) >= (WITH_NAME if spec.validates else NAME_FLOOR)
     return spec.validates and score.checked >= MIN_VALUES and _ratio(score) >= STRONG
 
 

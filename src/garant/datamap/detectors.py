@@ -69,6 +69,17 @@ def is_phone(value: object, region: str = "FR", *, strict: bool = False) -> bool
     return False
 
 
+def is_phone_shaped(value: object) -> bool:
+    """Digits with phone punctuation, 6 to 15 of them: what a column named "phone" holds
+    even when the numbers lack their country code (Pagila's ``28303384290``)."""
+    text = as_text(value)
+    return (
+        text is not None
+        and bool(_PHONE_CHARS.match(text))
+        and 6 <= len(_DIGITS.sub("", text)) <= 15
+    )
+
+
 def is_ip(value: object) -> bool:
     text = as_text(value)
     if text is None and value is not None and type(value).__name__.startswith("IPv"):

@@ -1,0 +1,252 @@
+"""``garant datamap check``: does the map still describe the live database?
+
+A map that has drifted finds too little (a renamed email column, a new table pointing
+at the person) or fails at the worst moment (an erasure on a dropped column). Each
+finding is either ``drift`` (the map and the database disagree: exit 1) or a ``note``
+(worth knowing, nothing wrong: a reference the database does not enforce).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine
+
+from garant.datamap.classifier import classify_column
+from garant.datamap.models import Collection, DataMap, Reference, System
+from garant.datamap.sampler import sample_table
+from garant.datamap.schema_reader import SchemaInfo, TableInfo, read_schema
+from garant.errors import ConnectorError, InvalidInput
+
+# What a sampled identity column must still hold, by identity kind.
+IDENTITY_KINDS = {"email": "email", "phone": "phone"}
+DATE_FAMILIES = {"date", "datetime", "text"}
+COMPATIBLE = {"integer": {"integer", "numeric"}, "numeric": {"integer", "numeric"}}
+
+
+@dataclass(frozen=True)
+class Finding:
+    system: str
+    collection: str
+    column: str | None
+    level: str
+    """``drift`` or ``note``."""
+    message: str
+
+    def as_dict(self) -> dict[str, str | None]:
+        return asdict(self)
+
+
+def check_datamap(
+    datamap: DataMap,
+    *,
+    workspace: Path | None = None,
+    system: str | None = None,
+    url: str | None = None,
+    sample_size: int = 50,
+) -> list[Finding]:
+    """Every finding for the named system, or for every system of the map."""
+    if url and not system:
+        raise InvalidInput("--url needs --system: a URL belongs to one system")
+    systems = [datamap.system(system)] if system else list(datamap.systems)
+    findings: list[Finding] = []
+    for each in systems:
+        resolved = url or each.connection_url(workspace)
+        if not resolved:
+            raise ConnectorError(
+                f'system "{each.id}": no connection URL (set ${each.url_env} or give --url)'
+            )
+        engine = create_engine(resolved)
+        try:
+            findings.extend(check_system(each, engine, sample_size=sample_size))
+        finally:
+            engine.dispose()
+    return findings
+
+
+def check_system(system: System, engine: Engine, *, sample_size: int = 50) -> list[Finding]:
+    schema_name = next((c.db_schema for c in system.collections if c.db_schema), None)
+    live = read_schema(engine, schema=schema_name)
+    found: list[Finding] = []
+    if live.kind != system.kind:
+        found.append(
+            Finding(
+                system.id, "", None, "drift", f"the map says {system.kind}, the URL is {live.kind}"
+            )
+        )
+    with engine.connect() as conn:
+        for coll in system.collections:
+            found.extend(_collection(system, coll, live, conn, sample_size))
+    found.extend(_unmapped_links(system, live))
+    return found
+
+
+def _collection(
+    system: System, coll: Collection, live: SchemaInfo, conn: Connection, sample_size: int
+) -> Iterator[Finding]:
+    table = live.table(coll.table_name)
+
+    def finding(column: str | None, level: str, message: str) -> Finding:
+        return Finding(system.id, coll.name, column, level, message)
+
+    if table is None:
+        close = difflib.get_close_matches(coll.table_name, list(live.tables), n=1)
+        hint = f' (did you mean "{close[0]}"?)' if close else ""
+        yield finding(None, "drift", f'table "{coll.table_name}" is not in the database{hint}')
+        return
+    for name in coll.columns_used():
+        if table.column(name) is None:
+            close = difflib.get_close_matches(name, table.column_names, n=1)
+            hint = f' (did you mean "{close[0]}"?)' if close else ""
+            yield finding(name, "drift", f'column "{name}" is not in table {table.name}{hint}')
+    yield from (finding(c, lv, m) for c, lv, m in _key(coll, table))
+    yield from (finding(c, lv, m) for c, lv, m in _identities(coll, table, live, conn, sample_size))
+    yield from (finding(c, lv, m) for c, lv, m in _dates(coll, table))
+    for ref in coll.references:
+        yield from (finding(c, lv, m) for c, lv, m in _reference(system, coll, ref, table, live))
+    owned = coll.name in owned_collections(system)
+    new = _new_columns(coll, table, live, conn, sample_size, owned)
+    yield from (finding(c, lv, m) for c, lv, m in new)
+
+
+Item = tuple[str | None, str, str]
+
+
+def _key(coll: Collection, table: TableInfo) -> Iterator[Item]:
+    declared = set(table.primary_key)
+    wanted = set(coll.key_columns)
+    if declared and wanted != declared and wanted not in [set(u) for u in table.unique]:
+        yield (
+            None,
+            "drift",
+            f"primary key in the map ({', '.join(coll.key_columns)}) differs from the "
+            f"database's ({', '.join(table.primary_key)})",
+        )
+    elif not declared and wanted not in [set(u) for u in table.unique]:
+        yield (None, "note", "the database declares no primary or unique key on these columns")
+
+
+def _identities(
+    coll: Collection, table: TableInfo, live: SchemaInfo, conn: Connection, sample_size: int
+) -> Iterator[Item]:
+    checks = {kind: col for kind, col in coll.identity.items() if kind in IDENTITY_KINDS}
+    present = {k: c for k, c in checks.items() if table.column(c) is not None}
+    if not present:
+        return
+    values = sample_table(conn, table, live.schema, sample_size)
+    for kind, column in present.items():
+        info = table.column(column)
+        assert info is not None
+        proposal = classify_column(column, info.family, values.get(column, []))
+        sampled = [v for v in values.get(column, []) if v not in (None, "")]
+        if sampled and proposal.kind != IDENTITY_KINDS[kind]:
+            evidence = "; ".join(proposal.evidence) or "no value matched"
+            yield (
+                column,
+                "drift",
+                f"identity {kind}: the sampled values no longer look like {kind} ({evidence})",
+            )
+
+
+def _dates(coll: Collection, table: TableInfo) -> Iterator[Item]:
+    if coll.retention is None:
+        return
+    for event, column in coll.retention.dates.items():
+        info = table.column(column) if "." not in column else None
+        if info is not None and info.family not in DATE_FAMILIES:
+            yield (
+                column,
+                "drift",
+                f"retention event {event} reads {column}, a {info.type} column, not a date",
+            )
+
+
+def _reference(
+    system: System, coll: Collection, ref: Reference, table: TableInfo, live: SchemaInfo
+) -> Iterator[Item]:
+    target_coll = system.get_collection(ref.to)
+    target = live.table(target_coll.table_name) if target_coll else None
+    if target_coll is None or target is None:
+        return  # the loader or the target's own check reports it
+    target_cols = coll.target_columns(ref, target_coll)
+    label = f"{', '.join(ref.columns)} -> {ref.to}"
+    for mine, theirs in zip(ref.columns, target_cols, strict=False):
+        a, b = table.column(mine), target.column(theirs)
+        if a is None or b is None:
+            if b is None:
+                yield (mine, "drift", f'reference {label}: "{theirs}" is not in {target.name}')
+            continue
+        if a.family != b.family and b.family not in COMPATIBLE.get(a.family, set()):
+            yield (mine, "drift", f"reference {label}: {a.type} cannot hold {theirs} ({b.type})")
+    declared = {(fk.columns, fk.target) for fk in table.foreign_keys}
+    if (ref.columns, target.name) not in declared:
+        yield (
+            ref.columns[0],
+            "note",
+            f"reference {label} ({ref.meaning}) is not declared as a foreign key in the "
+            "database: nothing there keeps it true",
+        )
+
+
+def _new_columns(
+    coll: Collection,
+    table: TableInfo,
+    live: SchemaInfo,
+    conn: Connection,
+    sample_size: int,
+    owned: bool,
+) -> Iterator[Item]:
+    """Columns the map does not name that look like personal data: a new email, a note."""
+    used = set(coll.columns_used())
+    unnamed = [c for c in table.columns if c.name not in used]
+    if not unnamed:
+        return
+    values = sample_table(conn, table, live.schema, sample_size)
+    for col in unnamed:
+        proposal = classify_column(col.name, col.family, values.get(col.name, []), table=table.name)
+        if proposal.category == "purchases" and not owned:
+            continue  # a price on a catalogue row is nobody's personal data
+        if proposal.category is not None and proposal.confidence != "low":
+            yield (
+                col.name,
+                "drift",
+                f"column {col.name} is not in the map and looks like {proposal.category} "
+                f"({'; '.join(proposal.evidence)})",
+            )
+
+
+def _unmapped_links(system: System, live: SchemaInfo) -> Iterator[Finding]:
+    """A table the map does not know that points at a mapped one may hold the person's rows."""
+    mapped = {c.table_name: c.name for c in system.collections}
+    personal = {system.collection(n).table_name for n in owned_collections(system)}
+    for table in live.tables.values():
+        if table.name in mapped:
+            continue
+        for fk in table.foreign_keys:
+            if fk.target in personal:
+                yield Finding(
+                    system.id,
+                    mapped[fk.target],
+                    None,
+                    "drift",
+                    f"table {table.name} points at {mapped[fk.target]} through "
+                    f"{', '.join(fk.columns)} but is not in the map: its rows may be the person's",
+                )
+
+
+def owned_collections(system: System) -> set[str]:
+    """Collections holding persons (an identity) and those they own, through ``owns``."""
+    owned = {c.name for c in system.collections if c.identity}
+    grew = True
+    while grew:
+        grew = False
+        for coll in system.collections:
+            if coll.name not in owned and any(
+                r.meaning == "owns" and r.to in owned for r in coll.references
+            ):
+                owned.add(coll.name)
+                grew = True
+    return owned

@@ -1,0 +1,57 @@
+"""French labels of column names common enough to know (English is the column's own words).
+
+A draft label a person can read in both languages; a column not listed here keeps its
+English words in both, and the draft says so, for a person to translate.
+"""
+
+from __future__ import annotations
+
+COMMON_LABELS: dict[str, str] = {
+    "active": "Actif",
+    "activebool": "Actif",
+    "address": "Adresse",
+    "address2": "Complément d'adresse",
+    "amount": "Montant",
+    "billing_address": "Adresse de facturation",
+    "billing_city": "Ville de facturation",
+    "billing_country": "Pays de facturation",
+    "billing_postal_code": "Code postal de facturation",
+    "billing_state": "Région de facturation",
+    "birth_date": "Date de naissance",
+    "birthdate": "Date de naissance",
+    "city": "Ville",
+    "company": "Société",
+    "country": "Pays",
+    "create_date": "Date de création",
+    "created_at": "Date de création",
+    "customer_id": "Numéro de client",
+    "district": "Quartier ou district",
+    "email": "Adresse e-mail",
+    "fax": "Fax",
+    "first_name": "Prénom",
+    "hire_date": "Date d'embauche",
+    "invoice_date": "Date de facture",
+    "invoice_id": "Numéro de facture",
+    "invoice_line_id": "Numéro de ligne de facture",
+    "last_name": "Nom",
+    "last_update": "Dernière mise à jour",
+    "order_date": "Date de commande",
+    "order_id": "Numéro de commande",
+    "password": "Mot de passe (empreinte)",
+    "payment_date": "Date de paiement",
+    "payment_id": "Numéro de paiement",
+    "phone": "Téléphone",
+    "picture": "Photographie",
+    "postal_code": "Code postal",
+    "quantity": "Quantité",
+    "rental_date": "Date de location",
+    "rental_id": "Numéro de location",
+    "return_date": "Date de retour",
+    "state": "Région",
+    "status": "Statut",
+    "title": "Titre ou fonction",
+    "total": "Total",
+    "unit_price": "Prix unitaire",
+    "updated_at": "Date de mise à jour",
+    "username": "Identifiant",
+}
