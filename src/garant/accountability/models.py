@@ -58,6 +58,8 @@ class CheckRun(Base):
     total: Mapped[int] = mapped_column(Integer)
     counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    measures: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """The security measures the policy declared at this run: the next run compares."""
 
 
 class PolicyNotice(Base):

@@ -31,9 +31,7 @@ class Processor(Base):
     clauses: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     breach_notice_hours: Mapped[int | None] = mapped_column(Integer)
     next_audit: Mapped[date | None] = mapped_column(Date)
-    parent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("processor_processors.id"), index=True
-    )
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("processor_processors.id"), index=True)
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

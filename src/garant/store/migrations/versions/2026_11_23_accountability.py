@@ -69,6 +69,7 @@ def upgrade() -> None:
         sa.Column("total", sa.Integer(), nullable=False),
         sa.Column("counts", sa.JSON(), nullable=False),
         sa.Column("findings", sa.JSON(), nullable=False),
+        sa.Column("measures", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_org_check_runs")),
     )
     with op.batch_alter_table("org_check_runs", schema=None) as batch_op:

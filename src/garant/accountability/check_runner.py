@@ -1,0 +1,84 @@
+"""Running every check, storing the counts for the trend, reading the trend back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from garant.accountability import checks, checks_external, sources
+from garant.accountability.checks import Check, Context, Finding, Unavailable
+from garant.accountability.models import CheckRun
+from garant.clock import local_date
+from garant.store.uow import UnitOfWork
+
+CHECKS: list[tuple[str, Check]] = [
+    ("retention", checks_external.retention_overdue),
+    ("unmapped_columns", checks.unmapped_personal_columns),
+    ("special_categories", checks.special_category_columns),
+    ("consent", checks_external.consent_without_records),
+    ("processor_contracts", checks.processors_without_contract),
+    ("transfers", checks.transfers_without_mechanism),
+    ("processor_audits", checks.audits_overdue),
+    ("requests", checks_external.requests_overdue),
+    ("breaches", checks_external.breaches_late),
+    ("security_measures", checks.security_measure_removed),
+    ("org_records", checks.records_lapsed),
+    ("dpias", checks.dpias_missing),
+    ("disclosures", checks.disclosures_outside_recipients),
+]
+
+
+@dataclass
+class Report:
+    run_at: str
+    findings: list[Finding]
+    status: dict[str, str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run_at": self.run_at,
+            "total": len(self.findings),
+            "status": self.status,
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+def run_checks(*, uow: UnitOfWork, store: bool = True) -> Report:
+    """Run every check; a check that cannot run says why instead of failing the rest."""
+    now = uow.now()
+    ctx = Context(uow, now, local_date(now, uow.garant.timezone))
+    findings: list[Finding] = []
+    status: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    for name, check in CHECKS:
+        try:
+            found = check(ctx)
+        except Unavailable as exc:
+            status[name] = f"not checked: {exc}"
+            continue
+        findings.extend(found)
+        counts[name] = len(found)
+        status[name] = f"{len(found)} finding(s)" if found else "ok"
+    if store:
+        run = CheckRun(
+            run_at=now,
+            total=len(findings),
+            counts=counts,
+            findings=[f.as_dict() for f in findings],
+            measures=sources.security_measures(uow),
+        )
+        uow.session.add(run)
+        uow.session.flush()
+        uow.audit("check.run", "check_run", run.id, details={"total": len(findings)})
+    return Report(now.isoformat(), findings, status)
+
+
+def trend(*, uow: UnitOfWork, limit: int = 30) -> list[dict[str, Any]]:
+    """The last runs' totals, oldest first: what the dashboard draws."""
+    query = select(CheckRun).order_by(CheckRun.id.desc()).limit(limit)
+    runs = list(uow.session.scalars(query))
+    return [{"id": r.id, "run_at": r.run_at, "total": r.total, "counts": r.counts} for r in runs][
+        ::-1
+    ]

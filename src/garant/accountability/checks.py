@@ -1,0 +1,225 @@
+"""The live compliance check: small functions, each comparing a promise with the data.
+
+Each check takes a :class:`Context` and returns findings; a check whose feature is not
+installed raises :class:`Unavailable` and is reported as such. Every finding carries its
+evidence (record ids, table and column names, counts), never a personal value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import select
+
+from garant.accountability import records, sources
+from garant.accountability.models import CheckRun
+from garant.accountability.scan import ColumnFinding, scan_columns
+from garant.dpia.models import Dpia
+from garant.processors import rules as processor_rules
+from garant.processors.models import Processor
+from garant.store.uow import UnitOfWork
+
+BREACH_DEADLINE = timedelta(hours=72)  # Art. 33(1)
+
+
+class Unavailable(Exception):
+    """The feature this check reads is not installed or has no data to compare."""
+
+
+@dataclass
+class Finding:
+    check: str
+    level: str
+    message: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    promises: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "level": self.level,
+            "message": self.message,
+            "evidence": self.evidence,
+            "promises": self.promises,
+        }
+
+
+@dataclass
+class Context:
+    uow: UnitOfWork
+    now: datetime
+    today: date
+
+    @cached_property
+    def columns(self) -> list[ColumnFinding]:
+        datamap = sources.datamap_of(self.uow)
+        if datamap is None:
+            raise Unavailable("no data map in the workspace")
+        policy = sources.policy_of(self.uow)
+        return scan_columns(datamap, region=str(sources.get(policy, "country", "FR")))
+
+
+Check = Callable[[Context], list[Finding]]
+
+
+def processors_without_contract(ctx: Context) -> list[Finding]:
+    """AF-SEC2, DEF-SP1: every processor works under a signed Art. 28 contract."""
+    out = []
+    for p in ctx.uow.session.scalars(select(Processor).order_by(Processor.name)):
+        for alert in processor_rules.alerts(p, ctx.today):
+            if alert.kind in ("contract_missing", "contract_expired", "clause_missing"):
+                out.append(
+                    Finding(
+                        "processor_contract",
+                        alert.level,
+                        f"{p.name}: {alert.message}",
+                        {"processor_id": p.id, "alert": alert.kind},
+                        ["AF-SEC2", "DEF-SP1"],
+                    )
+                )
+    return out
+
+
+def transfers_without_mechanism(ctx: Context) -> list[Finding]:
+    """AF-T1, DEF-T1: no transfer outside the EEA without a valid Chapter V mechanism."""
+    out = []
+    for p in ctx.uow.session.scalars(select(Processor).order_by(Processor.name)):
+        for problem in processor_rules.transfer_problems(p, ctx.today):
+            out.append(
+                Finding(
+                    "transfer",
+                    "late",
+                    f"{p.name}: {problem}",
+                    {"processor_id": p.id, "countries": p.countries, "mechanism": p.mechanism},
+                    ["AF-T1", "DEF-T1"],
+                )
+            )
+    return out
+
+
+def audits_overdue(ctx: Context) -> list[Finding]:
+    """DEF-SP1: the audit right is exercised when planned."""
+    query = select(Processor).where(Processor.next_audit < ctx.today).order_by(Processor.name)
+    return [
+        Finding(
+            "processor_audit",
+            "late",
+            f"{p.name}: audit due on {p.next_audit} not done",
+            {"processor_id": p.id, "next_audit": str(p.next_audit)},
+            ["DEF-SP1"],
+        )
+        for p in ctx.uow.session.scalars(query)
+    ]
+
+
+def records_lapsed(ctx: Context) -> list[Finding]:
+    """AF-A1, DEF-S3: trainings, agreements and procedures are kept current."""
+    return [
+        Finding(
+            "org_record",
+            "late",
+            f'{r["kind"]} "{r["title"]}" lapsed on {r["valid_until"]}',
+            {"record_id": r["id"], "valid_until": str(r["valid_until"])},
+            ["AF-A1", "DEF-S3"],
+        )
+        for r in records.record_reminders(uow=ctx.uow, day=ctx.today)
+        if r["state"] == "lapsed"
+    ]
+
+
+def dpias_missing(ctx: Context) -> list[Finding]:
+    """AF-A1: a processing screened as needing a DPIA has one validated."""
+    query = select(Dpia).where(Dpia.required.is_(True), Dpia.status != "validated")
+    return [
+        Finding(
+            "dpia",
+            "risk",
+            f'DPIA "{d.title}" is required and not validated (status {d.status})',
+            {"dpia_id": d.id, "activity": d.activity},
+            ["AF-A1"],
+        )
+        for d in ctx.uow.session.scalars(query)
+    ]
+
+
+def disclosures_outside_recipients(ctx: Context) -> list[Finding]:
+    """AF-S1, DEF-S1: data goes to no one the policy does not name, unless the law compels."""
+    return [
+        Finding(
+            "disclosure",
+            "risk",
+            f"disclosure {d.id} to {d.requester} on a basis no law compels ({d.legal_basis})",
+            {"disclosure_id": d.id, "legal_basis": d.legal_basis},
+            ["AF-S1", "DEF-S1"],
+        )
+        for d in records.list_disclosures(uow=ctx.uow)
+        if records.is_flagged(d)
+    ]
+
+
+def unmapped_personal_columns(ctx: Context) -> list[Finding]:
+    """AF-PD1, DEF-A1: every personal column in the databases is in the data map."""
+    return [
+        Finding(
+            "unmapped_column",
+            "risk",
+            f"{c.system}.{c.table}.{c.column} looks like {c.category} and is not in the data map",
+            {
+                "system": c.system,
+                "table": c.table,
+                "column": c.column,
+                "category": c.category,
+                "why": c.evidence[:3],
+            },
+            ["DEF-A1"],
+        )
+        for c in ctx.columns
+        if c.category is not None and not c.mapped and not c.special
+    ]
+
+
+def special_category_columns(ctx: Context) -> list[Finding]:
+    """DEF-C4: where the policy declares no Art. 9 data, no column may look like it."""
+    policy = sources.policy_of(ctx.uow)
+    if sources.get(policy, "processes_special_categories", False):
+        return []
+    return [
+        Finding(
+            "special_category",
+            "late",
+            f"{c.system}.{c.table}.{c.column} looks like Art. 9 data ({', '.join(c.special)}) "
+            "and the policy declares none",
+            {
+                "system": c.system,
+                "table": c.table,
+                "column": c.column,
+                "special": list(c.special),
+                "why": c.evidence[:3],
+            },
+            ["DEF-C4"],
+        )
+        for c in ctx.columns
+        if c.special
+    ]
+
+
+def security_measure_removed(ctx: Context) -> list[Finding]:
+    """DEF-SEC2: a change of security means never lowers the level."""
+    current = set(sources.security_measures(ctx.uow))
+    last = ctx.uow.session.scalar(select(CheckRun).order_by(CheckRun.id.desc()).limit(1))
+    if last is None:
+        raise Unavailable("no earlier check run to compare the security measures with")
+    return [
+        Finding(
+            "security_measure",
+            "late",
+            f'security measure "{name}" was removed from the policy since {last.run_at:%Y-%m-%d}',
+            {"measure": name, "previous_run": last.id},
+            ["DEF-SEC2", "AF-SEC1", "DEF-SEC1"],
+        )
+        for name in sorted(set(last.measures or []) - current)
+    ]

@@ -1,0 +1,129 @@
+"""Checks that read what other engines record: requests, breaches, consent, retention."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import and_, select
+
+from garant.accountability import sources
+from garant.accountability.checks import BREACH_DEADLINE, Context, Finding, Unavailable
+from garant.accountability.scan import identities
+
+
+def requests_overdue(ctx: Context) -> list[Finding]:
+    """AF-X2: every request answered by its due date (Art. 12(3))."""
+    t = sources.table(ctx.uow, "rights_requests", "due_day", "closed_at")
+    if t is None:
+        raise Unavailable("the rights feature's request table is not installed")
+    open_: Any = t.c.closed_at.is_(None)
+    if "replied_at" in t.c:
+        open_ = and_(open_, t.c.replied_at.is_(None))
+    query = select(t.c.id, t.c.type, t.c.due_day).where(open_, t.c.due_day < ctx.today)
+    return [
+        Finding(
+            "request_overdue",
+            "late",
+            f"{row.type} request {row.id} was due on {row.due_day} and is not answered",
+            {"request_id": row.id, "due_day": str(row.due_day)},
+            ["AF-X2"],
+        )
+        for row in ctx.uow.session.execute(query.order_by(t.c.due_day))
+    ]
+
+
+def _aware(value: Any) -> datetime | None:
+    if not isinstance(value, datetime):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def breaches_late(ctx: Context) -> list[Finding]:
+    """AF-B2: a breach with a risk is notified within 72 hours, or the delay is explained."""
+    t = sources.find_table(ctx.uow, "breach_", "aware_at")
+    notified = (
+        sources.first_column(t, "authority_notified_at", "notified_at", "notification_at")
+        if t is not None
+        else None
+    )
+    if t is None or notified is None:
+        raise Unavailable("the breaches feature's register is not installed")
+    query = select(t).where(notified.is_(None))
+    out = []
+    for row in ctx.uow.session.execute(query):
+        data = dict(row._mapping)
+        if str(data.get("risk") or "").lower() in ("none", "no_risk", "unlikely"):
+            continue
+        aware = _aware(data["aware_at"])
+        if aware is not None and ctx.now - aware > BREACH_DEADLINE:
+            hours = int((ctx.now - aware).total_seconds() // 3600)
+            out.append(
+                Finding(
+                    "breach_late",
+                    "late",
+                    f"breach {data.get('id')} known for {hours} hours and not notified",
+                    {"breach_id": data.get("id"), "aware_at": aware.isoformat()},
+                    ["AF-B2"],
+                )
+            )
+    return out
+
+
+def _consent_activities(ctx: Context) -> dict[str, str]:
+    out = {}
+    for activity in sources.activities(ctx.uow):
+        if sources.get(activity, "legal_basis") == "consent":
+            purpose = sources.get(activity, "consent_purpose") or sources.get(activity, "id")
+            out[str(sources.get(activity, "id"))] = str(purpose)
+    return out
+
+
+def consent_without_records(ctx: Context) -> list[Finding]:
+    """AF-L2, AF-P2: a consent-based activity holds data only of persons who consented."""
+    t = sources.table(ctx.uow, "consent_current", "subject_ref", "purpose", "given")
+    datamap = sources.datamap_of(ctx.uow)
+    if t is None or datamap is None:
+        raise Unavailable("the consent ledger or the data map is not installed")
+    out = []
+    for activity, purpose in _consent_activities(ctx).items():
+        missing = 0
+        for batch in sources.batched(identities(datamap, "email", {activity})):
+            refs = {ctx.uow.subject_ref("email", v): v for v in batch}
+            query = select(t.c.subject_ref).where(
+                t.c.subject_ref.in_(list(refs)), t.c.purpose == purpose, t.c.given.is_(True)
+            )
+            consented = set(ctx.uow.session.scalars(query))
+            missing += len(set(refs) - consented)
+        if missing:
+            out.append(
+                Finding(
+                    "consent_missing",
+                    "late",
+                    f"activity {activity} is based on consent; {missing} person(s) in its data "
+                    f"have no consent on record for {purpose}",
+                    {"activity": activity, "purpose": purpose, "persons": missing},
+                    ["AF-L2", "AF-P2"],
+                )
+            )
+    return out
+
+
+def retention_overdue(ctx: Context) -> list[Finding]:
+    """AF-R0, DEF-R6: no row outlives its retention; asks the retention engine's forecast."""
+    try:
+        from garant.retention import forecast  # type: ignore[attr-defined]
+    except ImportError:
+        raise Unavailable("the retention forecast is not installed") from None
+    overdue = forecast.overdue(garant=ctx.uow.garant, uow=ctx.uow, as_of=ctx.now)
+    return [
+        Finding(
+            "retention_overdue",
+            "late",
+            f"{item['count']} row(s) of {item['target']} are past rule {item['rule']}",
+            {k: item[k] for k in ("target", "rule", "count") if k in item},
+            ["AF-R0", "DEF-R6"],
+        )
+        for item in overdue
+        if item.get("count")
+    ]

@@ -1,0 +1,123 @@
+"""Telling persons of a new policy version (DEF-V1), with a record of who was told.
+
+The persons concerned are found through the data map's email identities (optionally
+only in the collections of some activities); each gets one mail per version (idempotent
+keys), and a notice row keyed by their hash records when.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from garant.accountability import sources
+from garant.accountability.models import PolicyNotice
+from garant.accountability.scan import identities
+from garant.errors import InvalidInput
+from garant.jobs.service import JobContext
+from garant.mail.service import queue_mail
+from garant.store.uow import SYSTEM, Actor, UnitOfWork
+
+if TYPE_CHECKING:
+    from garant.app import Garant
+
+JOB = "accountability.policy_notify"
+TEMPLATE = "accountability_policy_change"
+BATCH = 500
+
+
+def _version_summary(uow: UnitOfWork, version: str) -> str:
+    """The version's summary from the policy's versions table, when it is installed."""
+    t = sources.find_table(uow, "policy_", "version")
+    if t is None:
+        return ""
+    row = uow.session.execute(select(t).where(t.c.version == version)).first()
+    if row is None:
+        raise InvalidInput(f"policy version {version} has not been published")
+    data = dict(row._mapping)
+    return str(data.get("summary") or data.get("note") or "")
+
+
+def _context(garant: Garant, version: str, summary: str) -> dict[str, Any]:
+    policy = garant.policy
+    return {
+        "organization": policy.controller.name,
+        "version": version,
+        "summary": summary,
+        "url": garant.settings.web.base_url.rstrip("/") + "/privacy",
+    }
+
+
+def _notify_batch(uow: UnitOfWork, version: str, emails: list[str], context: dict[str, Any]) -> int:
+    refs = {uow.subject_ref("email", e): e for e in emails}
+    told = set(
+        uow.session.scalars(
+            select(PolicyNotice.subject_ref).where(
+                PolicyNotice.version == version, PolicyNotice.subject_ref.in_(list(refs))
+            )
+        )
+    )
+    lang = (uow.garant.policy.languages or ["fr"])[0]
+    count = 0
+    for ref, email in refs.items():
+        if ref in told:
+            continue
+        message = queue_mail(
+            uow=uow, to=email, template=TEMPLATE, lang=lang, context=context,
+            key=f"policy-change:{version}:{ref}", recipient_ref=ref,
+        )  # fmt: skip
+        uow.session.add(
+            PolicyNotice(version=version, subject_ref=ref, outbox_id=message.id, told_at=uow.now())
+        )
+        count += 1
+    return count
+
+
+def notify_version(
+    garant: Garant,
+    version: str,
+    *,
+    activities: list[str] | None = None,
+    actor: Actor = SYSTEM,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Queue one notice per person not yet told of ``version``; returns how many now.
+
+    Each batch is its own transaction: an interrupted run resumes where it stopped.
+    """
+    with garant.unit_of_work(actor) as uow:
+        context = _context(garant, version, _version_summary(uow, version))
+        datamap = sources.datamap_of(uow)
+    if datamap is None:
+        raise InvalidInput("no data map: Garant cannot find the persons concerned")
+    wanted = set(activities) if activities else None
+    total = 0
+    for batch in sources.batched(identities(datamap, "email", wanted), BATCH):
+        with garant.unit_of_work(actor) as uow:
+            total += _notify_batch(uow, version, batch, context)
+        if progress:
+            progress(total)
+    with garant.unit_of_work(actor) as uow:
+        uow.audit("policy.notify", "policy_version", version, details={"told": total})
+    return total
+
+
+def notices(*, uow: UnitOfWork, version: str) -> list[dict[str, Any]]:
+    query = select(PolicyNotice).where(PolicyNotice.version == version).order_by(PolicyNotice.id)
+    return [
+        {"subject_ref": n.subject_ref, "told_at": n.told_at.isoformat(), "outbox_id": n.outbox_id}
+        for n in uow.session.scalars(query)
+    ]
+
+
+def notify_job(context: JobContext) -> dict[str, Any]:
+    """The worker's side: idempotent, resumes (people already told are skipped)."""
+    told = notify_version(
+        context.garant,
+        str(context.payload["version"]),
+        activities=context.payload.get("activities"),
+        progress=lambda n: context.heartbeat({"told": n}),
+    )
+    return {"told": told}

@@ -1,0 +1,146 @@
+"""Pure rules of the processors register: Art. 28(3) clauses, Chapter V transfers, alerts.
+
+Nothing here reads the database or the clock: the caller passes the day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+DATA = Path(__file__).parent / "data" / "adequacy.yaml"
+
+# Art. 28(3)(a)-(h): what the contract with a processor must stipulate.
+CLAUSES: dict[str, str] = {
+    "instructions": "Art. 28(3)(a): processes only on documented instructions",
+    "confidentiality": "Art. 28(3)(b): persons authorised are bound to confidentiality",
+    "security": "Art. 28(3)(c): takes the Art. 32 security measures",
+    "sub_processors": "Art. 28(3)(d) and 28(2),(4): sub-processors only with authorisation",
+    "data_subject_rights": "Art. 28(3)(e): assists with data subjects' requests",
+    "assistance": "Art. 28(3)(f): assists with security, breaches, DPIAs (Art. 32-36)",
+    "deletion_return": "Art. 28(3)(g): deletes or returns the data at the end",
+    "audits": "Art. 28(3)(h): makes information available and allows audits",
+}
+
+EEA = frozenset(
+    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK "
+    "IS LI NO".split()
+)
+MECHANISMS = ("adequacy", "scc", "bcr", "derogation")
+SCC_MODULES = ("1", "2", "3", "4")
+CONTRACT_WARNING = timedelta(days=60)
+# The controller has 72 hours (Art. 33(1)); a processor that takes longer to tell leaves none.
+BREACH_NOTICE_LIMIT_HOURS = 72
+
+
+@dataclass(frozen=True)
+class Adequacy:
+    code: str
+    name: str
+    decision: str
+    adopted: date
+    scope: str
+    condition: str | None = None
+    note: str | None = None
+    expires: date | None = None
+
+    def in_force(self, day: date) -> bool:
+        return self.adopted <= day and (self.expires is None or day <= self.expires)
+
+
+@cache
+def adequacy_decisions() -> dict[str, Adequacy]:
+    """The Commission's decisions shipped with Garant (see the sources in the data file)."""
+    raw = YAML(typ="safe").load(DATA.read_text(encoding="utf-8"))
+    return {d["code"]: Adequacy(**d) for d in raw["decisions"]}
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: str
+    level: str  # late | risk | due
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "level": self.level, "message": self.message}
+
+
+def _adequacy_problem(country: str, dpf_certified: bool, day: date) -> str | None:
+    decision = adequacy_decisions().get(country)
+    if decision is None or not decision.in_force(day):
+        return f"{country}: no adequacy decision in force on {day.isoformat()}"
+    if decision.condition == "dpf" and not dpf_certified:
+        return (
+            f"{country}: adequacy covers only recipients certified under the EU-US Data "
+            "Privacy Framework, and this processor is not"
+        )
+    return None
+
+
+def transfer_problems(p: Any, day: date) -> list[str]:
+    """Chapter V: every country outside the EEA needs a valid mechanism (Art. 44-49)."""
+    problems: list[str] = []
+    for country in p.countries or []:
+        if country in EEA:
+            continue
+        mechanism = p.mechanism
+        if mechanism in (None, "adequacy"):
+            problem = _adequacy_problem(country, p.dpf_certified, day)
+            if problem:
+                problems.append(problem if mechanism else f"{problem}, and no other mechanism")
+        elif mechanism == "scc" and p.scc_module not in SCC_MODULES:
+            problems.append(f"{country}: standard contractual clauses without their module")
+        elif mechanism == "scc" and p.tia_date is None:
+            problems.append(f"{country}: SCC without a transfer impact assessment")
+        elif mechanism == "derogation" and not (p.derogation or "").strip():
+            problems.append(f"{country}: derogation without the Art. 49 ground")
+    return problems
+
+
+def missing_clauses(clauses: dict[str, Any] | None) -> list[str]:
+    present = clauses or {}
+    return [key for key in CLAUSES if not present.get(key)]
+
+
+def _contract_alerts(p: Any, day: date) -> list[Alert]:
+    if p.contract_signed is None:
+        return [Alert("contract_missing", "late", "no signed Art. 28 contract")]
+    if p.contract_expires is not None:
+        if p.contract_expires < day:
+            when = p.contract_expires.isoformat()
+            return [Alert("contract_expired", "late", f"the contract expired on {when}")]
+        if p.contract_expires - day <= CONTRACT_WARNING:
+            when = p.contract_expires.isoformat()
+            return [Alert("contract_expiring", "due", f"the contract expires on {when}")]
+    return []
+
+
+def alerts(p: Any, day: date) -> list[Alert]:
+    """Every alert for one processor as of ``day`` (AF-SEC2, DEF-SP1, AF-T1, DEF-T1)."""
+    found = _contract_alerts(p, day)
+    if p.contract_signed is not None:
+        for key in missing_clauses(p.clauses):
+            found.append(Alert("clause_missing", "risk", f"missing clause: {CLAUSES[key]}"))
+    if p.next_audit is not None and p.next_audit < day:
+        found.append(
+            Alert("audit_overdue", "late", f"audit due on {p.next_audit.isoformat()} not done")
+        )
+    for problem in transfer_problems(p, day):
+        found.append(Alert("transfer_invalid", "late", problem))
+    if p.breach_notice_hours is None:
+        found.append(Alert("breach_notice_missing", "risk", "no breach notification delay agreed"))
+    elif p.breach_notice_hours > BREACH_NOTICE_LIMIT_HOURS:
+        found.append(
+            Alert(
+                "breach_notice_too_long",
+                "risk",
+                f"the processor tells of a breach within {p.breach_notice_hours} hours, "
+                "longer than the controller's 72",
+            )
+        )
+    return found

@@ -1,0 +1,167 @@
+"""Use cases of the processors register (Art. 28, Art. 30(1)(d)-(e), Chapter V)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from garant.clock import local_date
+from garant.errors import Conflict, InvalidInput, NotFound
+from garant.processors import rules
+from garant.processors.models import Processor, ProcessorAudit
+from garant.processors.schemas import AuditCreate, ProcessorCreate, ProcessorUpdate
+from garant.store.uow import UnitOfWork
+
+
+def today(uow: UnitOfWork) -> date:
+    return local_date(uow.now(), uow.garant.timezone)
+
+
+def get_processor(*, uow: UnitOfWork, name: str) -> Processor:
+    found = uow.session.scalar(select(Processor).where(Processor.name == name))
+    if found is None:
+        raise NotFound(f'no processor named "{name}" in the register')
+    return found
+
+
+def list_processors(*, uow: UnitOfWork) -> list[Processor]:
+    return list(uow.session.scalars(select(Processor).order_by(Processor.name)))
+
+
+def create_processor(*, uow: UnitOfWork, data: ProcessorCreate) -> Processor:
+    if uow.session.scalar(select(Processor.id).where(Processor.name == data.name)):
+        raise Conflict(f'a processor named "{data.name}" is already in the register')
+    parent_id = get_processor(uow=uow, name=data.parent).id if data.parent else None
+    values = data.model_dump(exclude={"parent"})
+    processor = Processor(**values, parent_id=parent_id, created_at=uow.now(), updated_at=uow.now())
+    uow.session.add(processor)
+    uow.session.flush()
+    uow.audit(
+        "processor.create",
+        "processor",
+        processor.id,
+        details={"countries": processor.countries, "mechanism": processor.mechanism},
+    )
+    return processor
+
+
+def update_processor(*, uow: UnitOfWork, name: str, data: ProcessorUpdate) -> Processor:
+    processor = get_processor(uow=uow, name=name)
+    changes = data.model_dump(exclude_unset=True)
+    for key, value in changes.items():
+        setattr(processor, key, value)
+    processor.updated_at = uow.now()
+    uow.audit("processor.update", "processor", processor.id, details={"fields": sorted(changes)})
+    return processor
+
+
+def record_audit(*, uow: UnitOfWork, name: str, data: AuditCreate) -> ProcessorAudit:
+    """Art. 28(3)(h): the audit done, and when the next one is due."""
+    processor = get_processor(uow=uow, name=name)
+    audit = ProcessorAudit(
+        processor_id=processor.id,
+        audited_on=data.audited_on,
+        auditor=data.auditor,
+        outcome=data.outcome,
+        notes=data.notes,
+        created_at=uow.now(),
+    )
+    uow.session.add(audit)
+    if data.next_audit is not None:
+        processor.next_audit = data.next_audit
+    processor.updated_at = uow.now()
+    uow.session.flush()
+    uow.audit(
+        "processor.audit",
+        "processor",
+        processor.id,
+        details={"audit_id": audit.id, "outcome": data.outcome},
+    )
+    return audit
+
+
+def audits_of(*, uow: UnitOfWork, processor_id: int) -> list[ProcessorAudit]:
+    query = (
+        select(ProcessorAudit)
+        .where(ProcessorAudit.processor_id == processor_id)
+        .order_by(ProcessorAudit.audited_on)
+    )
+    return list(uow.session.scalars(query))
+
+
+def sub_processors(*, uow: UnitOfWork, processor_id: int) -> list[Processor]:
+    query = select(Processor).where(Processor.parent_id == processor_id).order_by(Processor.name)
+    return list(uow.session.scalars(query))
+
+
+def all_alerts(*, uow: UnitOfWork, day: date | None = None) -> list[dict[str, Any]]:
+    """Every processor's alerts on ``day`` (the clock's local date by default)."""
+    on = day or today(uow)
+    out: list[dict[str, Any]] = []
+    for processor in list_processors(uow=uow):
+        for alert in rules.alerts(processor, on):
+            out.append(
+                {"processor": processor.name, "processor_id": processor.id} | alert.as_dict()
+            )
+    return out
+
+
+def describe(*, uow: UnitOfWork, processor: Processor) -> dict[str, Any]:
+    """One processor as the register and the dossier show it."""
+    parent = uow.session.get(Processor, processor.parent_id) if processor.parent_id else None
+    return {
+        "id": processor.id,
+        "name": processor.name,
+        "service": processor.service,
+        "activities": processor.activities,
+        "countries": processor.countries,
+        "mechanism": processor.mechanism,
+        "scc_module": processor.scc_module,
+        "dpf_certified": processor.dpf_certified,
+        "derogation": processor.derogation,
+        "tia_date": processor.tia_date,
+        "contract_signed": processor.contract_signed,
+        "contract_expires": processor.contract_expires,
+        "clauses": {key: bool((processor.clauses or {}).get(key)) for key in rules.CLAUSES},
+        "breach_notice_hours": processor.breach_notice_hours,
+        "next_audit": processor.next_audit,
+        "parent": parent.name if parent else None,
+        "sub_processors": [s.name for s in sub_processors(uow=uow, processor_id=processor.id)],
+        "audits": [
+            {"on": a.audited_on, "auditor": a.auditor, "outcome": a.outcome, "notes": a.notes}
+            for a in audits_of(uow=uow, processor_id=processor.id)
+        ],
+        "alerts": [a.as_dict() for a in rules.alerts(processor, today(uow))],
+    }
+
+
+def import_processors(*, uow: UnitOfWork, path: Path) -> list[Processor]:
+    """Add every processor of a YAML list; one bad entry stops all, naming file and line."""
+    from pydantic import ValidationError
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    if not path.is_file():
+        raise InvalidInput(f"{path}: no such file")
+    try:
+        entries = YAML().load(path.read_text(encoding="utf-8"))
+    except YAMLError as exc:
+        raise InvalidInput(f"{path}: not YAML: {exc}") from None
+    if not isinstance(entries, list):
+        raise InvalidInput(f"{path}:1: expected a list of processors")
+    added = []
+    for index, entry in enumerate(entries):
+        line = entry.lc.line + 1 if hasattr(entry, "lc") else index + 1
+        try:
+            data = ProcessorCreate.model_validate(dict(entry))
+        except (ValidationError, TypeError, ValueError) as exc:
+            detail = exc.errors()[0] if isinstance(exc, ValidationError) else {"msg": str(exc)}
+            where = ".".join(str(p) for p in detail.get("loc", ()))
+            raise InvalidInput(
+                f"{path}:{line}: processors[{index}] {where}: {detail['msg']}"
+            ) from None
+        added.append(create_processor(uow=uow, data=data))
+    return added
