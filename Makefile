@@ -30,8 +30,8 @@ run: $(STAMP)
 	$(BIN)/garant demo --directory .garant-demo --host 127.0.0.1 --port 8000
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench scripts
-	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check src tests $(wildcard bench scripts)
+	$(BIN)/ruff format --check src tests $(wildcard bench scripts)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
