@@ -1,0 +1,415 @@
+"""Privacy by design, checked (``garant policy check``): what the policy file cannot
+express as a type error but a DPO must hear about.
+
+Errors (exit 1) are things the law or the policy's own promises forbid; warnings are
+things to confirm. Each finding names its key path (and file:line when the source is
+known) and the promise IDs it concerns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from garant.policy.countries import ADEQUATE, EEA, needs_safeguard
+from garant.policy.processor_model import ART28_CLAUSES
+from garant.policy.taxonomy import ART9, CATEGORIES
+from garant.policy.walk import tagged_ids
+from garant.sourcefile import SourceDocument, format_path
+
+if TYPE_CHECKING:
+    from garant.policy.models import Policy
+
+Severity = Literal["error", "warning"]
+Path = tuple[str | int, ...]
+COOKIE_MAX_DAYS = 13 * 30.44 + 1  # CNIL: trackers and consent kept 13 months at most
+IDENTITY_CATEGORIES = frozenset({"identification", "contact"})
+
+
+@dataclass
+class Finding:
+    severity: Severity
+    code: str
+    message: str
+    path: Path = ()
+    promises: list[str] = field(default_factory=list)
+    where: str = ""
+
+    def format(self) -> str:
+        where = f"{self.where}: " if self.where else ""
+        at = f"{format_path(self.path)}: " if self.path else ""
+        tags = f" [{', '.join(self.promises)}]" if self.promises else ""
+        return f"{where}{self.severity}: {at}{self.message}{tags}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "path": format_path(self.path),
+            "where": self.where,
+            "promises": self.promises,
+        }
+
+
+def check_policy(
+    policy: Policy,
+    *,
+    previous: Policy | None = None,
+    systems: list[tuple[str, str | None]] | None = None,
+    doc: SourceDocument | None = None,
+) -> list[Finding]:
+    """Every finding, errors first. ``previous`` is the last published version (DEF-SEC2);
+    ``systems`` the data map's (id, hosting country) pairs (AF-T1)."""
+    findings: list[Finding] = []
+    for check in (
+        _activities,
+        _retention,
+        _special,
+        _transfers,
+        _recipients,
+        _forms,
+        _rights,
+        _cookies,
+        _processors,
+    ):
+        findings.extend(check(policy))
+    if previous is not None:
+        findings.extend(_security_versions(policy, previous))
+    if systems:
+        findings.extend(_hosting(policy, systems))
+    prefixes = {p.split("-")[0] for p in tagged_ids(policy)}
+    for f in findings:
+        f.promises = [p for p in f.promises if p.split("-")[0] in prefixes] or f.promises
+    if doc is not None:
+        for f in findings:
+            f.where = str(doc.locate(f.path)) if f.path else doc.file
+    findings.sort(key=lambda f: 0 if f.severity == "error" else 1)
+    return findings
+
+
+def _activities(policy: Policy) -> Iterator[Finding]:
+    for i, a in enumerate(policy.activities):
+        at: Path = ("activities", i)
+        if a.retention is None:
+            yield Finding(
+                "error",
+                "activity-no-retention",
+                f'activity "{a.id}" has no retention rule: every purpose must say '
+                "how long its data is kept (GDPR Art. 5(1)(e))",
+                (*at,),
+                ["AF-PD1"],
+            )
+        if a.legal_basis == "consent" and a.consent_purpose is None:
+            yield Finding(
+                "error",
+                "consent-no-purpose",
+                f'activity "{a.id}" rests on consent but names no consent_purpose: '
+                "there is nothing to ask, record or withdraw (GDPR Art. 7)",
+                (*at, "legal_basis"),
+                ["AF-L1", "AF-L2"],
+            )
+        if a.consent_purpose and a.legal_basis != "consent":
+            yield Finding(
+                "warning",
+                "purpose-not-consent",
+                f'activity "{a.id}" names a consent purpose but its legal basis is '
+                f"{a.legal_basis}: withdrawing consent would not stop it",
+                (*at, "consent_purpose"),
+            )
+
+
+def _retention(policy: Policy) -> Iterator[Finding]:
+    for i, r in enumerate(policy.retention_rules):
+        if r.archive is None:
+            continue
+        at: Path = ("retention_rules", i, "archive")
+        statute = policy.statute(r.archive.statute)
+        if r.archive.duration.approx_days < statute.minimum.approx_days:
+            yield Finding(
+                "error",
+                "archive-below-statute",
+                f'rule "{r.id}" archives for {r.archive.duration} but {statute.reference} '
+                f"({statute.label.en}) requires {statute.minimum}: Garant keeps the records "
+                f"{statute.minimum}, as the law requires; correct the published policy",
+                (*at, "duration"),
+                ["AF-R0", "DEF-R3"],
+            )
+        kept = set(r.archive.fields) & IDENTITY_CATEGORIES
+        if r.archive.anonymous and kept:
+            yield Finding(
+                "error",
+                "archive-not-anonymous",
+                f'rule "{r.id}": the policy says the archive is anonymous, but what '
+                f"{statute.reference} requires to be kept names the person "
+                f"({', '.join(sorted(kept))}: a contract, an order or an invoice names its "
+                f"client), so "
+                "it cannot be anonymous. Garant keeps it encrypted, off line and readable only "
+                "through an audited restore; say so in the published policy",
+                (*at, "anonymous"),
+                ["DEF-R5"],
+            )
+
+
+def _special(policy: Policy) -> Iterator[Finding]:
+    for i, a in enumerate(policy.activities):
+        art9 = [c for c in a.data_categories if c in ART9]
+        if not art9:
+            continue
+        at: Path = ("activities", i, "data_categories")
+        if not policy.processes_special_categories:
+            yield Finding(
+                "error",
+                "art9-declared-none",
+                f'activity "{a.id}" lists Art. 9 data ({", ".join(art9)}) but the '
+                "policy says it processes no special categories",
+                at,
+                ["DEF-C4"],
+            )
+        if a.art9_condition is None:
+            yield Finding(
+                "error",
+                "art9-no-condition",
+                f'activity "{a.id}" processes Art. 9 data ({", ".join(art9)}) '
+                "without an art9_condition (GDPR Art. 9(2))",
+                at,
+            )
+    if not policy.processes_special_categories:
+        for i, form in enumerate(policy.forms):
+            for j, fld in enumerate(form.fields):
+                if fld.category in ART9:
+                    yield Finding(
+                        "error",
+                        "art9-declared-none",
+                        f'form "{form.id}" asks for {fld.category} (Art. 9) but the '
+                        "policy says it processes no special categories",
+                        ("forms", i, "fields", j, "category"),
+                        ["DEF-C4"],
+                    )
+
+
+def _transfers(policy: Policy) -> Iterator[Finding]:
+    for i, a in enumerate(policy.activities):
+        for j, t in enumerate(a.transfers):
+            yield from _transfer(
+                t.country, t.mechanism, t.recipient, ("activities", i, "transfers", j, "mechanism")
+            )
+    for i, p in enumerate(policy.processors):
+        for country in p.countries:
+            yield from _transfer(country, p.transfer, p.name, ("processors", i, "transfer"))
+        for j, sub in enumerate(p.sub_processors):
+            if needs_safeguard(sub.country) and p.transfer == "none":
+                yield Finding(
+                    "warning",
+                    "subprocessor-transfer",
+                    f"{p.name}'s sub-processor {sub.name} is in {sub.country}, "
+                    "a country without adequacy: check the safeguard in the contract",
+                    ("processors", i, "sub_processors", j),
+                    ["AF-T1", "DEF-T1"],
+                )
+
+
+def _transfer(country: str, mechanism: str, who: str, at: Path) -> Iterator[Finding]:
+    if country in EEA:
+        return
+    if mechanism == "none" and needs_safeguard(country):
+        yield Finding(
+            "error",
+            "transfer-no-safeguard",
+            f"{who} receives data in {country}, outside the EEA and without an "
+            "adequacy decision, with no safeguard (GDPR Art. 46: standard "
+            "contractual clauses, binding corporate rules, ...)",
+            at,
+            ["AF-T1", "DEF-T1"],
+        )
+    if mechanism == "adequacy" and country not in ADEQUATE:
+        yield Finding(
+            "error",
+            "transfer-no-adequacy",
+            f"{who}: {country} has no adequacy decision (GDPR Art. 45)",
+            at,
+            ["AF-T1", "DEF-T1"],
+        )
+
+
+def _recipients(policy: Policy) -> Iterator[Finding]:
+    if policy.exclusive_recipient and policy.processors:
+        names = ", ".join(p.name for p in policy.processors)
+        yield Finding(
+            "warning",
+            "exclusive-but-processors",
+            "the policy says the organization is the only recipient of the data, "
+            f"but it declares processors ({names}): a processor is a recipient too "
+            "(GDPR Art. 4(9)); the notice must name them",
+            ("sharing",),
+            ["AF-S1"],
+        )
+
+
+def _forms(policy: Policy) -> Iterator[Finding]:
+    activities = {a.id: a for a in policy.activities}
+    for i, form in enumerate(policy.forms):
+        activity = activities.get(form.activity)
+        for j, fld in enumerate(form.fields):
+            at: Path = ("forms", i, "fields", j)
+            if fld.purpose is None:
+                yield Finding(
+                    "error",
+                    "field-no-purpose",
+                    f'form "{form.id}" field "{fld.name}" has no purpose: collect '
+                    "nothing without a reason (GDPR Art. 5(1)(c))",
+                    at,
+                    ["AF-PD1"],
+                )
+            if activity and fld.category not in activity.data_categories:
+                yield Finding(
+                    "warning",
+                    "field-unneeded",
+                    f'form "{form.id}" collects {fld.category} ("{fld.name}") which '
+                    f'activity "{activity.id}" does not list among its data '
+                    "categories",
+                    (*at, "category"),
+                    ["AF-PD1"],
+                )
+
+
+def _rights(policy: Policy) -> Iterator[Finding]:
+    rights = policy.rights
+    if rights is None:
+        if policy.activities:
+            yield Finding(
+                "error",
+                "no-rights",
+                "the policy says nothing of how people exercise their rights (GDPR Art. 12 to 22)",
+            )
+        return
+    entities: list[str | None] = [e.id for e in policy.controller.entities] or [None]
+    if all(rights.for_entity(e)[0] == "document" for e in entities):
+        yield Finding(
+            "warning",
+            "identity-document-always",
+            "an identity document is required for every request: the EDPB calls a "
+            "systematic copy disproportionate (Guidelines 01/2022 on the right of "
+            "access, §73); Garant deletes each copy once the identity is verified",
+            ("rights", "identity_proof"),
+            ["DEF-D2"],
+        )
+    if rights.deadlines.reply.approx_days > 31:
+        yield Finding(
+            "error",
+            "deadline-too-long",
+            "the reply deadline exceeds one month (GDPR Art. 12(3))",
+            ("rights", "deadlines", "reply"),
+            ["AF-X2"],
+        )
+    if rights.deadlines.extension.approx_days > 62:
+        yield Finding(
+            "error",
+            "extension-too-long",
+            "the extension exceeds two months (GDPR Art. 12(3))",
+            ("rights", "deadlines", "extension"),
+            ["AF-X2"],
+        )
+
+
+def _cookies(policy: Policy) -> Iterator[Finding]:
+    for i, c in enumerate(policy.cookies):
+        if c.lifetime.approx_days > COOKIE_MAX_DAYS:
+            yield Finding(
+                "error",
+                "cookie-too-long",
+                f"cookie {c.name} lives {c.lifetime}: trackers are kept 13 months "
+                "at most (CNIL guidelines on cookies)",
+                ("cookies", i, "lifetime"),
+                ["AF-R4", "DEF-R2"],
+            )
+    cp = policy.cookie_policy
+    if cp is not None and cp.consent_lifetime.approx_days > COOKIE_MAX_DAYS:
+        yield Finding(
+            "error",
+            "cookie-consent-too-long",
+            "a cookie choice is kept 13 months at most (CNIL)",
+            ("cookie_policy", "consent_lifetime"),
+            ["AF-R4"],
+        )
+
+
+def _processors(policy: Policy) -> Iterator[Finding]:
+    for i, p in enumerate(policy.processors):
+        missing = [c for c in ART28_CLAUSES if c not in p.contract.clauses]
+        if p.contract.signed is None:
+            yield Finding(
+                "warning",
+                "processor-no-contract",
+                f"{p.name} has no signed contract on record (GDPR Art. 28(3))",
+                ("processors", i, "contract"),
+                ["AF-SEC2", "DEF-SP1"],
+            )
+        elif missing:
+            yield Finding(
+                "warning",
+                "processor-clauses",
+                f"{p.name}'s contract lacks Art. 28(3) clauses: {', '.join(missing)}",
+                ("processors", i, "contract", "clauses"),
+                ["AF-SEC2", "DEF-SP1"],
+            )
+
+
+def _security_versions(policy: Policy, previous: Policy) -> Iterator[Finding]:
+    """DEF-SEC2: a change of security means never lowers the level."""
+    now = {m.id: m for m in policy.security_measures}
+    replaced = {m.replaces: m for m in policy.security_measures if m.replaces}
+    for old in previous.security_measures:
+        if old.id in now:
+            new = now[old.id]
+            if new.strength < old.strength:
+                i = policy.security_measures.index(new)
+                yield Finding(
+                    "error",
+                    "security-weakened",
+                    f'security measure "{old.id}" went from strength {old.strength} '
+                    f"to {new.strength} without a replacement",
+                    ("security_measures", i, "strength"),
+                    ["DEF-SEC2"],
+                )
+        elif old.id not in replaced:
+            yield Finding(
+                "error",
+                "security-removed",
+                f'security measure "{old.id}" ({old.label.en}) was removed without '
+                "a measure that replaces it",
+                ("security_measures",),
+                ["DEF-SEC2"],
+            )
+        elif replaced[old.id].strength < old.strength:
+            yield Finding(
+                "error",
+                "security-weakened",
+                f'"{replaced[old.id].id}" replaces "{old.id}" with a lower strength',
+                ("security_measures",),
+                ["DEF-SEC2"],
+            )
+
+
+def _hosting(policy: Policy, systems: list[tuple[str, str | None]]) -> Iterator[Finding]:
+    promised = policy.hosting_country
+    if promised is None:
+        return
+    for system_id, country in systems:
+        if country and country != promised:
+            yield Finding(
+                "error",
+                "hosting-outside",
+                f"system {system_id} is hosted in {country} but the policy promises "
+                f"hosting in {promised}",
+                ("hosting", "country"),
+                ["AF-T1"],
+            )
+
+
+def errors(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == "error"]
+
+
+__all__ = ["CATEGORIES", "Finding", "check_policy", "errors"]
