@@ -90,7 +90,9 @@ def score_persons(schema: SchemaInfo, proposals: Proposals) -> dict[str, PersonS
     scores: dict[str, PersonScore] = {}
     for name, by_col in proposals.items():
         kinds = {p.kind for p in by_col.values() if p.confidence != "low"}
-        has_identity = bool(kinds & {"email", "phone"})
+        named = bool(kinds & {"first_name", "last_name", "full_name"})
+        # A phone alone is an address's or a store's as often as a person's.
+        has_identity = "email" in kinds or ("phone" in kinds and named)
         if not has_identity and not {"first_name", "last_name"} <= kinds:
             continue
         score, why = 0, list[str]()
