@@ -31,7 +31,7 @@ def demo(
 
     def build(example: str, url: str | None = None, *, persons: int = 25, seed: int = 5) -> Any:
         root = tmp_path / f"ws-{example}"
-        write_workspace(root)
+        write_workspace(root, example=example)
         url = url or f"sqlite:///{tmp_path / (example + '.db')}"
         text = (EXAMPLES / example / "datamap.yaml").read_text(encoding="utf-8")
         (root / "datamap.yaml").write_text(

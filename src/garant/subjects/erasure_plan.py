@@ -103,11 +103,15 @@ def _plan_collection(
     if deletes_row and (rowset.system.id, coll.name) not in blocked:
         out.delete = list(rowset.owned)
         return out
+    changed = [f for f in coll.fields if f.name not in coll.key_columns]
+    if not changed:
+        out.kept = len(rowset.owned)
+        out.kept_reason = "referenced by records that must be kept; holds no personal field"
+        return out
     for key, row in rowset.owned.items():
         change = {
             spec.name: _new_value(coll, spec, row, hasher=hasher, pseudonym=pseudonym)
-            for spec in coll.fields
-            if spec.name not in coll.key_columns
+            for spec in changed
         }
         out.update.append((key, change))
     return out

@@ -1,0 +1,181 @@
+"""People who share a store, an address and a staff member (the Pagila trap).
+
+No other person's row may ever appear as someone's own: not in a find, not in an export,
+not in an erasure plan.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from garant.app import Garant
+from garant.store.uow import SYSTEM
+from garant.subjects.export import REDACTED, export_subject
+from garant.subjects.find import traverse
+from garant.subjects.rules import Identity
+from garant.subjects.service import erasure_plan
+from tests.conftest import write_workspace
+
+SCHEMA = [
+    "CREATE TABLE address (address_id INTEGER PRIMARY KEY, street VARCHAR(100))",
+    "CREATE TABLE store (store_id INTEGER PRIMARY KEY, address_id INTEGER REFERENCES address)",
+    "CREATE TABLE staff (staff_id INTEGER PRIMARY KEY, name VARCHAR(100), email VARCHAR(100),"
+    " address_id INTEGER REFERENCES address, store_id INTEGER REFERENCES store)",
+    "CREATE TABLE customer (customer_id INTEGER PRIMARY KEY, email VARCHAR(100),"
+    " name VARCHAR(100), address_id INTEGER REFERENCES address,"
+    " store_id INTEGER REFERENCES store)",
+    "CREATE TABLE rental (rental_id INTEGER PRIMARY KEY,"
+    " customer_id INTEGER REFERENCES customer, staff_id INTEGER REFERENCES staff)",
+    "CREATE TABLE payment (payment_id INTEGER PRIMARY KEY,"
+    " customer_id INTEGER REFERENCES customer, rental_id INTEGER REFERENCES rental,"
+    " amount INTEGER)",
+]
+DATA = [
+    "INSERT INTO address VALUES (1, '1 rue commune'), (2, '2 rue du magasin')",
+    "INSERT INTO store VALUES (1, 2)",
+    "INSERT INTO staff VALUES (1, 'Sam Staff', 'sam@shop.example', 1, 1)",
+    "INSERT INTO customer VALUES (1, 'ann@x.example', 'Ann', 1, 1),"
+    " (2, 'bob@x.example', 'Bob', 1, 1)",
+    "INSERT INTO rental VALUES (10, 1, 1), (11, 1, 1), (20, 2, 1)",
+    "INSERT INTO payment VALUES (100, 1, 10, 5), (101, 1, 11, 7), (200, 2, 20, 9)",
+]
+MAP = """\
+systems:
+  - id: shop
+    kind: {kind}
+    url_env: SHOP_URL
+    collections:
+      - name: customer
+        primary_key: customer_id
+        activity: rental
+        identity: {{email: email}}
+        fields:
+          - {{name: email, category: contact, label: {{fr: E-mail, en: Email}}, portable: true}}
+          - {{name: name, category: identification, label: {{fr: Nom, en: Name}}}}
+        references:
+          - {{column: address_id, to: address, meaning: context}}
+          - {{column: store_id, to: store, meaning: context}}
+      - name: address
+        primary_key: address_id
+        shared: true
+        fields:
+          - {{name: street, category: contact, label: {{fr: Rue, en: Street}}}}
+      - name: store
+        primary_key: store_id
+        shared: true
+        references:
+          - {{column: address_id, to: address, meaning: context}}
+      - name: staff
+        primary_key: staff_id
+        shared: true
+        identity: {{staff_email: email}}
+        fields:
+          - {{name: name, category: identification, label: {{fr: Employé, en: Staff}},
+             third_party: true}}
+          - {{name: email, category: contact, label: {{fr: E-mail, en: Email}}, third_party: true}}
+        references:
+          - {{column: address_id, to: address, meaning: context}}
+      - name: rental
+        primary_key: rental_id
+        activity: rental
+        references:
+          - {{column: customer_id, to: customer, meaning: owns}}
+          - {{column: staff_id, to: staff, meaning: context}}
+      - name: payment
+        primary_key: payment_id
+        activity: rental
+        immutable: true
+        fields:
+          - {{name: amount, category: purchases, label: {{fr: Montant, en: Amount}}}}
+        references:
+          - {{column: customer_id, to: customer, meaning: owns}}
+          - {{column: rental_id, to: rental, meaning: owns}}
+"""
+
+
+@pytest.fixture(params=["sqlite", "postgres", "mariadb"])
+def shop(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    make_garant: Callable[..., Garant],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Garant:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'shop.db'}"
+    else:
+        url = str(
+            request.getfixturevalue("pg_url" if request.param == "postgres" else "mariadb_url")
+        )
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for statement in SCHEMA + DATA:
+            conn.execute(text(statement))
+    engine.dispose()
+    root = write_workspace(tmp_path / "ws")
+    kind = {"sqlite": "sqlite", "postgres": "postgresql", "mariadb": "mysql"}[request.param]
+    (root / "datamap.yaml").write_text(MAP.format(kind=kind), encoding="utf-8")
+    monkeypatch.setenv("SHOP_URL", url)
+    return make_garant(name="ws")
+
+
+def owned(garant: Garant, email: str) -> dict[str, set[int]]:
+    found = traverse(garant, [Identity("email", email)])
+    return {r.collection.name: {k[0] for k in r.owned} for r in found.rowsets if r.owned}
+
+
+def test_af_d1_shared_address_store_and_staff_are_context_never_owned(shop: Garant) -> None:
+    found = traverse(shop, [Identity("email", "ann@x.example")])
+    assert owned(shop, "ann@x.example") == {
+        "customer": {1}, "rental": {10, 11}, "payment": {100, 101}
+    }  # fmt: skip
+    context = {r.collection.name: {k[0] for k in r.context} for r in found.rowsets if r.context}
+    assert context == {"address": {1}, "store": {1}, "staff": {1}}
+    assert owned(shop, "bob@x.example") == {"customer": {2}, "rental": {20}, "payment": {200}}
+
+
+def test_af_d1_export_never_shows_another_persons_rows_and_redacts_staff(
+    shop: Garant, tmp_path: Path
+) -> None:
+    out = tmp_path / "ann.zip"
+    with shop.unit_of_work(SYSTEM) as uow:
+        export_subject(uow=uow, identities=[Identity("email", "ann@x.example")], out=out,
+                       purpose="access request", lang="en")  # fmt: skip
+    with zipfile.ZipFile(out) as archive:
+        everything = b"".join(archive.read(n) for n in archive.namelist()).decode("utf-8-sig")
+        staff = json.loads(archive.read("shop/staff.json"))
+        payments = json.loads(archive.read("shop/payment.json"))
+    assert "bob@x.example" not in everything and "Bob" not in everything
+    assert "sam@shop.example" not in everything and "Sam Staff" not in everything
+    assert staff["records"][0]["name"] == REDACTED
+    assert sorted(r["amount"] for r in payments["records"]) == [5, 7]
+
+
+def test_af_d3_erasure_plan_touches_only_the_persons_own_rows(shop: Garant) -> None:
+    with shop.unit_of_work(SYSTEM) as uow:
+        plan = erasure_plan(uow=uow, identities=[Identity("email", "ann@x.example")],
+                            purpose="erasure request")  # fmt: skip
+    touched = {p.collection for p in plan.collections}
+    assert touched <= {"customer", "rental", "payment"}
+    payment = plan.get("shop", "payment")
+    assert payment is not None and payment.kept == 2 and not payment.delete and not payment.update
+    rental = plan.get("shop", "rental")
+    customer = plan.get("shop", "customer")
+    assert rental is not None and customer is not None
+    # payments stay and point at the rentals and the customer: those are rewritten, not deleted
+    assert not rental.delete and not customer.delete
+    assert {k[0] for k, _ in customer.update} == {1}
+    assert rental.kept == 2 and not rental.update
+
+
+def test_sql_injection_in_identity_values_matches_nothing(shop: Garant) -> None:
+    for value in ["x' OR '1'='1", "ann@x.example' --", "'; DROP TABLE customer; --", "1 OR 1=1"]:
+        assert owned(shop, value) == {}
+    found = traverse(shop, [Identity("customer_number", "1 OR 1=1")])
+    assert not found.found
+    assert owned(shop, "ann@x.example")["customer"] == {1}  # the table is still there
