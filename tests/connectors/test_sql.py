@@ -1,0 +1,99 @@
+"""The connector against real servers: missing columns, partitions, set-based writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from garant.connectors import Condition, open_connector
+from garant.datamap.models import DataMap
+from garant.errors import ConnectorError
+
+MAP = {
+    "systems": [
+        {
+            "id": "s",
+            "kind": "sqlite",
+            "url_env": "UNUSED_URL",
+            "collections": [
+                {
+                    "name": "people",
+                    "primary_key": "id",
+                    "identity": {"email": "email"},
+                    "fields": [
+                        {"name": "email", "category": "contact",
+                         "label": {"fr": "Courriel", "en": "Email"}},
+                    ],
+                }
+            ],
+        }
+    ]
+}  # fmt: skip
+
+
+def datamap(kind: str = "sqlite", **changes: object) -> DataMap:
+    body = {**MAP["systems"][0], "kind": kind}  # type: ignore[dict-item]
+    coll = {**body["collections"][0], **changes}  # type: ignore[index]
+    return DataMap.model_validate({"systems": [{**body, "collections": [coll]}]})
+
+
+def make_people(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE people (id INTEGER PRIMARY KEY, email VARCHAR(100))"))
+        conn.execute(text("INSERT INTO people VALUES (1, 'a@x.example'), (2, 'b@x.example')"))
+    engine.dispose()
+
+
+def test_a_column_the_map_names_but_the_table_lacks_is_a_clear_error(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    make_people(url)
+    dm = datamap(identity={"email": "mail"})
+    connector = open_connector(dm.system("s"), url)
+    with pytest.raises(ConnectorError, match=r"s\.people: .*column\(s\) mail .*it has: id, email"):
+        list(connector.find(dm.collection("s", "people"), ["mail"], [("a@x.example",)]))
+    connector.close()
+
+
+def test_kind_and_url_must_agree(tmp_path: Path) -> None:
+    with pytest.raises(ConnectorError, match="declared postgresql but its URL is sqlite"):
+        open_connector(datamap("postgresql").system("s"), f"sqlite:///{tmp_path / 'x.db'}")
+
+
+def test_batched_find_update_delete_stream(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    make_people(url)
+    dm = datamap()
+    coll = dm.collection("s", "people")
+    connector = open_connector(dm.system("s"), url)
+    keys = [(i,) for i in range(3000)]  # three batches of bound parameters
+    assert [r["id"] for r in connector.read(coll, keys)] == [1, 2]
+    assert connector.update(coll, [((1,), {"email": None}), ((2,), {"email": None})]) == 2
+    rows = list(connector.stream(coll, where=[Condition("email", "is_null")]))
+    assert [r["id"] for r in rows] == [1, 2]
+    assert connector.delete(coll, [(1,)]) == 1
+    connector.close()
+
+
+@pytest.mark.postgres
+def test_postgresql_partitioned_table(pg_url: str) -> None:
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE people (id INTEGER, email VARCHAR(100), at DATE NOT NULL)"
+                          " PARTITION BY RANGE (at)"))  # fmt: skip
+        conn.execute(text("CREATE TABLE people_2025 PARTITION OF people"
+                          " FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')"))  # fmt: skip
+        conn.execute(text("CREATE TABLE people_2026 PARTITION OF people"
+                          " FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')"))  # fmt: skip
+        conn.execute(text("INSERT INTO people VALUES (1, 'a@x.example', '2025-05-01'),"
+                          " (1, 'a@x.example', '2026-05-01'), (2, 'b@x.example', '2026-06-01')"))  # fmt: skip
+    engine.dispose()
+    dm = datamap("postgresql", primary_key=["id", "at"])
+    coll = dm.collection("s", "people")
+    connector = open_connector(dm.system("s"), pg_url)
+    rows = list(connector.find(coll, ["email"], [("A@X.example",)], casefold=True))
+    assert sorted(str(r["at"]) for r in rows) == ["2025-05-01", "2026-05-01"]
+    assert connector.delete(coll, [(1, r["at"]) for r in rows]) == 2
+    connector.close()
