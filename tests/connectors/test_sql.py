@@ -23,14 +23,17 @@ MAP = {
                     "primary_key": "id",
                     "identity": {"email": "email"},
                     "fields": [
-                        {"name": "email", "category": "contact",
-                         "label": {"fr": "Courriel", "en": "Email"}},
+                        {
+                            "name": "email",
+                            "category": "contact",
+                            "label": {"fr": "Courriel", "en": "Email"},
+                        },
                     ],
                 }
             ],
         }
     ]
-}  # fmt: skip
+}
 
 
 def datamap(kind: str = "sqlite", **changes: object) -> DataMap:
@@ -81,14 +84,30 @@ def test_batched_find_update_delete_stream(tmp_path: Path) -> None:
 def test_postgresql_partitioned_table(pg_url: str) -> None:
     engine = create_engine(pg_url)
     with engine.begin() as conn:
-        conn.execute(text("CREATE TABLE people (id INTEGER, email VARCHAR(100), at DATE NOT NULL)"
-                          " PARTITION BY RANGE (at)"))  # fmt: skip
-        conn.execute(text("CREATE TABLE people_2025 PARTITION OF people"
-                          " FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')"))  # fmt: skip
-        conn.execute(text("CREATE TABLE people_2026 PARTITION OF people"
-                          " FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')"))  # fmt: skip
-        conn.execute(text("INSERT INTO people VALUES (1, 'a@x.example', '2025-05-01'),"
-                          " (1, 'a@x.example', '2026-05-01'), (2, 'b@x.example', '2026-06-01')"))  # fmt: skip
+        conn.execute(
+            text(
+                "CREATE TABLE people (id INTEGER, email VARCHAR(100), at DATE NOT NULL)"
+                " PARTITION BY RANGE (at)"
+            )
+        )
+        conn.execute(
+            text(
+                "CREATE TABLE people_2025 PARTITION OF people"
+                " FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')"
+            )
+        )
+        conn.execute(
+            text(
+                "CREATE TABLE people_2026 PARTITION OF people"
+                " FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO people VALUES (1, 'a@x.example', '2025-05-01'),"
+                " (1, 'a@x.example', '2026-05-01'), (2, 'b@x.example', '2026-06-01')"
+            )
+        )
     engine.dispose()
     dm = datamap("postgresql", primary_key=["id", "at"])
     coll = dm.collection("s", "people")
