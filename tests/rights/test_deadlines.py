@@ -79,7 +79,7 @@ def test_af_x2_receipt_day_in_policy_time_zone() -> None:
     assert d.receipt_day(late, PARIS) == date(2026, 4, 1)
     assert d.receipt_day(late, UTC) == date(2026, 3, 31)
     with pytest.raises(ValueError):
-        d.receipt_day(datetime(2026, 3, 31), PARIS)  # noqa: DTZ001
+        d.receipt_day(datetime(2026, 3, 31), PARIS)
 
 
 def test_af_x2_stopped_clock_adds_waiting_days() -> None:

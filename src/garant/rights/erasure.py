@@ -1,0 +1,251 @@
+"""Erasure in the connected databases (Art. 17, AF-D3, DEF-D5), and its replay after a restore.
+
+The plan keeps, per collection, the rows an Art. 17(3) exception or a contract in
+progress still needs, and never touches shared or immutable rows. Each field is erased
+by its data-map strategy; every strategy here is idempotent (erasing an erased value
+changes nothing), so a step cut short by a crash is simply run again. The journal keeps a
+keyed hash of each row's key: ``garant erasure replay`` finds the same rows again in a
+database restored from a backup and erases them once more (EDPB: backups are erased when
+restored, not rewritten).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from garant.connectors import Row, connector_for
+from garant.datamap.models import Collection
+from garant.rights import decisions, holds, locate, policy_view, service
+from garant.rights.models import ErasureJournal, RightsRequest
+from garant.rights.rules import Decision
+from garant.store.uow import UnitOfWork
+
+ROW_PURPOSE = "rights.erasure_row"
+VALUE_PURPOSE = "rights.erasure_value"
+HASH_PREFIX = "h:"
+
+
+# --- field strategies (all idempotent) --------------------------------------------------
+def _mask(value: Any) -> Any:
+    if value is None:
+        return None
+    text = str(value)
+    return (text[:1] + "***") if text else text
+
+
+def _hashed(uow: UnitOfWork, value: Any) -> Any:
+    if value is None or str(value).startswith(HASH_PREFIX):
+        return value
+    return HASH_PREFIX + uow.keys.keyed_hash(VALUE_PURPOSE, str(value)).split(":", 1)[1][:40]
+
+
+def _pseudonym(uow: UnitOfWork, place: str, key: tuple[Any, ...]) -> str:
+    return "anon-" + uow.keys.keyed_hash(ROW_PURPOSE, f"{place}:{_key_text(key)}")[-12:]
+
+
+def new_value(
+    uow: UnitOfWork, coll: Collection, field: str, value: Any, place: str, key: tuple[Any, ...]
+) -> Any:
+    spec = coll.field(field)
+    strategy = coll.strategy(spec) if spec else coll.erasure
+    if strategy == "fixed" and spec is not None:
+        return spec.erasure_value
+    if strategy == "mask":
+        return _mask(value)
+    if strategy == "keyed_hash":
+        return _hashed(uow, value)
+    if strategy == "pseudonym":
+        return value if value is None else _pseudonym(uow, place, key)
+    return None
+
+
+def _key_text(key: tuple[Any, ...]) -> str:
+    return json.dumps([str(k) for k in key])
+
+
+def key_hash(uow: UnitOfWork, place: str, key: tuple[Any, ...]) -> str:
+    return uow.keys.keyed_hash(ROW_PURPOSE, f"{place}:{_key_text(key)}")
+
+
+# --- the plan ---------------------------------------------------------------------------
+def _still_current(coll: Collection, row: Row, today: date) -> bool:
+    """A row whose retention start event lies ahead (a course not yet ended) is still needed."""
+    if coll.retention is None:
+        return False
+    for column in coll.retention.dates.values():
+        value = row.get(column) if "." not in column else None
+        day = value.date() if isinstance(value, datetime) else value
+        if isinstance(day, date) and day > today:
+            return True
+    return False
+
+
+def plan(uow: UnitOfWork, req: RightsRequest) -> dict[str, Any]:
+    """Which rows of which collections are erased, and which are kept and why."""
+    ids = service.personal(uow, req).get("identities", {})
+    found = locate.locate(uow.garant, ids)
+    datamap = locate.datamap_of(uow.garant)
+    chosen = {d.activity: d for d in decisions.decisions_of(uow, req)}
+    refs = service.subject_refs(uow, ids)
+    today = service.today(uow)
+    places: dict[str, Any] = {}
+    for (system_id, name), rows in found.places():
+        assert datamap is not None
+        coll = datamap.collection(system_id, name)
+        place = f"{system_id}.{name}"
+        decision = chosen.get(coll.activity or place)
+        kept_why = _kept_reason(uow, coll, decision, refs, system_id)
+        keys = [tuple(r.get(c) for c in coll.key_columns) for r in rows]
+        if kept_why:
+            places[place] = {"erase": [], "kept": len(keys), "why": kept_why}
+            continue
+        full = {
+            tuple(r.get(c) for c in coll.key_columns): r for r in _read(uow, system_id, coll, keys)
+        }
+        current = [k for k, r in full.items() if _still_current(coll, r, today)]
+        erase = [list(k) for k in keys if k not in set(current)]
+        why = "contract_current" if current else None
+        places[place] = {"erase": erase, "kept": len(current), "why": why}
+    return {"places": places}
+
+
+def _kept_reason(
+    uow: UnitOfWork, coll: Collection, decision: Any, refs: list[str], system_id: str
+) -> str | None:
+    if decision is None or decision.decision != Decision.ERASE:
+        return decision.ground if decision is not None else "no_decision"
+    if coll.shared:
+        return "shared"
+    if coll.immutable:
+        return "immutable"
+    if holds.held(uow, refs, system_id, coll.name):
+        return "art17_3_e"
+    rule = policy_view.legal_archive(
+        uow.garant.policy, coll.retention.rule if coll.retention else None
+    )
+    return "art17_3_b" if rule else None
+
+
+def _read(
+    uow: UnitOfWork, system_id: str, coll: Collection, keys: list[tuple[Any, ...]]
+) -> list[Row]:
+    if not keys:
+        return []
+    return list(connector_for(uow.garant, system_id).read(coll, keys))
+
+
+# --- applying ---------------------------------------------------------------------------
+def _changes(
+    uow: UnitOfWork, coll: Collection, place: str, rows: list[Row]
+) -> list[tuple[tuple[Any, ...], Row]]:
+    personal_fields = [f.name for f in coll.fields if f.name not in coll.key_columns]
+    out = []
+    for row in rows:
+        key = tuple(row.get(c) for c in coll.key_columns)
+        change = {}
+        for name in personal_fields:
+            value = new_value(uow, coll, name, row.get(name), place, key)
+            if value != row.get(name):
+                change[name] = value
+        if change:
+            out.append((key, change))
+    return out
+
+
+def apply(uow: UnitOfWork, req: RightsRequest, place: str, keys: list[list[Any]]) -> dict[str, int]:
+    """Erase one collection's planned rows and journal them; run twice, changes once."""
+    system_id, name = place.split(".", 1)
+    coll = uow.garant.datamap.collection(system_id, name)
+    rows = _read(uow, system_id, coll, [tuple(k) for k in keys])
+    connector = connector_for(uow.garant, system_id)
+    deleting = coll.erasure == "delete_row"
+    with connector.transaction():
+        if deleting:
+            changed = connector.delete(
+                coll, [tuple(r.get(c) for c in coll.key_columns) for r in rows]
+            )
+        else:
+            changed = connector.update(coll, _changes(uow, coll, place, rows))
+    fields = {} if deleting else {f.name: coll.strategy(f) for f in coll.fields}
+    _journal(uow, req, system_id, name, keys, "delete_row" if deleting else "update", fields)
+    return {"rows": len(rows), "changed": changed}
+
+
+def _journal(
+    uow: UnitOfWork,
+    req: RightsRequest,
+    system: str,
+    coll: str,
+    keys: list[list[Any]],
+    action: str,
+    fields: dict[str, Any],
+) -> None:
+    place = f"{system}.{coll}"
+    have = set(
+        uow.session.scalars(
+            select(ErasureJournal.key_hash).where(
+                ErasureJournal.request_id == req.id,
+                ErasureJournal.system == system,
+                ErasureJournal.collection == coll,
+            )
+        )
+    )
+    for key in keys:
+        digest = key_hash(uow, place, tuple(key))
+        if digest not in have:
+            have.add(digest)
+            uow.session.add(
+                ErasureJournal(
+                    request_id=req.id,
+                    system=system,
+                    collection=coll,
+                    key_hash=digest,
+                    action=action,
+                    fields=fields,
+                    erased_at=uow.now(),
+                )
+            )
+
+
+def replay(*, uow: UnitOfWork, request_id: int | None = None) -> dict[str, int]:
+    """Erase again, in a restored database, every row the journal names (by keyed hash)."""
+    query = select(ErasureJournal)
+    if request_id is not None:
+        query = query.where(ErasureJournal.request_id == request_id)
+    by_place: dict[str, dict[str, ErasureJournal]] = {}
+    for entry in uow.session.scalars(query):
+        by_place.setdefault(f"{entry.system}.{entry.collection}", {})[entry.key_hash] = entry
+    counts: dict[str, int] = {}
+    for place, entries in sorted(by_place.items()):
+        counts[place] = _replay_place(uow, place, entries)
+    uow.audit("erasure.replay", "erasure", request_id, details={"changed": counts})
+    return counts
+
+
+def _replay_place(uow: UnitOfWork, place: str, entries: dict[str, ErasureJournal]) -> int:
+    system_id, name = place.split(".", 1)
+    coll = uow.garant.datamap.collection(system_id, name)
+    connector = connector_for(uow.garant, system_id)
+    wanted = []
+    for row in connector.stream(coll, select=list(coll.key_columns)):
+        key = tuple(row.get(c) for c in coll.key_columns)
+        if key_hash(uow, place, key) in entries:
+            wanted.append(key)
+    rows = _read(uow, system_id, coll, wanted)
+    with connector.transaction():
+        if coll.erasure == "delete_row":
+            changed = connector.delete(coll, wanted)
+        else:
+            changed = connector.update(coll, _changes(uow, coll, place, rows))
+    for entry in entries.values():
+        entry.replayed_at = uow.now()
+    return changed
+
+
+def digest_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

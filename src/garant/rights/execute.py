@@ -1,0 +1,193 @@
+"""Carrying a decided request out, as a job: idempotent and resumable.
+
+The work is a list of named steps; each runs in its own transaction and is recorded
+done in ``request_steps`` with its result. A worker killed mid-way leaves its lease to
+run out; the next worker skips the steps already done, and the step that was cut short
+is safe to run again (its effects are idempotent: see ``erasure``). So nothing is
+changed twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+
+from garant.errors import Conflict, InvalidInput
+from garant.jobs.models import Job
+from garant.jobs.service import JobContext, enqueue
+from garant.rights import decisions, erasure, package, reply, restriction, service, tasks
+from garant.rights.models import RequestStep, RightsRequest
+from garant.rights.rules import Decision, RequestType, Status, transition
+from garant.store.uow import SYSTEM, UnitOfWork
+
+JOB = "rights.execute"
+StepFn = Callable[[UnitOfWork, RightsRequest, str], dict[str, Any]]
+
+
+def run(*, uow: UnitOfWork, request_id: int) -> Job:
+    """Start carrying the decisions out (a second call returns the same job)."""
+    req = service.get(uow, request_id)
+    if req.status == Status.DECIDED:
+        transition(req, Status.RUNNING)
+        req.updated_at = uow.now()
+        uow.audit("request.run", "request", req.id)
+    elif req.status != Status.RUNNING:
+        raise Conflict(f"request {req.id} is {req.status}: only a decided request can run")
+    return enqueue(uow=uow, kind=JOB, key=f"{JOB}:{req.id}", payload={"request_id": req.id})
+
+
+def base_steps(req: RightsRequest) -> list[str]:
+    kind = RequestType(req.type)
+    if kind in (RequestType.ACCESS, RequestType.PORTABILITY):
+        steps = ["package"]
+        if (req.scope or {}).get("destination"):
+            steps.append("transfer")
+        return steps
+    return {
+        RequestType.RECTIFICATION: ["rectify", "art19"],
+        RequestType.ERASURE: ["plan", "erase", "payloads", "art19"],
+        RequestType.POST_MORTEM: ["plan", "erase", "art19"],
+        RequestType.RESTRICTION: ["restrict", "art19"],
+        RequestType.OBJECTION: ["objection", "art19"],
+        RequestType.WITHDRAWAL: ["withdraw"],
+    }[kind]
+
+
+def _done(uow: UnitOfWork, req_id: int) -> dict[str, dict[str, Any]]:
+    rows = uow.session.scalars(
+        select(RequestStep).where(RequestStep.request_id == req_id, RequestStep.status == "done")
+    )
+    return {r.step: r.result for r in rows}
+
+
+def handler(context: JobContext) -> dict[str, Any]:
+    garant = context.garant
+    request_id = int(context.payload["request_id"])
+    with garant.unit_of_work(SYSTEM) as uow:
+        names = base_steps(service.get(uow, request_id))
+    total = 0
+    for name in names:
+        for step in _expand(garant, request_id, name):
+            total += _run_step(garant, request_id, step)
+            context.heartbeat({"step": step})
+    _finish(garant, request_id)
+    return {"request_id": request_id, "steps_run": total}
+
+
+def _expand(garant: Any, request_id: int, name: str) -> list[str]:
+    """``erase`` becomes one step per collection of the plan."""
+    if name != "erase":
+        return [name]
+    with garant.unit_of_work(SYSTEM) as uow:
+        planned = _done(uow, request_id).get("plan", {}).get("places", {})
+    return [f"erase:{place}" for place, item in sorted(planned.items()) if item["erase"]]
+
+
+def _run_step(garant: Any, request_id: int, step: str) -> int:
+    with garant.unit_of_work(SYSTEM) as uow:
+        if step in _done(uow, request_id):
+            return 0
+        req = service.get(uow, request_id)
+        kind, _, arg = step.partition(":")
+        result = STEPS[kind](uow, req, arg)
+        row = uow.session.scalar(
+            select(RequestStep).where(RequestStep.request_id == req.id, RequestStep.step == step)
+        ) or RequestStep(request_id=req.id, step=step)
+        row.status, row.result, row.done_at = "done", result, uow.now()
+        uow.session.add(row)
+        uow.audit("request.step", "request", req.id, details={"step": step})
+    return 1
+
+
+def _finish(garant: Any, request_id: int) -> None:
+    with garant.unit_of_work(SYSTEM) as uow:
+        req = service.get(uow, request_id)
+        if req.status == Status.RUNNING:
+            transition(req, Status.DONE)
+        if req.status == Status.DONE:
+            transition(req, Status.ANSWERED)
+            req.outcome, req.replied_at, req.updated_at = "done", uow.now(), uow.now()
+            reply.send_reply(uow=uow, req=req)
+            uow.audit("request.answered", "request", req.id, subject_ref=req.subject_ref)
+
+
+# --- the steps --------------------------------------------------------------------------
+def _package(uow: UnitOfWork, req: RightsRequest, _: str) -> dict[str, Any]:
+    built = package.build(uow, req)
+    return {"package": built.id, "copy": built.copy_number}
+
+
+def _transfer(uow: UnitOfWork, req: RightsRequest, _: str) -> dict[str, Any]:
+    return tasks.transfer(uow=uow, req=req)
+
+
+def _plan(uow: UnitOfWork, req: RightsRequest, _: str) -> dict[str, Any]:
+    return erasure.plan(uow, req)
+
+
+def _erase(uow: UnitOfWork, req: RightsRequest, place: str) -> dict[str, Any]:
+    planned = _done(uow, req.id)["plan"]["places"][place]
+    return erasure.apply(uow, req, place, planned["erase"])
+
+
+def _payloads(uow: UnitOfWork, req: RightsRequest, _: str) -> dict[str, Any]:
+    """The personal values kept as proof in the audit log are erased too."""
+    from garant.audit.chain import erase_payloads
+
+    refs = service.subject_refs(uow, service.personal(uow, req).get("identities", {}))
+    count = erase_payloads(uow.session, subject_refs=refs, at=uow.now(), reason=f"request {req.id}")
+    return {"payloads": count}
+
+
+def _art19(uow: UnitOfWork, req: RightsRequest, _: str) -> dict[str, Any]:
+    return {"tasks": tasks.art19(uow=uow, req=req)}
+
+
+def _rectify(uow: UnitOfWork, req: RightsRequest, _: str) -> dict[str, Any]:
+    from garant.rights import rectify
+
+    return rectify.apply(uow, req)
+
+
+def _restrict(uow: UnitOfWork, req: RightsRequest, _: str) -> dict[str, Any]:
+    ground = (req.scope or {}).get("restriction_ground")
+    if not ground:
+        raise InvalidInput(f"request {req.id}: no restriction ground")
+    row = restriction.start(uow=uow, req=req, ground=ground, activities=None)
+    return {"restriction": row.id, "marked": restriction.mark_sources(uow, req, value=True)}
+
+
+def _objection(uow: UnitOfWork, req: RightsRequest, _: str) -> dict[str, Any]:
+    from garant.rights import objection
+
+    return objection.apply(uow, req)
+
+
+def _withdraw(uow: UnitOfWork, req: RightsRequest, _: str) -> dict[str, Any]:
+    from garant.consent.service import withdraw_all
+
+    ids = service.personal(uow, req).get("identities", {})
+    count = 0
+    for kind, value in sorted(ids.items()):
+        count += len(withdraw_all(uow=uow, identity=(kind, value), source=f"request:{req.id}"))
+    return {"withdrawn": count}
+
+
+STEPS: dict[str, StepFn] = {
+    "package": _package,
+    "transfer": _transfer,
+    "plan": _plan,
+    "erase": _erase,
+    "payloads": _payloads,
+    "art19": _art19,
+    "rectify": _rectify,
+    "restrict": _restrict,
+    "objection": _objection,
+    "withdraw": _withdraw,
+}
+
+
+def stopped(uow: UnitOfWork, req: RightsRequest) -> list[str]:
+    return [d.activity for d in decisions.decisions_of(uow, req) if d.decision == Decision.STOP]

@@ -1,0 +1,211 @@
+"""Access and portability packages (Art. 15, Art. 20; AF-D1, AF-D4, DEF-D3, DEF-D4).
+
+A zip with ``data.json``, one CSV per collection and ``index.html`` (the Art. 15
+information in the person's language). Excluded data (confidential, secret by law) is left
+out and the exclusion logged; other people's data in a row is redacted (Art. 15(4)).
+Portability keeps only the portable fields of consent- or contract-based activities. The
+zip is stored encrypted and offered through a signed link that expires; an identity
+document is never part of it.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import zipfile
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from garant.connectors import Row, connector_for
+from garant.datamap.models import Collection
+from garant.errors import NotFound, PermissionDenied
+from garant.i18n import translate
+from garant.rights import locate, policy_view, service
+from garant.rights.models import RequestPackage, RightsRequest
+from garant.rights.rules import RequestType
+from garant.store.uow import UnitOfWork
+
+PACKAGE_PURPOSE = "rights.package"
+LINK_PURPOSE = "rights.download"
+LINK_DAYS = 30
+PORTABLE_BASES = ("consent", "contract")
+
+
+def _visible_fields(coll: Collection, portability: bool) -> tuple[list[str], list[str]]:
+    shown, excluded = [], []
+    for spec in coll.fields:
+        if spec.exclude is not None:
+            excluded.append(spec.name)
+        elif portability and not coll.is_portable(spec):
+            continue
+        else:
+            shown.append(spec.name)
+    return shown, excluded
+
+
+def _portable_activity(uow: UnitOfWork, coll: Collection) -> bool:
+    view = policy_view.activity(uow.garant.policy, coll.activity)
+    return view is None or view.legal_basis in PORTABLE_BASES
+
+
+def collect(uow: UnitOfWork, req: RightsRequest) -> tuple[dict[str, list[Row]], dict[str, Any]]:
+    """The person's rows, reduced to what the request may show, and what was left out."""
+    portability = req.type == RequestType.PORTABILITY
+    ids = service.personal(uow, req).get("identities", {})
+    found = locate.locate(uow.garant, ids)
+    datamap = locate.datamap_of(uow.garant)
+    data: dict[str, list[Row]] = {}
+    excluded: dict[str, Any] = {}
+    for (system_id, name), rows in found.places():
+        assert datamap is not None
+        coll = datamap.collection(system_id, name)
+        place = f"{system_id}.{name}"
+        if coll.exclude is not None:
+            excluded[place] = {"reason": coll.exclude.reason, "basis": coll.exclude.basis}
+            continue
+        if portability and not _portable_activity(uow, coll):
+            continue
+        shown, left_out = _visible_fields(coll, portability)
+        if left_out:
+            excluded[place] = {"fields": left_out}
+        keys = [tuple(r.get(c) for c in coll.key_columns) for r in rows]
+        full = connector_for(uow.garant, system_id).read(coll, keys)
+        data[place] = [
+            {f: ("[redacted]" if _third(coll, f) else r.get(f)) for f in shown} for r in full
+        ]
+    return data, excluded
+
+
+def _third(coll: Collection, name: str) -> bool:
+    spec = coll.field(name)
+    return bool(spec and spec.third_party)
+
+
+def _csv(rows: list[Row]) -> str:
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in rows)
+    return out.getvalue()
+
+
+def _index_html(uow: UnitOfWork, req: RightsRequest, data: dict[str, list[Row]]) -> str:
+    from garant.subjects.art15 import describe_activity
+
+    lang = req.lang
+    datamap = locate.datamap_of(uow.garant)
+    parts = [f"<h1>{html.escape(translate(lang, 'Your personal data'))}</h1>"]
+    seen: set[str] = set()
+    for place in data:
+        system_id, name = place.split(".", 1)
+        activity = datamap.collection(system_id, name).activity if datamap else None
+        if activity in seen:
+            continue
+        seen.add(activity or "")
+        info = describe_activity(uow.garant.policy, activity, lang)
+        parts.append(f"<h2>{html.escape(str(info['title']))}</h2><dl>")
+        for label, value in info["items"]:
+            parts.append(f"<dt>{html.escape(str(label))}</dt><dd>{html.escape(str(value))}</dd>")
+        parts.append("</dl>")
+    authority = policy_view.authority(uow.garant.policy)
+    parts.append(
+        "<p>"
+        + html.escape(translate(lang, "You may complain to the supervisory authority:"))
+        + f" {html.escape(authority['name'])}, {html.escape(authority['website'])}</p>"
+    )
+    body = "\n".join(parts)
+    return f'<!doctype html><html lang="{lang}"><meta charset="utf-8"><body>{body}</body></html>'
+
+
+def build(uow: UnitOfWork, req: RightsRequest) -> RequestPackage:
+    """One package per run of the request (a further copy is a new package: Art. 15(3))."""
+    data, excluded = collect(uow, req)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.json", json.dumps(data, indent=2, default=str, ensure_ascii=False))
+        for place, rows in data.items():
+            archive.writestr(f"csv/{place}.csv", _csv(rows))
+        archive.writestr("index.html", _index_html(uow, req, data))
+    copies = uow.session.scalar(
+        select(func.count()).select_from(RequestPackage).where(RequestPackage.request_id == req.id)
+    )
+    package = RequestPackage(
+        request_id=req.id,
+        copy_number=int(copies or 0) + 1,
+        manifest={"collections": {p: len(r) for p, r in data.items()}, "excluded": excluded},
+        expires_at=uow.now() + timedelta(days=LINK_DAYS),
+        created_at=uow.now(),
+    )
+    uow.session.add(package)
+    uow.session.flush()
+    package.content = uow.keys.encrypt(
+        PACKAGE_PURPOSE, buffer.getvalue(), f"package:{package.id}".encode()
+    )
+    uow.audit(
+        "request.package",
+        "request",
+        req.id,
+        subject_ref=req.subject_ref,
+        details={
+            "package": package.id,
+            "rows": package.manifest["collections"],
+            "excluded": sorted(excluded),
+        },
+    )
+    return package
+
+
+def data_json(uow: UnitOfWork, package: RequestPackage) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(content(uow, package))) as archive:
+        return archive.read("data.json")
+
+
+def content(uow: UnitOfWork, package: RequestPackage) -> bytes:
+    if package.content is None:
+        raise NotFound("this package has expired and was deleted")
+    return uow.keys.decrypt(PACKAGE_PURPOSE, package.content, f"package:{package.id}".encode())
+
+
+def link(uow: UnitOfWork, package: RequestPackage) -> str:
+    """A signed link valid until the package expires (no login: the signature is the key)."""
+    expires = int(package.expires_at.timestamp())
+    signature = uow.keys.sign(LINK_PURPOSE, f"{package.id}:{expires}")
+    base = uow.garant.settings.web.base_url.rstrip("/")
+    return f"{base}/privacy/requests/download/{package.id}?e={expires}&s={signature}"
+
+
+def latest(uow: UnitOfWork, request_id: int) -> RequestPackage | None:
+    return uow.session.scalar(
+        select(RequestPackage)
+        .where(RequestPackage.request_id == request_id)
+        .order_by(RequestPackage.id.desc())
+    )
+
+
+def open_link(
+    *, uow: UnitOfWork, package_id: int, expires: int, signature: str
+) -> tuple[bytes, RequestPackage]:
+    """The zip behind a signed link; refused when forged or expired."""
+    if not uow.keys.verify_signature(LINK_PURPOSE, f"{package_id}:{expires}", signature):
+        raise PermissionDenied("this download link is not valid")
+    if uow.now().timestamp() > expires:
+        raise PermissionDenied("this download link has expired; ask us for a new one")
+    package = uow.session.get(RequestPackage, package_id)
+    if package is None:
+        raise NotFound("no such package")
+    blob = content(uow, package)
+    package.downloaded_at = package.downloaded_at or uow.now()
+    req = service.get(uow, package.request_id)
+    uow.audit(
+        "request.download",
+        "request",
+        req.id,
+        subject_ref=req.subject_ref,
+        details={"package": package.id},
+    )
+    return blob, package

@@ -1,0 +1,175 @@
+"""What the person is told: codes, extensions, fees, notices and the reply (AF-D9, Art. 12).
+
+Every message goes through ``garant.mail`` (templates ``rights_*`` in French and English,
+in the person's language) with an idempotency key, so a re-run never sends twice. The
+reply says what was decided per activity, what was done, what was kept and why, gives the
+download link, and names the supervisory authority and the right to a judicial remedy;
+every refusal gives its reasons. The printable letter carries the same text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from garant.i18n import translate
+from garant.mail.service import queue_mail
+from garant.rights import policy_view, service
+from garant.rights.models import RightsRequest
+from garant.store.uow import UnitOfWork
+
+TYPE_LABELS = {
+    "access": "access to your data",
+    "portability": "portability of your data",
+    "rectification": "rectification of your data",
+    "erasure": "erasure of your data",
+    "restriction": "restriction of processing",
+    "objection": "objection to processing",
+    "withdrawal": "withdrawal of consent",
+    "post_mortem": "post-mortem directives",
+}
+DECISION_LABELS = {
+    "grant": "granted",
+    "erase": "erased",
+    "keep": "kept",
+    "archive": "kept in a restricted archive",
+    "stop": "processing stopped",
+    "continue": "processing continues",
+    "restrict": "processing restricted",
+    "rectify": "corrected",
+    "withdraw": "consent withdrawn",
+    "refuse": "refused",
+    "not_applicable": "not applicable",
+}
+OUTCOME_LABELS = {
+    "no_data": "We hold no personal data about you.",
+    "refused": "Your request is refused.",
+    "done": "Your request has been carried out.",
+}
+
+
+def _to(uow: UnitOfWork, req: RightsRequest) -> str | None:
+    data = service.personal(uow, req)
+    email = data.get("reply_email")
+    return str(email) if email else None
+
+
+def _queue(
+    uow: UnitOfWork,
+    req: RightsRequest,
+    template: str,
+    key: str,
+    extra: dict[str, Any],
+    to: str | None = None,
+) -> bool:
+    address = to or _to(uow, req)
+    if not address:
+        return False
+    queue_mail(
+        uow=uow,
+        to=address,
+        template=template,
+        lang=req.lang,
+        context=context(uow, req) | extra,
+        key=key,
+        recipient_ref=req.subject_ref,
+    )
+    return True
+
+
+def context(uow: UnitOfWork, req: RightsRequest) -> dict[str, Any]:
+    """Everything a reply, a notice or the letter may say, in the person's language."""
+    from garant.rights import decisions, package
+
+    lang = req.lang
+    policy = uow.garant.policy
+    rows = []
+    for d in decisions.decisions_of(uow, req):
+        view = policy_view.activity(policy, d.activity)
+        rows.append(
+            {
+                "activity": view.name(lang) if view else d.activity,
+                "decision": translate(lang, DECISION_LABELS.get(d.decision, d.decision)),
+                "explanation": translate(lang, d.explanation) if d.explanation else "",
+                "ground": d.ground or "",
+            }
+        )
+    latest = package.latest(uow, req.id)
+    return {
+        "organization": policy_view.controller_name(policy),
+        "request_id": req.id,
+        "request_type": translate(lang, TYPE_LABELS.get(req.type, req.type)),
+        "received": req.received_day.isoformat(),
+        "due": req.due_day.isoformat(),
+        "outcome": translate(lang, OUTCOME_LABELS.get(req.outcome or "", ""))
+        if req.outcome
+        else "",
+        "decisions": rows,
+        "refusal_reason": req.refusal_reason or "",
+        "fee": f"{(req.fee_cents or 0) / 100:.2f} EUR" if req.fee_cents else "",
+        "fee_reason": req.fee_reason or "",
+        "extension_reason": req.extension_reason or "",
+        "download_link": package.link(uow, latest) if latest and latest.content else "",
+        "download_expires": latest.expires_at.date().isoformat() if latest else "",
+        "authority": policy_view.authority(policy),
+        "dpo": policy_view.dpo_contact(policy),
+        "follow_link": "",
+    }
+
+
+def send_received(*, uow: UnitOfWork, req: RightsRequest, token: str) -> bool:
+    base = uow.garant.settings.web.base_url.rstrip("/")
+    link = f"{base}/privacy/requests/status/{token}"
+    return _queue(uow, req, "rights_received", f"rights:{req.id}:received", {"follow_link": link})
+
+
+def send_code(*, uow: UnitOfWork, req: RightsRequest, to: str, code: str, check_id: int) -> bool:
+    return _queue(
+        uow, req, "rights_code", f"rights:{req.id}:code:{check_id}", {"code": code}, to=to
+    )
+
+
+def send_document_request(*, uow: UnitOfWork, req: RightsRequest) -> bool:
+    return _queue(uow, req, "rights_document", f"rights:{req.id}:document", {})
+
+
+def send_extension(*, uow: UnitOfWork, req: RightsRequest) -> bool:
+    return _queue(uow, req, "rights_extension", f"rights:{req.id}:extension", {})
+
+
+def send_fee(*, uow: UnitOfWork, req: RightsRequest) -> bool:
+    return _queue(uow, req, "rights_fee", f"rights:{req.id}:fee:{req.fee_cents}", {})
+
+
+def send_reply(*, uow: UnitOfWork, req: RightsRequest) -> bool:
+    return _queue(uow, req, "rights_reply", f"rights:{req.id}:reply:{req.status}", {})
+
+
+def send_lift_notice(*, uow: UnitOfWork, req: RightsRequest, restriction: Any) -> bool:
+    key = f"rights:{req.id}:lift:{restriction.id}"
+    return _queue(uow, req, "rights_lift", key, {"ground": restriction.ground})
+
+
+def send_reminder(*, uow: UnitOfWork, req: RightsRequest, days: int) -> bool:
+    """Staff are reminded before a due date (a deadline is never silently missed)."""
+    to = uow.garant.settings.mail.dpo_address or policy_view.dpo_contact(uow.garant.policy)
+    if not to:
+        return False
+    queue_mail(
+        uow=uow,
+        to=to,
+        template="rights_reminder",
+        lang=uow.garant.policy.languages[0] if uow.garant.policy.languages else "fr",
+        context=context(uow, req) | {"days": days},
+        key=f"rights:{req.id}:reminder:{req.due_day.isoformat()}:{days}",
+    )
+    return True
+
+
+def letter(uow: UnitOfWork, req: RightsRequest) -> tuple[str, str]:
+    """The printable letter: (subject, text), the same content as the emailed reply."""
+    rendered = uow.garant.mail_templates.render("rights_reply", req.lang, context(uow, req))
+    data = service.personal(uow, req)
+    address = data.get("reply_address") or ""
+    name = data.get("requester_name") or ""
+    header = "\n".join(x for x in (name, address) if x)
+    return rendered.subject, (header + "\n\n" if header else "") + rendered.text

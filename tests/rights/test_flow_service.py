@@ -1,0 +1,51 @@
+"""Service-level flow: open, code by email, verify, decide, run, reply."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from garant.app import Garant
+from garant.jobs.worker import run_one
+from garant.mail.models import OutboxMessage
+from garant.rights import decisions, execute, identity, intake, service
+from garant.rights.schemas import DecideIn
+from tests.rights.conftest import ada, school_rows
+
+
+def _code(garant: Garant) -> str:
+    with garant.unit_of_work() as uow:
+        msgs = uow.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.template == "rights_code")
+        ).all()
+        return re.findall(r"\b(\d{6})\b", msgs[-1].body_text or "")[0]
+
+
+def test_af_d3_erasure_keeps_invoice_and_current_course(school_sqlite: Garant) -> None:
+    garant = school_sqlite
+    with garant.unit_of_work() as uow:
+        req, _ = intake.submit(uow=uow, data=ada("erasure"))
+        rid = req.id
+        assert req.status == "awaiting_identity"
+    with garant.unit_of_work() as uow:
+        identity.confirm_code(uow=uow, request_id=rid, code=_code(garant))
+    with garant.unit_of_work() as uow:
+        read = service.read(uow, service.get(uow, rid))
+        assert read.status == "verified"
+        by = {d.activity: d for d in read.decisions}
+        assert by["invoicing"].decision == "archive"
+        assert by["registration"].decision == "erase"
+        decisions.decide(uow=uow, request_id=rid, data=DecideIn(accept_proposals=True))
+        execute.run(uow=uow, request_id=rid)
+    while run_one(garant, kinds=[execute.JOB]):
+        pass
+    with garant.unit_of_work() as uow:
+        assert service.get(uow, rid).status == "answered"
+    assert school_rows(garant.workspace, "select id from invoices order by id") == [(20,), (21,)]
+    # the past course is erased, the current one stays (still needed for the contract)
+    assert school_rows(garant.workspace, "select id from enrolments order by id") == [(11,), (12,)]
+    learners = school_rows(garant.workspace, "select first_name, email from learners order by id")
+    assert learners[0][0] is None and learners[0][1].startswith("h:")
+    assert learners[1] == ("Bob", "bob@example.org")
+    assert school_rows(garant.workspace, "select id from visits order by id") == [(42,)]
