@@ -71,6 +71,10 @@ def categories(uow: UnitOfWork) -> list[Category]:
     return result
 
 
+def required_ids(uow: UnitOfWork) -> list[str]:
+    return [c.id for c in categories(uow) if c.required]
+
+
 def _label(category: Category, lang: str) -> str:
     if category.label.get(lang):
         return category.label[lang]

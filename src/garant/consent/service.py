@@ -71,11 +71,41 @@ def record(
 ) -> ConsentEvent:
     """Append a consent or a withdrawal with its proof; the caller's transaction keeps it."""
     identity = clean_identity(identity)
+    refs = refs_of(uow.keys, identity)
+    return append(
+        uow=uow,
+        ref=refs[-1],
+        refs=refs,
+        purpose=purpose,
+        given=given,
+        source=source,
+        notice_version=notice_version,
+        text_hash=text_hash,
+        proof={"ip": ip, "user_agent": user_agent},
+        basis=basis,
+        lang=lang,
+    )
+
+
+def append(
+    *,
+    uow: UnitOfWork,
+    ref: str,
+    refs: list[str],
+    purpose: str,
+    given: bool,
+    source: str,
+    notice_version: str | None = None,
+    text_hash: str | None = None,
+    proof: dict[str, str | None] | None = None,
+    basis: str | None = None,
+    lang: str = "fr",
+) -> ConsentEvent:
+    """Append an event for a person known only by hash (an unsubscribe link carries no address)."""
     target = catalog(uow.garant).purpose(purpose)
     chosen = rules.check_basis(target, basis or target.basis)
     rules.check_source(source)
-    ref = current_ref(uow.keys, identity)
-    payload = {k: v for k, v in (("ip", ip), ("user_agent", user_agent)) if v}
+    payload = {k: v for k, v in (proof or {}).items() if v}
     event = ConsentEvent(
         subject_ref=ref,
         purpose=target.id,
@@ -99,14 +129,14 @@ def record(
     )
     event.audit_seq = audit.seq
     _project(uow, event)
+    from garant.consent import suppression
+
     if given and chosen == "consent":
-        from garant.consent import suppression
-
-        suppression.lift(uow=uow, refs=refs_of(uow.keys, identity), purpose=target.id)
+        suppression.lift(uow=uow, refs=refs, purpose=target.id)
     elif not given:
-        from garant.consent import suppression
-
-        suppression.add_ref(uow=uow, ref=ref, purpose=target.id, reason="withdrawal")
+        suppression.add_ref(
+            uow=uow, ref=ref, purpose=target.id, reason="withdrawal", other_refs=refs
+        )
     forget_cached(uow)
     return event
 

@@ -1,0 +1,116 @@
+"""The privacy center's side of consent: prove you hold an address, then see and change
+your consents (AF-D7: withdraw as easily as you gave)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from garant.consent import service
+from garant.consent.models import ConsentEmailCode
+from garant.consent.purposes import catalog
+from garant.consent.rules import decide
+from garant.consent.service import clean_identity, refs_of
+from garant.errors import Conflict
+from garant.mail.service import queue_mail
+from garant.store.uow import UnitOfWork
+
+CODE_PURPOSE = "consent.email_code"
+CODE_MINUTES = 15
+MAX_ATTEMPTS = 5
+MAX_CODES_PER_HOUR = 5
+
+
+def send_code(*, uow: UnitOfWork, email: str, lang: str) -> None:
+    """Mail a six-digit code; a few per hour at most, so the form cannot flood a mailbox."""
+    kind, address = clean_identity(("email", email))
+    ref = refs_of(uow.keys, (kind, address))[-1]
+    now = uow.now()
+    recent = uow.session.scalar(
+        select(func.count()).where(
+            ConsentEmailCode.subject_ref == ref,
+            ConsentEmailCode.created_at > now - timedelta(hours=1),
+        )
+    )
+    if (recent or 0) >= MAX_CODES_PER_HOUR:
+        raise Conflict("too many codes asked for this address; try again in an hour")
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    row = ConsentEmailCode(
+        subject_ref=ref,
+        code_hash=uow.keys.keyed_hash(CODE_PURPOSE, f"{ref}|{code}"),
+        created_at=now,
+        expires_at=now + timedelta(minutes=CODE_MINUTES),
+        attempts=0,
+    )
+    uow.session.add(row)
+    uow.session.flush()
+    uow.audit("consent.code.send", "consent_email_code", row.id, subject_ref=ref)
+    queue_mail(
+        uow=uow,
+        to=address,
+        template="consent_verify",
+        lang=lang,
+        context={
+            "code": code,
+            "minutes": CODE_MINUTES,
+            "organization": uow.garant.policy.controller.name,
+        },
+        key=f"consent.code:{row.id}",
+        recipient_ref=ref,
+    )
+
+
+def verify_code(*, uow: UnitOfWork, email: str, code: str) -> bool:
+    """Whether ``code`` is the address's latest live code; five wrong tries burn it."""
+    ref = refs_of(uow.keys, clean_identity(("email", email)))[-1]
+    row = uow.session.scalars(
+        select(ConsentEmailCode)
+        .where(
+            ConsentEmailCode.subject_ref == ref,
+            ConsentEmailCode.used_at.is_(None),
+            ConsentEmailCode.expires_at > uow.now(),
+        )
+        .order_by(ConsentEmailCode.id.desc())
+    ).first()
+    if row is None or row.attempts >= MAX_ATTEMPTS:
+        return False
+    row.attempts += 1
+    if not uow.keys.verify_hash(CODE_PURPOSE, f"{ref}|{code.strip()}", row.code_hash):
+        uow.audit("consent.code.wrong", "consent_email_code", row.id, subject_ref=ref)
+        return False
+    row.used_at = uow.now()
+    uow.audit("consent.code.verified", "consent_email_code", row.id, subject_ref=ref)
+    return True
+
+
+def overview(*, uow: UnitOfWork, email: str, lang: str) -> list[dict[str, Any]]:
+    """Each consent purpose of the policy with the person's current answer and why."""
+    identity = clean_identity(("email", email))
+    refs = refs_of(uow.keys, identity)
+    items = []
+    for purpose in catalog(uow.garant).purposes.values():
+        state = service.current(uow, refs, purpose.id)
+        decision = decide(purpose, state)
+        items.append(
+            {
+                "id": purpose.id,
+                "label": purpose.label_in(lang),
+                "text": purpose.text_in(lang),
+                "basis": purpose.basis,
+                "given": bool(state and state.given),
+                "allowed": decision.allowed,
+                "code": decision.code,
+                "at": state.at if state else None,
+            }
+        )
+    uow.audit(
+        "consent.overview",
+        "consent_purpose",
+        None,
+        subject_ref=refs[-1],
+        details={"purposes": len(items)},
+    )
+    return items
