@@ -24,7 +24,14 @@ Problem = tuple[tuple[Any, ...], str]
 
 
 def load_datamap(path: Path, *, policy: Policy | None = None) -> DataMap:
-    """The validated map; ``LocatedError`` lists every problem with its place in the file."""
+    """The validated map; ``LocatedError`` lists every problem with its place in the file.
+
+    A workspace without the file has an empty map (nothing connected yet), not an error.
+    """
+    if not path.exists():
+        empty = DataMap()
+        empty._base_dir = path.resolve().parent
+        return empty
     doc = load_document(path)
     datamap = validate_document(doc, DataMap)
     problems = list(structure_problems(datamap))

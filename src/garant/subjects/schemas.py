@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from pydantic import Field as PydanticField
 
 from garant.datamap.models import Collection, Key, System
 from garant.subjects.rules import Identity
@@ -72,3 +75,23 @@ class SubjectFind:
             "counts": self.counts(),
             "collections": [r.to_dict() for r in self.rowsets],
         }
+
+
+class IdentityIn(BaseModel):
+    kind: str = PydanticField(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")
+    value: str = PydanticField(min_length=1, max_length=320)
+
+
+class SubjectQuery(BaseModel):
+    """Who to look for, and why (DEF-S2: every access has a stated purpose)."""
+
+    identities: list[IdentityIn] = PydanticField(min_length=1, max_length=10)
+    purpose: str = PydanticField(min_length=1, max_length=200)
+
+    def to_identities(self) -> list[Identity]:
+        return [Identity(i.kind, i.value.strip()) for i in self.identities]
+
+
+class ExportQuery(SubjectQuery):
+    portable: bool = False
+    lang: Literal["fr", "en"] = "fr"
