@@ -27,7 +27,7 @@ REGISTER = f"""\
   mechanism: adequacy
   dpf_certified: false
   contract_signed: 2024-02-01
-  clauses: {{instructions: true, confidentiality: true}}
+  clauses: {{documented_instructions: true, confidentiality: true}}
   breach_notice_hours: 96
   next_audit: 2026-02-01
 - name: Helpdesk

@@ -185,7 +185,8 @@ def unmapped_personal_columns(ctx: Context) -> list[Finding]:
 def special_category_columns(ctx: Context) -> list[Finding]:
     """DEF-C4: where the policy declares no Art. 9 data, no column may look like it."""
     policy = sources.policy_of(ctx.uow)
-    if sources.get(policy, "processes_special_categories", False):
+    special = sources.get(policy, "special_categories")
+    if sources.get(special, "processed", False) or not sources.get(special, "scan", True):
         return []
     return [
         Finding(
@@ -207,19 +208,36 @@ def special_category_columns(ctx: Context) -> list[Finding]:
     ]
 
 
+Measures = dict[str, tuple[int, str | None]]
+
+
+def _measure_findings(before: Measures, after: Measures, label: str) -> list[Finding]:
+    replaced = {r for _, r in after.values() if r}
+    out = []
+    for name, (strength, _) in sorted(before.items()):
+        if name not in after and name not in replaced:
+            message = f'security measure "{name}" removed without a replacement ({label})'
+        elif name in after and 0 < after[name][0] < strength:
+            message = f'security measure "{name}" weakened from {strength} to {after[name][0]}'
+            message += f" ({label})"
+        else:
+            continue
+        out.append(Finding("security_measure", "late", message, {"measure": name, "when": label},
+                           ["DEF-SEC2", "AF-SEC1", "DEF-SEC1"]))  # fmt: skip
+    return out
+
+
 def security_measure_removed(ctx: Context) -> list[Finding]:
-    """DEF-SEC2: a change of security means never lowers the level."""
-    current = set(sources.security_measures(ctx.uow))
-    last = ctx.uow.session.scalar(select(CheckRun).order_by(CheckRun.id.desc()).limit(1))
-    if last is None:
-        raise Unavailable("no earlier check run to compare the security measures with")
-    return [
-        Finding(
-            "security_measure",
-            "late",
-            f'security measure "{name}" was removed from the policy since {last.run_at:%Y-%m-%d}',
-            {"measure": name, "previous_run": last.id},
-            ["DEF-SEC2", "AF-SEC1", "DEF-SEC1"],
-        )
-        for name in sorted(set(last.measures or []) - current)
-    ]
+    """DEF-SEC2: a change of security means never lowers the level. Each published version
+    is compared with the one before, and the policy file with the last published."""
+    states = sources.published_measures(ctx.uow)
+    if not states:
+        last = ctx.uow.session.scalar(select(CheckRun).order_by(CheckRun.id.desc()).limit(1))
+        if last is None:
+            raise Unavailable("no published policy version nor earlier check run to compare")
+        states = [(f"check run #{last.id}", {m: (0, None) for m in last.measures or []})]
+    states.append(("policy.yaml", sources.measure_levels(sources.policy_of(ctx.uow))))
+    out: list[Finding] = []
+    for (_, before), (label, after) in zip(states, states[1:], strict=False):
+        out.extend(_measure_findings(before, after, label))
+    return out

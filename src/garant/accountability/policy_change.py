@@ -29,15 +29,16 @@ BATCH = 500
 
 
 def _version_summary(uow: UnitOfWork, version: str) -> str:
-    """The version's summary from the policy's versions table, when it is installed."""
-    t = sources.find_table(uow, "policy_", "version")
+    """The version's summary from the policy's published versions, when installed."""
+    t = sources.table(uow, "policy_versions", "number", "summary")
     if t is None:
         return ""
-    row = uow.session.execute(select(t).where(t.c.version == version)).first()
+    if not version.isdigit():
+        raise InvalidInput(f"policy version {version!r}: a version is a number (see policy log)")
+    row = uow.session.execute(select(t.c.summary).where(t.c.number == int(version))).first()
     if row is None:
         raise InvalidInput(f"policy version {version} has not been published")
-    data = dict(row._mapping)
-    return str(data.get("summary") or data.get("note") or "")
+    return str(row.summary or "")
 
 
 def _context(garant: Garant, version: str, summary: str) -> dict[str, Any]:

@@ -88,17 +88,41 @@ def text(value: Any, lang: str = "en") -> str:
     return "" if value is None else str(value)
 
 
+def measure_levels(policy: Any) -> dict[str, tuple[int, str | None]]:
+    """The policy's security measures: id -> (strength, the id it replaces)."""
+    out: dict[str, tuple[int, str | None]] = {}
+    for measure in get(policy, "security_measures", []) or [] if policy is not None else []:
+        name = str(get(measure, "id") or get(measure, "name") or measure)
+        out[name] = (int(get(measure, "strength", 3) or 3), get(measure, "replaces"))
+    return out
+
+
 def security_measures(uow: UnitOfWork) -> list[str]:
     """The measures the policy declares now: its list, and those named per activity."""
-    policy = policy_of(uow)
-    if policy is None:
-        return []
-    names: list[str] = []
-    for measure in get(policy, "security_measures", []) or []:
-        names.append(str(get(measure, "id") or get(measure, "name") or measure))
+    names = set(measure_levels(policy_of(uow)))
     for activity in activities(uow):
-        names.extend(str(m) for m in get(activity, "security_measures", []) or [])
-    return sorted(set(names))
+        names.update(str(m) for m in get(activity, "security_measures", []) or [])
+    return sorted(names)
+
+
+def published_measures(uow: UnitOfWork) -> list[tuple[str, dict[str, tuple[int, str | None]]]]:
+    """Each published policy version's measures, oldest first (from ``policy_versions``)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    t = table(uow, "policy_versions", "number", "content")
+    if t is None:
+        return []
+    out = []
+    for number, content in uow.session.execute(
+        select(t.c.number, t.c.content).order_by(t.c.number)
+    ):
+        try:
+            document = YAML(typ="safe").load(content) or {}
+        except YAMLError:
+            continue
+        out.append((f"version {number}", measure_levels(document)))
+    return out
 
 
 def batched(values: Iterator[Any], size: int = 1000) -> Iterator[list[Any]]:

@@ -124,6 +124,17 @@ def processor_import(file: Path, workspace: WorkspaceOpt = Path("."), actor: Act
         console.print(f"[green]{len(added)} processor(s) added[/green] from {file}")
 
 
+@processor_app.command("sync")
+def processor_sync(workspace: WorkspaceOpt = Path("."), actor: ActorOpt = "") -> None:
+    """Bring the processors declared in policy.yaml into the register."""
+    from garant.processors.service import sync_from_policy
+
+    with closing(open_garant(workspace)) as garant:
+        with garant.unit_of_work(cli_actor(actor or None)) as uow:
+            synced = sync_from_policy(uow=uow)
+        console.print(f"[green]{len(synced)} processor(s) synced[/green] from the policy")
+
+
 @processor_app.command("list")
 def processor_list(
     workspace: WorkspaceOpt = Path("."), as_of: AsOfOpt = None, json_out: JsonOpt = False

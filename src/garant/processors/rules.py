@@ -17,13 +17,13 @@ DATA = Path(__file__).parent / "data" / "adequacy.yaml"
 
 # Art. 28(3)(a)-(h): what the contract with a processor must stipulate.
 CLAUSES: dict[str, str] = {
-    "instructions": "Art. 28(3)(a): processes only on documented instructions",
+    "documented_instructions": "Art. 28(3)(a): processes only on documented instructions",
     "confidentiality": "Art. 28(3)(b): persons authorised are bound to confidentiality",
     "security": "Art. 28(3)(c): takes the Art. 32 security measures",
     "sub_processors": "Art. 28(3)(d) and 28(2),(4): sub-processors only with authorisation",
-    "data_subject_rights": "Art. 28(3)(e): assists with data subjects' requests",
-    "assistance": "Art. 28(3)(f): assists with security, breaches, DPIAs (Art. 32-36)",
-    "deletion_return": "Art. 28(3)(g): deletes or returns the data at the end",
+    "assist_rights": "Art. 28(3)(e): assists with data subjects' requests",
+    "assist_security": "Art. 28(3)(f): assists with security, breaches, DPIAs (Art. 32-36)",
+    "delete_or_return": "Art. 28(3)(g): deletes or returns the data at the end",
     "audits": "Art. 28(3)(h): makes information available and allows audits",
 }
 
@@ -31,7 +31,7 @@ EEA = frozenset(
     "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK "
     "IS LI NO".split()
 )
-MECHANISMS = ("adequacy", "scc", "bcr", "derogation")
+MECHANISMS = ("adequacy", "scc", "bcr", "code_of_conduct", "certification", "derogation")
 SCC_MODULES = ("1", "2", "3", "4")
 CONTRACT_WARNING = timedelta(days=60)
 # The controller has 72 hours (Art. 33(1)); a processor that takes longer to tell leaves none.
@@ -121,7 +121,13 @@ def _contract_alerts(p: Any, day: date) -> list[Alert]:
 
 
 def alerts(p: Any, day: date) -> list[Alert]:
-    """Every alert for one processor as of ``day`` (AF-SEC2, DEF-SP1, AF-T1, DEF-T1)."""
+    """Every alert for one processor as of ``day`` (AF-SEC2, DEF-SP1, AF-T1, DEF-T1).
+
+    A sub-processor's contract binds it to its processor (Art. 28(4)), not to the
+    controller: only its transfers are checked here.
+    """
+    if getattr(p, "parent_id", None) is not None:
+        return [Alert("transfer_invalid", "late", t) for t in transfer_problems(p, day)]
     found = _contract_alerts(p, day)
     if p.contract_signed is not None:
         for key in missing_clauses(p.clauses):

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from garant.processors.rules import CLAUSES
 
-Mechanism = Literal["adequacy", "scc", "bcr", "derogation"]
+Mechanism = Literal["adequacy", "scc", "bcr", "code_of_conduct", "certification", "derogation"]
 
 
 def country_codes(value: list[str] | None) -> list[str] | None:

@@ -165,3 +165,63 @@ def import_processors(*, uow: UnitOfWork, path: Path) -> list[Processor]:
             ) from None
         added.append(create_processor(uow=uow, data=data))
     return added
+
+
+def _from_policy(declared: Any, lang: str) -> dict[str, Any]:
+    contract = declared.contract
+    return {
+        "service": declared.service.get(lang) if hasattr(declared.service, "get") else str(
+            declared.service),
+        "activities": list(declared.activities),
+        "countries": list(declared.countries),
+        "mechanism": None if declared.transfer == "none" else declared.transfer,
+        "scc_module": str(declared.scc_module) if declared.scc_module else None,
+        "tia_date": declared.tia_date,
+        "contract_signed": contract.signed,
+        "contract_expires": contract.expires,
+        "clauses": {c: True for c in contract.clauses},
+        "breach_notice_hours": declared.breach_notice_hours,
+        "next_audit": declared.next_audit,
+    }  # fmt: skip
+
+
+def _upsert(uow: UnitOfWork, name: str, values: dict[str, Any], parent_id: int | None) -> Processor:
+    existing = uow.session.scalar(select(Processor).where(Processor.name == name))
+    if existing is None:
+        existing = Processor(name=name, parent_id=parent_id, created_at=uow.now(), **values)
+        uow.session.add(existing)
+    else:
+        for key, value in values.items():
+            setattr(existing, key, value)
+        existing.parent_id = parent_id
+    existing.updated_at = uow.now()
+    uow.session.flush()
+    return existing
+
+
+def sync_from_policy(*, uow: UnitOfWork) -> list[Processor]:
+    """Bring the policy's declared processors (DEF-O2) into the register: contracts,
+    clauses, sub-processors and audit history; entries only in the register stay."""
+    policy = uow.garant.policy
+    lang = policy.languages[0] if policy.languages else "fr"
+    synced = []
+    for declared in policy.processors:
+        processor = _upsert(uow, declared.name, _from_policy(declared, lang), None)
+        for sub in declared.sub_processors:
+            synced.append(
+                _upsert(
+                    uow,
+                    sub.name,
+                    {"service": sub.service, "countries": [sub.country]},
+                    processor.id,
+                )
+            )
+        known = {(a.audited_on, a.auditor) for a in audits_of(uow=uow, processor_id=processor.id)}
+        for audit in declared.audits:
+            if (audit.date, audit.by) not in known:
+                uow.session.add(ProcessorAudit(
+                    processor_id=processor.id, audited_on=audit.date, auditor=audit.by,
+                    outcome=audit.result, created_at=uow.now()))  # fmt: skip
+        synced.append(processor)
+    uow.audit("processor.sync", "processor", None, details={"processors": len(synced)})
+    return synced
