@@ -68,7 +68,7 @@ def semantic_changes(old: Policy | None, new: Policy) -> list[Change]:
     for scalar in ("controller", "contacts", "rights", "supervisory_authority", "hosting"):
         if old is not None and getattr(old, scalar) != getattr(new, scalar):
             changes.append(Change(scalar, scalar, "changed"))
-    return sorted(changes, key=lambda c: (SECTIONS + (c.section,)).index(c.section))
+    return sorted(changes, key=lambda c: ((SECTIONS + (c.section,)).index(c.section), c.id))
 
 
 def text_diff(old: str, new: str, old_name: str, new_name: str) -> str:
