@@ -38,8 +38,8 @@ def staff_access(uow: UnitOfWork, subject_refs: list[str]) -> list[Section]:
             continue
         rows.append(
             {
-                _("Date"): event["at"][:19].replace("T", " "),
-                _("Action"): event["action"],
+                _("Date and time"): event["at"][:19].replace("T", " "),
+                _("What was done"): event["action"],
                 _("By"): str(event["actor"]).split(":", 1)[0],
                 _("Purpose"): details["purpose"],
             }
