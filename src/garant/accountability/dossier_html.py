@@ -23,8 +23,9 @@ CSS = """
 body { font-family: "DejaVu Sans", sans-serif; font-size: 9pt; color: #111; }
 h1 { font-size: 18pt; } h2 { font-size: 13pt; border-bottom: 1px solid #444;
   page-break-before: always; } h2.first { page-break-before: avoid; }
-table { border-collapse: collapse; width: 100%; margin: 4pt 0 10pt; }
-th, td { border: 1px solid #999; padding: 2pt 4pt; text-align: left; vertical-align: top; }
+table { border-collapse: collapse; width: 100%; margin: 4pt 0 10pt; table-layout: fixed; }
+th, td { border: 1px solid #999; padding: 2pt 3pt; text-align: left; vertical-align: top;
+  font-size: 7.5pt; overflow-wrap: anywhere; }
 th { background: #eee; } .src { color: #555; font-size: 8pt; } .empty { font-style: italic; }
 .late { color: #a00; } .ok { color: #070; } .ids { color: #555; font-size: 7.5pt; }
 """
@@ -74,21 +75,45 @@ def _security(s: Section) -> str:
 
 
 def _processors(s: Section) -> str:
-    rows = []
+    contracts, transfers = [], []
     for p in s.data["rows"]:
-        clauses = [k for k, v in p["clauses"].items() if not v]
+        missing = [k for k, v in p["clauses"].items() if not v]
         mechanism = p["mechanism"] or "-"
         if p["scc_module"]:
             mechanism += f" (module {p['scc_module']})"
-        rows.append([f"#{p['id']} {p['name']}", p["service"], p["countries"], mechanism,
-                     p["tia_date"], p["contract_signed"], p["contract_expires"],
-                     clauses or _("all present"), p["breach_notice_hours"],
-                     p["sub_processors"], len(p["audits"]), p["next_audit"],
-                     [a["message"] for a in p["alerts"]]])  # fmt: skip
-    cols = [_("Processor"), _("Service"), _("Countries"), _("Mechanism"), _("TIA"),
-            _("Contract signed"), _("Expires"), _("Missing clauses"), _("Breach notice (h)"),
-            _("Sub-processors"), _("Audits"), _("Next audit"), _("Alerts")]  # fmt: skip
-    return _table(cols, rows)
+        name = f"#{p['id']} {p['name']}" + (f" ({_('for')} {p['parent']})" if p["parent"] else "")
+        contracts.append(
+            [
+                name,
+                p["service"],
+                p["contract_signed"],
+                p["contract_expires"],
+                missing or _("all present"),
+                p["breach_notice_hours"],
+                [f"{a['on']} {a['outcome']}" for a in p["audits"]],
+                p["next_audit"],
+            ]
+        )
+        transfers.append([name, p["countries"], mechanism, p["dpf_certified"], p["tia_date"],
+                          p["sub_processors"], [a["message"] for a in p["alerts"]]])  # fmt: skip
+    c_cols = [
+        _("Processor"),
+        _("Service"),
+        _("Contract signed"),
+        _("Expires"),
+        _("Missing clauses"),
+        _("Breach notice (h)"),
+        _("Audits"),
+        _("Next audit"),
+    ]
+    t_cols = [_("Processor"), _("Countries"), _("Mechanism"), _("DPF certified"), _("TIA"),
+              _("Sub-processors"), _("Alerts")]  # fmt: skip
+    return (
+        f"<h3>{escape(_('Contracts (Art. 28)'))}</h3>"
+        + _table(c_cols, contracts)
+        + f"<h3>{escape(_('Transfers (Chapter V)'))}</h3>"
+        + _table(t_cols, transfers)
+    )
 
 
 def _dpias(s: Section) -> str:
