@@ -15,14 +15,17 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine
 
+from garant.datamap import detectors
 from garant.datamap.classifier import classify_column
 from garant.datamap.models import Collection, DataMap, Reference, System
 from garant.datamap.sampler import sample_table
 from garant.datamap.schema_reader import SchemaInfo, TableInfo, read_schema
+from garant.datamap.signals import KINDS
 from garant.errors import ConnectorError, InvalidInput
 
 # What a sampled identity column must still hold, by identity kind.
 IDENTITY_KINDS = {"email": "email", "phone": "phone"}
+IDENTITY_SHARE = 0.5
 DATE_FAMILIES = {"date", "datetime", "text"}
 COMPATIBLE = {"integer": {"integer", "numeric"}, "numeric": {"integer", "numeric"}}
 
@@ -93,14 +96,13 @@ def _collection(
         return Finding(system.id, coll.name, column, level, message)
 
     if table is None:
-        close = difflib.get_close_matches(coll.table_name, list(live.tables), n=1)
-        hint = f' (did you mean "{close[0]}"?)' if close else ""
+        mapped = {c.table_name for c in system.collections}
+        hint = _suggest(coll.table_name, [t for t in live.tables if t not in mapped])
         yield finding(None, "drift", f'table "{coll.table_name}" is not in the database{hint}')
         return
     for name in coll.columns_used():
         if table.column(name) is None:
-            close = difflib.get_close_matches(name, table.column_names, n=1)
-            hint = f' (did you mean "{close[0]}"?)' if close else ""
+            hint = _suggest(name, table.column_names)
             yield finding(name, "drift", f'column "{name}" is not in table {table.name}{hint}')
     yield from (finding(c, lv, m) for c, lv, m in _key(coll, table))
     yield from (finding(c, lv, m) for c, lv, m in _identities(coll, table, live, conn, sample_size))
@@ -113,6 +115,14 @@ def _collection(
 
 
 Item = tuple[str | None, str, str]
+
+
+def _suggest(name: str, candidates: list[str]) -> str:
+    """A likely new name: a close spelling, or a longer name containing the old one."""
+    close = difflib.get_close_matches(name, candidates, n=1)
+    if not close:
+        close = [c for c in candidates if name.lower() in c.lower()][:1]
+    return f' (did you mean "{close[0]}"?)' if close else ""
 
 
 def _key(coll: Collection, table: TableInfo) -> Iterator[Item]:
@@ -138,16 +148,17 @@ def _identities(
         return
     values = sample_table(conn, table, live.schema, sample_size)
     for kind, column in present.items():
-        info = table.column(column)
-        assert info is not None
-        proposal = classify_column(column, info.family, values.get(column, []))
+        spec = KINDS[IDENTITY_KINDS[kind]]
+        check = detectors.is_phone_shaped if kind == "phone" else spec.check
+        assert check is not None
         sampled = [v for v in values.get(column, []) if v not in (None, "")]
-        if sampled and proposal.kind != IDENTITY_KINDS[kind]:
-            evidence = "; ".join(proposal.evidence) or "no value matched"
+        matched = sum(1 for v in sampled if check(v))
+        if sampled and matched / len(sampled) < IDENTITY_SHARE:
             yield (
                 column,
                 "drift",
-                f"identity {kind}: the sampled values no longer look like {kind} ({evidence})",
+                f"identity {kind}: the sampled values no longer look like {kind} "
+                f"({matched} of {len(sampled)} sampled values {spec.check_text})",
             )
 
 
