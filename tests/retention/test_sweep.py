@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from garant.retention import sweep
+import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from garant.cli.common import cli_actor
+from garant.errors import Conflict
+from garant.retention import archive, holds, sweep
 from tests.retention.conftest import School
 
 
@@ -30,3 +38,151 @@ def test_af_r2_newsletter_kept_after_recent_click_removed_after_three_silent_yea
     sweep.run(garant)
     assert school.ids("subscribers") == []
     assert school.ids("clicks") == [], "child rows go with their subscriber"
+
+
+def _learner_world(school: School) -> None:
+    school.sql(
+        "INSERT INTO learners (id, email, name, status, registered_at, last_seen) VALUES"
+        " (1, 'active@example.org', 'Ana', 'active', '2024-09-01', '2024-10-01'),"
+        " (2, 'gone@example.org', 'Bob', 'former', '2024-09-01', '2024-10-01')"
+    )
+    school.sql(
+        "INSERT INTO invoices (id, learner_id, billing_name, billing_address, amount, issued_on,"
+        " paid_on, notes) VALUES (10, 1, 'Ana A', '1 rue A', 300, '2024-09-05', '2024-09-06', 'x'),"
+        " (20, 2, 'Bob B', '2 rue B', 300, '2024-09-05', '2024-09-06', 'y')"
+    )
+    school.sql("INSERT INTO enrollments VALUES (5, 2, 'B1', '2025-06-30')")
+
+
+def test_af_r1_active_learner_kept_past_14_months_invoices_archived_not_deleted(
+    school: School,
+) -> None:
+    """AF-R1, DEF-R3: month 15 of a 14-month rule keeps an active learner; the former
+    learner's invoice goes to the archive (billing duty), then the learner is deleted."""
+    _learner_world(school)
+    garant = school.open("2025-12-15")  # month 15 after the last activity
+    forecast = {(r["collection"], r["action"]): r for r in sweep.plan(garant)}
+    learners = forecast[("school.learners", "delete")]
+    assert learners["due_now"] == 0
+    assert learners["held_reasons"]["active_learner"] == 1
+    assert learners["held_reasons"]["child under a longer duty"] == 2
+    assert forecast[("school.invoices", "archive")]["due_now"] == 1
+    record = sweep.run(garant)
+    assert school.ids("learners") == [1]
+    assert school.ids("invoices") == [10]
+    assert school.ids("enrollments") == [], "enrollment rows follow their learner"
+    assert record.counts["collections"]["school.invoices"]["archive"] == 1
+    with garant.unit_of_work() as uow:
+        bundles = archive.list_bundles(uow=uow)
+    assert [b.row_count for b in bundles] == [1]
+    assert bundles[0].fields == ["id", "billing_name", "billing_address", "amount", "issued_on"]
+    assert archive.verify_bundle(garant, bundles[0]) == []
+    expected = datetime(2035, 11, 5, tzinfo=ZoneInfo("Europe/Paris"))
+    assert bundles[0].expires_at == expected, "14 months + 10 years after the invoice"
+
+
+def test_af_r3_contact_request_anonymized_once(school: School) -> None:
+    """AF-R3: one year after processing the request is anonymized; a re-run changes nothing."""
+    school.sql(
+        "INSERT INTO contact_requests VALUES (1, 'a@example.org', 'hello', '2024-01-10'),"
+        " (2, 'b@example.org', 'hi', '2026-01-10')"
+    )
+    garant = school.open("2026-03-02")
+    first = sweep.run(garant)
+    again = sweep.run(garant)
+    assert first.counts["collections"]["school.contact_requests"]["anonymize"] == 1
+    assert again.counts["collections"]["school.contact_requests"]["anonymize"] == 0
+    rows = school.sql("SELECT id, email, message FROM contact_requests ORDER BY id")
+    assert [tuple(r) for r in rows] == [(1, None, "[anonymized]"), (2, "b@example.org", "hi")]
+
+
+def test_def_r3_def_r6_contract_archived_then_destroyed_with_proof(school: School) -> None:
+    """DEF-R1, DEF-R3, DEF-R5, DEF-R6: 3 years live, 5 years in the archive, then destroyed."""
+    school.sql(
+        "INSERT INTO contracts VALUES (1, 'C-1', 'c@example.org', 'Cara', 5000, '2022-01-10')"
+    )
+    garant = school.open("2024-12-01")
+    sweep.run(garant)
+    assert school.ids("contracts") == [1], "still in its active phase"
+    garant = school.open("2025-01-11")
+    sweep.run(garant)
+    assert school.ids("contracts") == []
+    with garant.unit_of_work() as uow:
+        (bundle,) = archive.list_bundles(uow=uow)
+        bid = bundle.id
+        assert "customer_email" not in bundle.fields
+        with pytest.raises(Conflict):
+            archive.destroy_bundle(uow=uow, bundle_id=bid)
+    garant = school.open("2030-01-11")
+    record = sweep.run(garant)
+    assert record.counts["archives_destroyed"] == 1
+    folder = archive.archive_dir(garant)
+    assert not (folder / f"{bid}.bundle").exists()
+    proof = json.loads((folder / f"{bid}.destroyed.json").read_text())
+    assert proof["rows"] == 1 and proof["bundle"] == bid
+    with garant.unit_of_work() as uow:
+        assert archive.get_bundle(uow, bid).destruction_proof is not None
+
+
+def test_def_r4_held_person_survives_everything(school: School) -> None:
+    """DEF-R4: a legal hold on a person stops deletion, archiving and anonymization."""
+    _learner_world(school)
+    school.sql("UPDATE learners SET status = 'former'")
+    school.sql(
+        "INSERT INTO contact_requests VALUES (1, 'Active@example.org', 'hello', '2020-01-10')"
+    )
+    garant = school.open("2026-03-02")
+    with garant.unit_of_work(cli_actor("dpo@example.org")) as uow:
+        hold = holds.add_hold(
+            uow=uow, reason="litigation", identity=("email", "active@example.org")
+        )
+        refs = uow.subject_refs("email", "ACTIVE@example.org")
+        assert holds.is_held(uow=uow, subject_refs=refs) is not None
+    for day in ("2026-03-02", "2030-01-01", "2040-01-01"):
+        sweep.run(school.open(day))
+    assert school.ids("learners") == [1]
+    assert school.ids("invoices") == [10], "the held learner's invoice is neither archived"
+    assert school.ids("contact_requests") == [1]
+    garant = school.open("2040-01-02")
+    with garant.unit_of_work(cli_actor("dpo@example.org")) as uow:
+        holds.release_hold(uow=uow, hold_id=hold.id)
+    sweep.run(garant)
+    assert school.ids("learners") == []
+    assert school.ids("contact_requests") == [1], "anonymized, not deleted"
+
+
+def test_def_r4_collection_hold(school: School) -> None:
+    school.sql(
+        "INSERT INTO contracts VALUES (1, 'C-1', 'c@example.org', 'Cara', 5000, '2010-01-10')"
+    )
+    garant = school.open("2026-03-02")
+    with garant.unit_of_work(cli_actor(None)) as uow:
+        holds.add_hold(uow=uow, reason="tax audit", collection=("school", "contracts"))
+    forecast = {(r["collection"], r["action"]): r for r in sweep.plan(garant)}
+    assert forecast[("school.contracts", "delete")]["held_reasons"] == {
+        "legal hold (collection)": 1
+    }
+    sweep.run(garant)
+    assert school.ids("contracts") == [1]
+
+
+def test_dry_run_changes_nothing(school: School) -> None:
+    _learner_world(school)
+    garant = school.open("2026-03-02")
+    record = sweep.run(garant, dry_run=True)
+    assert record.counts["collections"]["school.invoices"]["archive"] == 1
+    assert school.ids("invoices") == [10, 20]
+
+
+def test_restriction_keeps_rows(school: School) -> None:
+    """AF-D6 honoured by retention: a restricted row is held."""
+    _learner_world(school)
+    school.sql("DELETE FROM invoices")
+    school.sql("DELETE FROM enrollments")
+    school.sql("UPDATE learners SET restricted = 1, status = 'former' WHERE id = 2")
+    garant = school.open("2026-03-02")
+    sweep.run(garant)
+    assert school.ids("learners") == [1, 2]
+    school.sql("UPDATE learners SET restricted = 0")
+    sweep.run(garant)
+    assert school.ids("learners") == [1]

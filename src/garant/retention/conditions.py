@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import ColumnElement, Table, and_, func, true
@@ -59,9 +59,9 @@ class Filter(BaseModel):
             raise ConfigError(f'{FILE_NAME}: table {table.name} has no column "{self.column}"')
         col = table.c[self.column]
         if self.equals is not None:
-            return col == self.equals
+            return cast(ColumnElement[bool], col == self.equals)
         if self.not_equals is not None:
-            return col != self.not_equals
+            return cast(ColumnElement[bool], col != self.not_equals)
         if self.in_ is not None:
             return col.in_(self.in_)
         if self.is_null is not None:

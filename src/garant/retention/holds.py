@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from garant.errors import InvalidInput, NotFound
 from garant.retention.models import Hold
@@ -120,11 +120,11 @@ def is_held(
     The rights feature asks this before an erasure: a held person's data is neither
     erased nor archived (DEF-R4), and the reply says a legal hold applies.
     """
-    clauses = []
+    clauses: list[ColumnElement[bool]] = []
     if subject_refs:
         clauses.append(Hold.subject_ref.in_(subject_refs))
     if system and collection:
-        clauses.append((Hold.system == system) & (Hold.collection == collection))
+        clauses.append(and_(Hold.system == system, Hold.collection == collection))
     if not clauses:
         return None
     return uow.session.scalar(

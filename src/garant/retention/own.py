@@ -107,6 +107,10 @@ def count_due(garant: Garant, rule: OwnDataRule) -> int:
         )
 
 
+def _count(result: Any) -> int:
+    return int(result.rowcount or 0)
+
+
 def apply_rule(
     garant: Garant, rule: OwnDataRule, *, actor: Actor = SYSTEM, run_id: int | None = None
 ) -> int:
@@ -125,10 +129,10 @@ def apply_rule(
                 return total
             chosen = and_(pk.in_(keys), where)
             if rule.action == "delete":
-                done = uow.session.execute(delete(table).where(chosen)).rowcount
+                done = _count(uow.session.execute(delete(table).where(chosen)))
             else:
                 values = _values(rule, uow.now())
-                done = uow.session.execute(update(table).where(chosen).values(**values)).rowcount
+                done = _count(uow.session.execute(update(table).where(chosen).values(**values)))
             uow.audit(
                 f"retention.own.{rule.action}",
                 "retention_run" if run_id else "table",

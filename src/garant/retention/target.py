@@ -102,12 +102,14 @@ def _bound(column: Any, day: date, zone: tzinfo) -> tuple[Any, bool]:
 
 def not_after(column: Any, day: date, zone: tzinfo) -> ColumnElement[bool]:
     value, exclusive = _bound(column, day, zone)
-    return column < value if exclusive else column <= value
+    test: ColumnElement[bool] = column < value if exclusive else column <= value
+    return test
 
 
 def after(column: Any, day: date, zone: tzinfo) -> ColumnElement[bool]:
     value, exclusive = _bound(column, day, zone)
-    return column >= value if exclusive else column > value
+    test: ColumnElement[bool] = column >= value if exclusive else column > value
+    return test
 
 
 @dataclass
