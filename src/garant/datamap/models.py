@@ -38,12 +38,18 @@ class Labels(_Strict):
 
 
 class Exclusion(_Strict):
-    """Data left out of access exports: confidential, secret by law, Defence secret (DEF-D4)."""
+    """Data left out of access exports: confidential, secret by law, Defence secret (DEF-D4).
+
+    ``reason`` is shown to the person; ``reasons: {fr, en}`` gives it in each language."""
 
     reason: str
+    reasons: Labels | None = None
     basis: Literal["confidential", "secret_by_law", "defence_secret", "third_party", "other"] = (
         "confidential"
     )
+
+    def text(self, lang: str) -> str:
+        return self.reasons.get(lang) if self.reasons else self.reason
 
 
 def _null_strategy(value: Any) -> Any:

@@ -200,17 +200,30 @@ def _order(b: Builder, person: int, lid: int, address_id: int, first: str, last:
 
 def _subscriber(b: Builder, person: int, email: str, first: str) -> None:
     rng = b.rng
-    sid = b.add(subscribers, {"email": email, "first_name": first, "subscribed_at": b.moment(
-        days_back=1200), "source": rng.choice(["website", "event", "course"]),
-        "last_click_at": None}, owner=person)  # fmt: skip
-    for _ in range(rng.randrange(0, 4)):
-        b.add(clicks, {"subscriber_id": sid, "clicked_at": b.moment(days_back=800), "link":
-                       "https://www.alliancefr.org/agenda"}, owner=person)  # fmt: skip
+    clicked = sorted(b.moment(days_back=800) for _ in range(rng.randrange(0, 4)))
+    row = {
+        "email": email,
+        "first_name": first,
+        "subscribed_at": b.moment(days_back=1200),
+        "source": rng.choice(["website", "event", "course"]),
+        "last_click_at": clicked[-1] if clicked else None,
+    }
+    sid = b.add(subscribers, row, owner=person)
+    for at in clicked:
+        row = {"subscriber_id": sid, "clicked_at": at, "link": "https://www.alliancefr.org/agenda"}
+        b.add(clicks, row, owner=person)
 
 
 def _contact_request(b: Builder, person: int, email: str, name: str) -> None:
     handler = 4 + b.rng.randrange(0, 2)  # the two reception staff answer everyone
-    b.add(contact_requests, {"email": email, "full_name": name, "message": b.fake.sentence(),
-                             "received_at": b.moment(days_back=500), "handled_at": b.moment(
-                                 days_back=400), "handled_by": handler}, owner=person)  # fmt: skip
+    received = b.moment(days_back=500)
+    row = {
+        "email": email,
+        "full_name": name,
+        "message": b.fake.sentence(),
+        "received_at": received,
+        "handled_at": received + timedelta(days=b.rng.randrange(1, 6)),
+        "handled_by": handler,
+    }
+    b.add(contact_requests, row, owner=person)
     b.context(person, staff, handler)

@@ -34,7 +34,7 @@ def text(value: Any, lang: str) -> str:
         found = getattr(value, attr, None)
         if isinstance(found, str) and found:
             return found
-    for attr in ("name", "id"):
+    for attr in ("label", "name", "id"):
         found = getattr(value, attr, None)
         if found is not None:
             return text(found, lang)
@@ -87,6 +87,15 @@ def describe_activity(policy: Any, activity_id: str | None, lang: str) -> dict[s
     return {"title": text(activity.name, lang), "basis": basis, "items": items}
 
 
+def _transfer(transfer: Any, lang: str) -> str:
+    """Who receives the data, in which country, under which safeguard (Art. 15(2))."""
+    parts = [str(getattr(transfer, "recipient", "") or "")]
+    country = getattr(transfer, "country", None)
+    mechanism = getattr(transfer, "mechanism", None)
+    detail = ", ".join(str(getattr(x, "value", x)) for x in (country, mechanism) if x)
+    return f"{parts[0]} ({detail})" if detail else parts[0]
+
+
 def _category(category_id: str, lang: str) -> str:
     from garant.policy.taxonomy import CATEGORIES
 
@@ -108,6 +117,7 @@ def _retention(policy: Any, activity: Any, lang: str) -> str:
         if getattr(rule, "id", None) == rule_id:
             duration = getattr(rule, "duration", None)
             label = text(getattr(rule, "description", None) or getattr(rule, "label", None), lang)
-            words = str(getattr(duration, "text", duration) or "")
+            words_in = getattr(duration, "words", None)
+            words = words_in(lang) if callable(words_in) else str(duration or "")
             return "; ".join(x for x in (words, label) if x) or str(rule_id)
     return translate(lang, "Not stated in the policy")

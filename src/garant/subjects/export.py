@@ -130,7 +130,7 @@ class _Writer:
             coll = rowset.collection
             if coll.exclude is not None:
                 if rowset.owned:
-                    excluded.append(self._excluded(rowset, None, coll.exclude.reason))
+                    excluded.append(self._excluded(rowset, None, coll.exclude.text(self.lang)))
                 continue
             if self.portable and not self._portable_collection(rowset):
                 continue
@@ -164,7 +164,7 @@ class _Writer:
         for spec in coll.fields:
             if spec.exclude is not None:
                 if rowset.owned:
-                    excluded.append(self._excluded(rowset, spec, spec.exclude.reason))
+                    excluded.append(self._excluded(rowset, spec, spec.exclude.text(self.lang)))
                 continue
             if self.portable and not coll.is_portable(spec):
                 continue

@@ -39,12 +39,22 @@ def staff_access(uow: UnitOfWork, subject_refs: list[str]) -> list[Section]:
         rows.append(
             {
                 _("Date and time"): event["at"][:19].replace("T", " "),
-                _("What was done"): event["action"],
+                _("What was done"): _action(event["action"]),
                 _("By"): str(event["actor"]).split(":", 1)[0],
                 _("Purpose"): details["purpose"],
             }
         )
     return [{"title": _("Access to your data by our staff"), "rows": rows}] if rows else []
+
+
+def _action(action: str) -> str:
+    words = {
+        "subject.find": _("Search for your data"),
+        "subject.export": _("Copy of your data"),
+        "subject.export.portable": _("Portable copy of your data"),
+        "subject.erasure_plan": _("Preparation of an erasure"),
+    }
+    return words.get(action, action)
 
 
 def gather(uow: UnitOfWork, subject_refs: list[str]) -> list[Section]:
