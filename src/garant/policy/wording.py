@@ -156,7 +156,7 @@ def mechanism(code: str) -> str:
         "scc": _("standard contractual clauses of the European Commission"),
         "bcr": _("binding corporate rules"),
         "code_of_conduct": _("code of conduct"),
-        "certification": _("certification"),
+        "certification": _("an approved certification mechanism"),
         "derogation": _("derogation for a specific situation (GDPR Art. 49)"),
         "none": _("none"),
     }.get(code, code)
@@ -194,9 +194,7 @@ def retention(policy: Policy, rule: RetentionRule) -> str:
             events=_(" or ").join(event(e) for e in rule.start.latest)
         )
     else:
-        text = _("{duration} {start}").format(
-            duration=rule.duration.words(lang), start=_start(rule)
-        )
+        text = f"{rule.duration.words(lang)} {_start(rule)}"
     if rule.held_while:
         text += _(", and for as long as {conditions}").format(
             conditions=_(" or ").join(hold(h) for h in rule.held_while)
