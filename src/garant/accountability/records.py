@@ -120,3 +120,28 @@ def record_reminders(*, uow: UnitOfWork, day: date | None = None) -> list[dict[s
                 }
             )
     return out
+
+
+def disclosure_records(uow: UnitOfWork, subject_refs: list[str]) -> list[dict[str, Any]]:
+    """The access export's section on disclosures (Art. 15(1)(c)); secret ones left out."""
+    from garant.i18n import gettext as _
+
+    bases = {
+        "injunction": _("Injunction"),
+        "court_order": _("Court order"),
+        "legal_obligation": _("Legal obligation"),
+        "authority_request": _("Request from an authority"),
+        "consent": _("Your consent"),
+        "other": _("Other"),
+    }
+    rows = [
+        {
+            _("Date"): d["disclosed_at"][:10],
+            _("Recipient"): d["recipient"],
+            _("Legal basis"): bases.get(d["legal_basis"], d["legal_basis"]),
+            _("Reference"): d["reference"] or "",
+            _("Data disclosed"): d["data"],
+        }
+        for d in disclosures_for_subject(uow=uow, subject_refs=subject_refs)
+    ]
+    return [{"title": _("Disclosures of your data"), "rows": rows}] if rows else []
