@@ -28,6 +28,7 @@ from garant.consent.rules import Decision, State
 from garant.store.uow import SUBJECT_PURPOSE, UnitOfWork, normalize_identity
 
 BATCH = 2000
+GROUP = 500
 SCAN_ABOVE = 20_000
 INVALID = Decision(False, "not a valid identity", "invalid")
 
@@ -115,14 +116,39 @@ def _suppressed(uow: UnitOfWork, purpose: str) -> dict[str, datetime]:
 
 
 def _bulk_blocks(uow: UnitOfWork, refs: list[str], purpose: str) -> dict[str, str]:
+    """Blocked hashes with their reason, without one query per person.
+
+    A blocker's ``many`` answers for all at once; a plain blocker answers "any of these
+    hashes?", so it is asked about groups of hashes and only a group it blocks is split
+    (restrictions are rare: a million hashes cost a few thousand queries, not a million).
+    """
     blocked: dict[str, str] = {}
     for blocker in uow.garant.use_blockers:
-        many = getattr(blocker, "many", None)
-        if blocker is suppression.blocker or many is None:
+        if blocker is suppression.blocker:
             continue
-        for ref, reason in many(uow, refs, purpose).items():
+        many = getattr(blocker, "many", None)
+        found = (
+            many(uow, refs, purpose) if many is not None else _groups(uow, blocker, refs, purpose)
+        )
+        for ref, reason in found.items():
             blocked.setdefault(ref, reason)
     return blocked
+
+
+def _groups(uow: UnitOfWork, blocker: Any, refs: list[str], purpose: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    pending = [refs[i : i + GROUP] for i in range(0, len(refs), GROUP)]
+    while pending:
+        group = pending.pop()
+        reason = blocker(uow, group, purpose)
+        if not reason:
+            continue
+        if len(group) == 1:
+            found[group[0]] = reason
+        else:
+            half = len(group) // 2
+            pending.extend((group[:half], group[half:]))
+    return found
 
 
 def filter_audience(
@@ -161,83 +187,63 @@ def decide_all(
     people: list[tuple[str, list[str] | None]],
     every_ref: list[str],
 ) -> AudienceResult:
-    states = _states(uow, purpose.id, every_ref) if purpose is not None else {}
-    suppressed = _suppressed(uow, target.id) if (purpose or _consent_based(target)) else {}
-    blocked = _bulk_blocks(uow, every_ref, target.id)
-    singles = [
-        b
-        for b in uow.garant.use_blockers
-        if b is not suppression.blocker and getattr(b, "many", None) is None
-    ]
-    from garant.consent.check import _from_basis
-
-    basis_only = (
-        None
-        if purpose is not None
-        else _from_basis(uow, catalog(uow.garant), [], target, None, None)
-    )
-    memo: dict[tuple[Any, ...], Decision] = {}
+    decider = _Decider(uow, target, purpose, every_ref)
     result = AudienceResult(target.id)
+    rows = result.rows
     for value, refs in people:
-        if refs is None:
-            result.rows.append((value, INVALID))
-            continue
-        result.rows.append(
-            (
-                value,
-                _one(
-                    uow,
-                    target,
-                    purpose,
-                    refs,
-                    states,
-                    suppressed,
-                    blocked,
-                    singles,
-                    basis_only,
-                    memo,
-                ),
-            )
-        )
+        rows.append((value, INVALID if refs is None else decider.one(refs)))
     return result
 
 
-def _one(
-    uow: UnitOfWork,
-    target: Purpose | Activity,
-    purpose: Purpose | None,
-    refs: list[str],
-    states: dict[str, State],
-    suppressed: dict[str, datetime],
-    blocked: dict[str, str],
-    singles: list[Any],
-    basis_only: Decision | None,
-    memo: dict[tuple[Any, ...], Decision],
-) -> Decision:
-    for ref in refs:
-        if ref in blocked:
-            return Decision(False, blocked[ref], "blocked")
-    for single in singles:
-        reason = single(uow, refs, target.id)
-        if reason:
-            return Decision(False, reason, "blocked")
-    if purpose is None:
-        assert basis_only is not None
-        decision = basis_only
-        state = None
-    else:
-        state = rules.latest([states[r] for r in refs if r in states])
-        key = (
-            (None,)
-            if state is None
-            else (state.given, state.basis, state.purpose_version, state.at.date())
-        )
-        decision = memo.get(key) or memo.setdefault(key, rules.decide(purpose, state))
-    since = max((suppressed[r] for r in refs if r in suppressed), default=None)
-    if since is not None and not (
-        decision.code == "consent" and state is not None and state.at > since
+class _Decider:
+    """Everything read once for the purpose; each person is then decided in memory."""
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        target: Purpose | Activity,
+        purpose: Purpose | None,
+        every_ref: list[str],
     ):
-        return Decision(
-            False, f"on the suppression list since {since.date().isoformat()}", "suppressed"
+        from garant.consent.check import _from_basis
+
+        self.purpose = purpose
+        self.states = _states(uow, purpose.id, every_ref) if purpose is not None else {}
+        consent_based = purpose is not None or _consent_based(target)
+        self.suppressed = _suppressed(uow, target.id) if consent_based else {}
+        self.blocked = _bulk_blocks(uow, every_ref, target.id)
+        self.basis_only = (
+            None
+            if purpose is not None
+            else _from_basis(uow, catalog(uow.garant), [], target, None, None)
         )
-    return decision
+        self.memo: dict[tuple[Any, ...], Decision] = {}
+
+    def one(self, refs: list[str]) -> Decision:
+        blocked = self.blocked
+        for ref in refs:
+            if ref in blocked:
+                return Decision(False, blocked[ref], "blocked")
+        state = None
+        if self.purpose is None:
+            assert self.basis_only is not None
+            decision = self.basis_only
+        else:
+            states = self.states
+            state = rules.latest([states[r] for r in refs if r in states])
+            key = (
+                (None,)
+                if state is None
+                else (state.given, state.basis, state.purpose_version, state.at.date())
+            )
+            decision = self.memo.get(key) or self.memo.setdefault(
+                key, rules.decide(self.purpose, state)
+            )
+        suppressed = self.suppressed
+        since = max((suppressed[r] for r in refs if r in suppressed), default=None)
+        if since is not None and not (
+            decision.code == "consent" and state is not None and state.at > since
+        ):
+            day = since.date().isoformat()
+            return Decision(False, f"on the suppression list since {day}", "suppressed")
+        return decision
