@@ -1,0 +1,84 @@
+"""Garant's own records in an export (the subject_records hook) and the CLI surface."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from garant.cli.main import build_app
+from garant.i18n import gettext
+from garant.store.uow import SYSTEM, UnitOfWork
+from garant.subjects.export import export_subject
+from garant.subjects.rules import Identity
+from tests.subjects.conftest import DemoFactory
+
+
+def test_af_d1_other_features_add_their_records_to_the_export(
+    demo: DemoFactory, tmp_path: Path
+) -> None:
+    garant, truth = demo("alliance-francaise")
+    email = truth["persons"][0]["identities"]["email"]
+    seen: list[list[str]] = []
+
+    def consents(uow: UnitOfWork, refs: list[str]) -> list[dict[str, Any]]:
+        seen.append(refs)
+        return [{"title": gettext("Purpose"), "rows": [{"newsletter": "given 2025-01-02"}]}]
+
+    garant.extensions.setdefault("subject_records", []).append(consents)
+    out = tmp_path / "p.zip"
+    with garant.unit_of_work(SYSTEM) as uow:
+        export_subject(uow=uow, identities=[Identity("email", email)], out=out,
+                       purpose="access request", lang="fr")  # fmt: skip
+        expected_refs = uow.subject_refs("email", email)
+    assert seen == [expected_refs]
+    with zipfile.ZipFile(out) as archive:
+        page = archive.read("index.html").decode()
+        manifest = json.loads(archive.read("manifest.json"))
+    assert "Finalité" in page and "given 2025-01-02" in page  # in the person's language
+    assert {"title": "Finalité", "rows": 1} in manifest["garant_records"]
+
+
+def test_cli_find_json_and_clear_errors(demo: DemoFactory) -> None:
+    garant, truth = demo("def-network")
+    person = truth["persons"][0]
+    runner = CliRunner()
+    args = ["subject", "find", "-w", str(garant.workspace), "--json"]
+    number = f"customer_number={person['identities']['customer_number']}"
+    result = runner.invoke(build_app(), [*args, "-i", number])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    owned = {c["collection"]: c["owned"] for c in body["collections"] if c["owned"]}
+    assert owned["customers"] == 1
+    bad = runner.invoke(build_app(), [*args, "-i", "email"])
+    assert bad.exit_code == 2 and "expected KIND=VALUE" in bad.output
+    assert "Traceback" not in bad.output
+
+
+def test_cli_export_writes_the_zip(demo: DemoFactory, tmp_path: Path) -> None:
+    garant, truth = demo("alliance-francaise")
+    email = truth["persons"][0]["identities"]["email"]
+    out = tmp_path / "out" / "p.zip"
+    result = CliRunner().invoke(
+        build_app(),
+        [
+            "subject",
+            "export",
+            "-w",
+            str(garant.workspace),
+            "-i",
+            f"email={email}",
+            "--out",
+            str(out),
+            "--lang",
+            "en",
+            "--purpose",
+            "access request #12",
+        ],  # fmt: skip
+    )
+    assert result.exit_code == 0, result.output
+    assert zipfile.ZipFile(out).read("manifest.json")
+    assert not out.with_name("p.zip.part").exists()
