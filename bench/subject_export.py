@@ -1,0 +1,230 @@
+"""Benchmark: find and export one person, beside hand-written SQL fetching the same rows.
+
+    # generated shop: N persons, 10N related rows (bench/generate.py), SQLite or PostgreSQL
+    python bench/subject_export.py shop --url sqlite:///bench/shop.db --persons 1000000 --generate
+    # Pagila as loaded from ../shared/data/pagila (PostgreSQL)
+    python bench/subject_export.py pagila --url postgresql+psycopg://postgres@127.0.0.1/pagila
+    # a copy of Pagila where one customer has 100,000 more rentals and payments
+    python bench/subject_export.py pagila-big --url postgresql+psycopg://postgres@127.0.0.1/pagila
+
+Per person, over ``--samples`` random persons (after a short warm-up), each timed alone:
+- ``find``: the engine's traversal (``garant.subjects.find.traverse``), keys only;
+- ``fetch``: the traversal plus reading every found row's mapped columns, as the export
+  reads them (``connector.read``): the engine's fetch;
+- ``baseline``: hand-written SQL (one statement per collection, joins where needed)
+  fetching the same rows, every column; the row counts are compared person by person;
+- ``export``: ``export_subject`` writing the zip (JSON, CSV, manifest, index.html) and
+  its audit event; ``packaging`` is export minus fetch.
+Prints a JSON report; ``--markdown`` prints the table rows for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import generate
+from baselines import PAGILA_BASELINE, SHOP_BASELINE, pagila_datamap
+from sqlalchemy import Connection, create_engine, text
+
+from garant.app import Garant
+from garant.connectors import connector_for
+from garant.subjects.export import export_subject
+from garant.subjects.find import traverse
+from garant.subjects.rules import Identity
+from garant.workspace import create_workspace
+
+WARMUP = 3
+
+
+def workspace(root: Path, datamap: str) -> Garant:
+    ws = create_workspace(root / "ws")
+    (ws / "datamap.yaml").write_text(datamap, encoding="utf-8")
+    return Garant.open(ws)
+
+
+def engine_fetch(garant: Garant, identities: list[Identity]) -> int:
+    """The traversal, then every found row read with its mapped columns (as the export)."""
+    found = traverse(garant, identities)
+    rows = 0
+    for rowset in found.rowsets:
+        coll = rowset.collection
+        select = list(dict.fromkeys([*coll.key_columns, *(f.name for f in coll.fields)]))
+        connector = connector_for(garant, rowset.system.id)
+        for keys in (rowset.owned, rowset.context):
+            if keys:
+                rows += sum(1 for _ in connector.read(coll, list(keys), select=select))
+    return rows
+
+
+def export_once(garant: Garant, identities: list[Identity], out: Path) -> int:
+    with garant.unit_of_work() as uow:
+        result = export_subject(uow=uow, identities=identities, out=out, purpose="benchmark")
+    counts = result.manifest["counts"]
+    return int(counts["records"] + counts["context_records"])
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, value
+
+
+def stats(seconds: list[float]) -> dict[str, float]:
+    ordered = sorted(seconds)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return {
+        "median_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": round(p95 * 1000, 2),
+        "max_ms": round(ordered[-1] * 1000, 2),
+    }
+
+
+def measure(
+    garant: Garant,
+    conn: Connection,
+    emails: list[str],
+    baseline: Callable[[Connection, str], int],
+    out_dir: Path,
+) -> dict[str, Any]:
+    times: dict[str, list[float]] = {"find": [], "fetch": [], "baseline": [], "export": []}
+    mismatches = 0
+    rows_total = 0
+    for index, email in enumerate(emails):
+        ids = [Identity("email", email)]
+        t_find, _ = timed(lambda: traverse(garant, ids))  # noqa: B023
+        t_fetch, engine_rows = timed(lambda: engine_fetch(garant, ids))  # noqa: B023
+        t_base, base_rows = timed(lambda: baseline(conn, email))  # noqa: B023
+        t_export, _ = timed(lambda: export_once(garant, ids, out_dir / "p.zip"))  # noqa: B023
+        if index < WARMUP:
+            continue
+        mismatches += engine_rows != base_rows
+        rows_total += base_rows
+        for name, value in (
+            ("find", t_find),
+            ("fetch", t_fetch),
+            ("baseline", t_base),
+            ("export", t_export),
+        ):
+            times[name].append(value)
+    report: dict[str, Any] = {name: stats(values) for name, values in times.items()}
+    packaging = [e - f for e, f in zip(times["export"], times["fetch"], strict=True)]
+    report["packaging"] = stats(packaging)
+    report["fetch_to_baseline"] = round(
+        statistics.median(times["fetch"]) / statistics.median(times["baseline"]), 2
+    )
+    report["persons"] = len(times["find"])
+    report["rows_per_person_mean"] = round(rows_total / max(1, len(times["find"])), 1)
+    report["row_count_mismatches"] = mismatches
+    return report
+
+
+def run_shop(args: argparse.Namespace) -> dict[str, Any]:
+    if args.generate:
+        generate.generate(args.url, args.persons, say=lambda m: print(m, file=sys.stderr)).dispose()
+    engine = create_engine(args.url)
+    rng = random.Random(args.seed)
+    emails = [
+        f"person{rng.randint(1, args.persons)}@example.org" for _ in range(args.samples + WARMUP)
+    ]
+    with tempfile.TemporaryDirectory() as tmp, engine.connect() as conn:
+        garant = workspace(Path(tmp), generate.datamap_yaml(args.url))
+        report = measure(garant, conn, emails, SHOP_BASELINE, Path(tmp))
+        garant.close()
+    engine.dispose()
+    return {
+        "dataset": f"shop {args.persons:,} persons, {10 * args.persons:,} related rows",
+        "url": engine.dialect.name,
+    } | report
+
+
+def run_pagila(args: argparse.Namespace) -> dict[str, Any]:
+    engine = create_engine(args.url)
+    with engine.connect() as conn:
+        emails = [
+            r[0] for r in conn.execute(text("SELECT email FROM customer ORDER BY customer_id"))
+        ]
+    rng = random.Random(args.seed)
+    chosen = emails[:WARMUP] + rng.sample(emails, min(args.samples, len(emails)))
+    with tempfile.TemporaryDirectory() as tmp, engine.connect() as conn:
+        garant = workspace(Path(tmp), pagila_datamap(args.url))
+        report = measure(garant, conn, chosen, PAGILA_BASELINE, Path(tmp))
+        garant.close()
+    engine.dispose()
+    return {"dataset": "pagila (599 customers)", "url": "postgresql"} | report
+
+
+def run_pagila_big(args: argparse.Namespace) -> dict[str, Any]:
+    from baselines import grow_pagila_copy
+
+    url, email, added = grow_pagila_copy(args.url, args.extra)
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "datamap.yaml").write_text(pagila_datamap(url), encoding="utf-8")
+        runs = []
+        for _ in range(args.runs):
+            child = subprocess.run(
+                [sys.executable, __file__, "one", "--url", url, "--email", email, "--dir", tmp],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            runs.append(json.loads(child.stdout))
+    seconds = [r["export_s"] for r in runs]
+    return {
+        "dataset": f"pagila copy, one customer with {added:,} more rentals and payments",
+        "runs": runs,
+        "median_export_s": round(statistics.median(seconds), 3),
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+    }
+
+
+def run_one(args: argparse.Namespace) -> dict[str, Any]:
+    """One export in a fresh process, so that its peak memory is its own."""
+    root = Path(args.dir)
+    ws_root = Path(tempfile.mkdtemp(dir=root))
+    garant = workspace(ws_root, (root / "datamap.yaml").read_text(encoding="utf-8"))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    seconds, rows = timed(
+        lambda: export_once(garant, [Identity("email", args.email)], ws_root / "p.zip")
+    )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    size = (ws_root / "p.zip").stat().st_size
+    garant.close()
+    return {
+        "export_s": round(seconds, 3),
+        "rows": rows,
+        "rss_before_mb": round(before, 1),
+        "peak_rss_mb": round(peak, 1),
+        "zip_mb": round(size / 1e6, 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Subject find and export benchmark")
+    parser.add_argument("dataset", choices=["shop", "pagila", "pagila-big", "one"])
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--persons", type=int, default=10_000)
+    parser.add_argument("--generate", action="store_true")
+    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--extra", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--email")
+    parser.add_argument("--dir")
+    args = parser.parse_args()
+    runner = {"shop": run_shop, "pagila": run_pagila, "pagila-big": run_pagila_big, "one": run_one}
+    print(json.dumps(runner[args.dataset](args), indent=2))
+
+
+if __name__ == "__main__":
+    main()
