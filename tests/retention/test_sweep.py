@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from garant.cli.common import cli_actor
-from garant.errors import Conflict
+from garant.errors import Conflict, InvalidInput
 from garant.retention import archive, holds, sweep
 from tests.retention.conftest import School
 
@@ -186,3 +186,19 @@ def test_restriction_keeps_rows(school: School) -> None:
     school.sql("UPDATE learners SET restricted = 0")
     sweep.run(garant)
     assert school.ids("learners") == [1]
+
+
+def test_def_r3_erasure_moves_invoices_to_the_archive(school: School) -> None:
+    """DEF-R3: an erasure request archives records under a legal duty instead of deleting."""
+    _learner_world(school)
+    garant = school.open("2024-10-01")
+    with garant.unit_of_work(cli_actor("dpo@example.org")) as uow:
+        bid = archive.archive_rows(uow=uow, system="school", collection="invoices", keys=[20])
+    assert bid is not None
+    assert school.ids("invoices") == [10]
+    with garant.unit_of_work() as uow:
+        bundle = archive.get_bundle(uow, bid)
+        assert bundle.reason == "erasure"
+        assert bundle.expires_at.year == 2034, "10 years from the invoice, counted at once"
+    with garant.unit_of_work(cli_actor("dpo@example.org")) as uow, pytest.raises(InvalidInput):
+        archive.archive_rows(uow=uow, system="school", collection="learners", keys=[1])

@@ -127,6 +127,28 @@ def record_bundle(*, uow: UnitOfWork, manifest: dict[str, Any], reason: str) -> 
     return bundle
 
 
+def archive_rows(
+    *, uow: UnitOfWork, system: str, collection: str, keys: list[Any], reason: str = "erasure"
+) -> str | None:
+    """For an erasure request: move rows under a legal duty to the archive (DEF-R3).
+
+    Rows under a legal hold stay where they are (check :func:`holds.is_held` first to
+    report it). The bundle is recorded, with its audit event, in the caller's ``uow``.
+    Returns the bundle id, or ``None`` when no row was archived.
+    """
+    from garant.retention.sweep import archive_rows as move
+
+    return move(
+        uow.garant,
+        actor=uow.actor,
+        system=system,
+        collection=collection,
+        keys=keys,
+        reason=reason,
+        record_in=uow,
+    )
+
+
 # --- list, verify, restore, destroy -------------------------------------------------
 def list_bundles(*, uow: UnitOfWork, include_destroyed: bool = False) -> list[ArchiveBundle]:
     query = select(ArchiveBundle).order_by(ArchiveBundle.created_at, ArchiveBundle.id)

@@ -13,15 +13,17 @@ transaction with one audit event.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import ColumnElement, Table, and_, delete, func, null, or_, select, update
+from sqlalchemy.exc import DBAPIError
 
 from garant.clock import local_date
-from garant.errors import ConfigError, NotFound
+from garant.errors import ConfigError, GarantError, NotFound
 from garant.retention.rules import find_rule, parse_duration
 from garant.retention.steps import local_midnight
 from garant.store.uow import SYSTEM, Actor
@@ -147,14 +149,49 @@ def apply_rule(
             total += done
 
 
+_DICT_KEYS = {"table", "date_column", "duration", "rule", "action", "why", "promise"}
+
+
+def coerce(declared: Any) -> OwnDataRule | str:
+    """A declared rule as an ``OwnDataRule``; a plain dict is read too (table, date_column,
+    duration, why). Returns the reason when it cannot be applied safely."""
+    if isinstance(declared, OwnDataRule):
+        return declared
+    if not isinstance(declared, dict) or not {"table", "date_column"} <= set(declared):
+        return f"not a retention rule: {declared!r}"[:200]
+    unknown = set(declared) - _DICT_KEYS
+    if unknown:
+        return (
+            f"{declared['table']}: not applied, its condition ({', '.join(sorted(unknown))}) "
+            "is prose; declare an OwnDataRule with a condition"
+        )
+    promise = re.search(r"\b[A-Z]{2,3}-[A-Z]+\d+\b", str(declared.get("why", "")))
+    return OwnDataRule(
+        table=declared["table"],
+        date_column=declared["date_column"],
+        rule=str(declared.get("rule", declared["table"])),
+        action=declared.get("action", "delete"),
+        default=declared.get("duration"),
+        promise=declared.get("promise") or (promise.group(0) if promise else None),
+    )
+
+
 def apply_all(
     garant: Garant, *, actor: Actor = SYSTEM, run_id: int | None = None
-) -> dict[str, int]:
-    return {
-        f"{r.table}:{r.rule}": apply_rule(garant, r, actor=actor, run_id=run_id)
-        for r in garant.own_data_rules
-        if isinstance(r, OwnDataRule)
-    }
+) -> dict[str, int | str]:
+    """Apply every declared rule; one rule's failure is reported, never fatal to the others."""
+    out: dict[str, int | str] = {}
+    for declared in garant.own_data_rules:
+        rule = coerce(declared)
+        if isinstance(rule, str):
+            out[str(declared.get("table", "?") if isinstance(declared, dict) else "?")] = rule
+            continue
+        name = f"{rule.table}:{rule.rule}"
+        try:
+            out[name] = apply_rule(garant, rule, actor=actor, run_id=run_id)
+        except (GarantError, DBAPIError) as exc:
+            out[name] = f"error: {str(exc).splitlines()[0][:200]}"
+    return out
 
 
 def audit_payload_rule() -> OwnDataRule:

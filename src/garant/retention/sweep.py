@@ -286,14 +286,17 @@ def _close(uow: Any, batch_id: int, applied: int, children: int, step: Step, run
 
 
 def _write_archive(
-    session: Session, step: Step, bid: str, rows: list[dict[str, Any]]
+    session: Session, step: Step, bid: str, rows: list[dict[str, Any]], active: bool = True
 ) -> dict[str, Any]:
     garant, rule = session.garant, step.rule
     assert rule.archive is not None
     events = [k for k in rows[0] if k.startswith("_event_")] if rows else []
     starts = [s for s in (row_start(r, events) for r in rows) if s is not None]
     latest = max(starts) if starts else session.ctx.today - rule.duration
-    expires = latest + rule.duration + rule.archive.duration
+    # The sweep archives after the active phase; an erasure archives at once, and the
+    # statute then runs from the record's own event (DEF-R3).
+    expires = latest + (rule.duration if active else relativedelta()) + rule.archive.duration
+    expires = max(expires, session.ctx.today)
     extract = [{k: v for k, v in r.items() if not k.startswith("_event_")} for r in rows]
     now = garant.clock.now()
     try:
@@ -359,3 +362,63 @@ def _settle(
             batch.run_id,
             details={"batch": batch_id, "outcome": batch.status, "planned": batch.planned},
         )
+
+
+# --- erasure under a legal duty (DEF-R3) ------------------------------------------------------
+def archive_rows(
+    garant: Garant,
+    *,
+    actor: Actor,
+    system: str,
+    collection: str,
+    keys: list[Any],
+    reason: str = "erasure",
+    record_in: Any = None,
+) -> str | None:
+    """Move rows under a legal duty to the archive instead of deleting them (DEF-R3).
+
+    The rows are extracted with the fields of their rule's archive phase, encrypted,
+    written as a bundle, and removed from the live database with the rows they own. Rows
+    under a legal hold are left untouched. Returns the bundle id (``None`` if nothing
+    was archived). Raises ``InvalidInput`` when the collection's rule has no archive.
+    """
+    from garant.errors import InvalidInput
+
+    session = open_session(garant)
+    try:
+        step = next(
+            (
+                s
+                for s in session.steps
+                if s.action == "archive"
+                and s.target.system.id == system
+                and s.target.collection.name == collection
+            ),
+            None,
+        )
+        if step is None:
+            raise InvalidInput(f"{system}.{collection}: its retention rule has no archive phase")
+        # Only legal holds (and restrictions) stop an erasure's archive, not the conditions
+        # that extend the active phase: the person asked for erasure.
+        legal = replace(session.ctx, config=RetentionConfig())
+        reasons = step.target.held_reasons(legal)
+        reasons.pop("child under a longer duty", None)
+        where = and_(step.target.pk.in_(list(keys)), *(~r for r in reasons.values()))
+        engine = session.dbs.engine(step.target.system)
+        with engine.connect() as conn:
+            rows = [dict(r) for r in conn.execute(archive_select(step, where)).mappings()]
+        if not rows:
+            return None
+        picked = [r[step.target.pk.name] for r in rows]
+        bid = archives.bundle_id(system, collection, picked)
+        manifest = _write_archive(session, step, bid, rows, active=False)
+        with engine.begin() as conn:
+            delete_rows(conn, step.target, step.target.pk.in_(picked))
+        if record_in is not None:
+            archives.record_bundle(uow=record_in, manifest=manifest, reason=reason)
+        else:
+            with garant.unit_of_work(actor) as uow:
+                archives.record_bundle(uow=uow, manifest=manifest, reason=reason)
+        return bid
+    finally:
+        session.close()
