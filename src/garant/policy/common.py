@@ -13,17 +13,33 @@ from typing import Annotated, Any
 
 from dateutil.relativedelta import relativedelta
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     PlainSerializer,
     PlainValidator,
-    StringConstraints,
 )
 
-Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]*$")]
-PromiseId = Annotated[str, StringConstraints(pattern=r"^[A-Z]+-[A-Z]+[0-9]+$")]
-Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_.-]*$")
+_PROMISE = re.compile(r"^[A-Z]+-[A-Z]+[0-9]+$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+def _matching(pattern: re.Pattern[str], what: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if not pattern.match(value):
+            raise ValueError(f'"{value}" is not {what}')
+        return value
+
+    return AfterValidator(check)
+
+
+Identifier = Annotated[
+    str, _matching(_IDENTIFIER, "an id (lower case letters, digits, _ . -; e.g. newsletter)")
+]
+PromiseId = Annotated[str, _matching(_PROMISE, "a promise ID (e.g. AF-R2, DEF-SEC1)")]
+Country = Annotated[str, _matching(_COUNTRY, "a country code (two capitals, e.g. FR, US)")]
 
 
 class Strict(BaseModel):
