@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """A small school: a workspace with a policy, a data map and a SQLite database of learners.
 
 Learner 1 (ada@example.org, L-001) has a past and a current enrolment, an invoice, a

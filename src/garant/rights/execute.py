@@ -169,9 +169,10 @@ def _withdraw(uow: UnitOfWork, req: RightsRequest, _: str) -> dict[str, Any]:
     from garant.consent.service import withdraw_all
 
     ids = service.personal(uow, req).get("identities", {})
+    source = "privacy_center" if req.channel == "web" else "staff"
     count = 0
     for kind, value in sorted(ids.items()):
-        count += len(withdraw_all(uow=uow, identity=(kind, value), source=f"request:{req.id}"))
+        count += len(withdraw_all(uow=uow, identity=(kind, value), source=source))
     return {"withdrawn": count}
 
 

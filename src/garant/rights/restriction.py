@@ -88,9 +88,15 @@ def active_for(uow: UnitOfWork, refs: list[str]) -> list[Restriction]:
     return list(
         uow.session.scalars(
             select(Restriction)
-            .join(RestrictionRef, RestrictionRef.restriction_id == Restriction.id)
-            .where(Restriction.status == "active", RestrictionRef.subject_ref.in_(refs))
-            .distinct()
+            .where(
+                Restriction.status == "active",
+                Restriction.id.in_(
+                    select(RestrictionRef.restriction_id).where(
+                        RestrictionRef.subject_ref.in_(refs)
+                    )
+                ),
+            )
+            .order_by(Restriction.id)
         )
     )
 

@@ -1,7 +1,262 @@
-"""API routes of the rights feature."""
+"""API routes of the rights feature: staff (`/api/rights`) and the person (`/api/public/rights`)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
 
-router = APIRouter()
+from fastapi import APIRouter, Depends
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, ConfigDict
+
+from garant.accounts.roles import Permission
+from garant.audit.service import events_for
+from garant.rights import (
+    decisions,
+    directives,
+    erasure,
+    execute,
+    identity,
+    intake,
+    reply,
+    restriction,
+    service,
+    tasks,
+)
+from garant.rights.rules import Channel
+from garant.rights.schemas import DecideIn, OpenedRequest, RequestCreate, RequestRead
+from garant.store.uow import Actor
+from garant.web.deps import GarantDep, Requires, csrf_protect
+
+router = APIRouter(tags=["rights"])
+
+Reader = Annotated[Actor, Depends(Requires(Permission.REQUEST_READ))]
+Manager = Annotated[Actor, Depends(Requires(Permission.REQUEST_MANAGE))]
+CSRF = [Depends(csrf_protect)]
+STAFF = "/api/rights"
+PUBLIC = "/api/public/rights"
+
+
+class VerifyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str | None = None
+    accepted: bool | None = None
+    method: str = "staff"
+    document_type: str | None = None
+    note: str | None = None
+    ask_document: bool = False
+
+
+class ReasonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str
+
+
+class DirectiveIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    identities: dict[str, str]
+    text: str
+    executor: str
+    executor_email: str | None = None
+    actions: list[str]
+    consent: bool = False
+
+
+class DirectiveChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str | None = None
+    executor: str | None = None
+    actions: list[str] | None = None
+
+
+class DeathIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    identities: dict[str, str]
+    proof: str
+
+
+class PublicVerifyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    token: str
+    code: str
+
+
+class DetailRead(RequestRead):
+    timeline: list[dict[str, Any]]
+    restrictions: list[dict[str, Any]]
+
+
+def _detail(garant: Any, actor: Actor, request_id: int) -> DetailRead:
+    with garant.unit_of_work(actor) as uow:
+        out = service.read(uow, service.get(uow, request_id))
+        timeline = events_for(uow.session, object_type="request", object_id=request_id)
+        restricted = restriction.for_request(uow, request_id)
+    return DetailRead(**out.model_dump(), timeline=timeline, restrictions=restricted)
+
+
+@router.post(f"{STAFF}/requests", status_code=201, dependencies=CSRF)
+def open_request(garant: GarantDep, actor: Manager, data: RequestCreate) -> OpenedRequest:
+    """Record a request from any channel (a letter or email entered by staff, AF-X1)."""
+    with garant.unit_of_work(actor) as uow:
+        req, token = intake.submit(uow=uow, data=data)
+        return service.opened(req, token)
+
+
+@router.get(f"{STAFF}/requests")
+def list_requests(
+    garant: GarantDep,
+    actor: Reader,
+    overdue: bool = False,
+    status: str | None = None,
+    type: str | None = None,
+) -> list[RequestRead]:
+    with garant.unit_of_work(actor) as uow:
+        return service.list_requests(uow=uow, overdue=overdue, status=status, type=type)
+
+
+@router.get(f"{STAFF}/requests/{{request_id}}")
+def show_request(garant: GarantDep, actor: Reader, request_id: int) -> DetailRead:
+    return _detail(garant, actor, request_id)
+
+
+@router.post(f"{STAFF}/requests/{{request_id}}/verify", dependencies=CSRF)
+def verify(garant: GarantDep, actor: Manager, request_id: int, data: VerifyIn) -> DetailRead:
+    with garant.unit_of_work(actor) as uow:
+        if data.code is not None:
+            identity.confirm_code(uow=uow, request_id=request_id, code=data.code)
+        elif data.ask_document:
+            identity.ask_document(uow=uow, request_id=request_id)
+        else:
+            identity.staff_check(
+                uow=uow,
+                request_id=request_id,
+                accepted=bool(data.accepted),
+                method=data.method,
+                document_type=data.document_type,
+                note=data.note,
+            )
+    return _detail(garant, actor, request_id)
+
+
+@router.post(f"{STAFF}/requests/{{request_id}}/decide", dependencies=CSRF)
+def decide(garant: GarantDep, actor: Manager, request_id: int, data: DecideIn) -> DetailRead:
+    with garant.unit_of_work(actor) as uow:
+        decisions.decide(uow=uow, request_id=request_id, data=data)
+    return _detail(garant, actor, request_id)
+
+
+@router.post(f"{STAFF}/requests/{{request_id}}/run", dependencies=CSRF, status_code=202)
+def run(garant: GarantDep, actor: Manager, request_id: int) -> dict[str, Any]:
+    """Queue the execution; ``garant worker`` carries it out."""
+    with garant.unit_of_work(actor) as uow:
+        job = execute.run(uow=uow, request_id=request_id)
+        return {"job": job.id, "status": job.status}
+
+
+@router.post(f"{STAFF}/requests/{{request_id}}/extend", dependencies=CSRF)
+def extend(garant: GarantDep, actor: Manager, request_id: int, data: ReasonIn) -> DetailRead:
+    with garant.unit_of_work(actor) as uow:
+        service.extend(uow=uow, request_id=request_id, reason=data.reason)
+    return _detail(garant, actor, request_id)
+
+
+@router.post(f"{STAFF}/requests/{{request_id}}/close", dependencies=CSRF)
+def close(garant: GarantDep, actor: Manager, request_id: int) -> DetailRead:
+    with garant.unit_of_work(actor) as uow:
+        service.close(uow=uow, request_id=request_id)
+    return _detail(garant, actor, request_id)
+
+
+@router.get(f"{STAFF}/requests/{{request_id}}/letter", response_class=PlainTextResponse)
+def letter(garant: GarantDep, actor: Reader, request_id: int) -> str:
+    with garant.unit_of_work(actor) as uow:
+        subject, text = reply.letter(uow, service.get(uow, request_id))
+    return f"{subject}\n\n{text}"
+
+
+@router.post(f"{STAFF}/tasks/{{task_id}}/done", dependencies=CSRF)
+def task_done(garant: GarantDep, actor: Manager, task_id: int) -> dict[str, Any]:
+    """Art. 19: a processor or recipient confirmed it did the same."""
+    with garant.unit_of_work(actor) as uow:
+        task = tasks.complete(uow=uow, task_id=task_id)
+        return {"id": task.id, "status": task.status}
+
+
+@router.post(f"{STAFF}/restrictions/{{restriction_id}}/lift", dependencies=CSRF)
+def lift(garant: GarantDep, actor: Manager, restriction_id: int) -> dict[str, Any]:
+    """Lift a restriction; the person is told first (Art. 18(3))."""
+    with garant.unit_of_work(actor) as uow:
+        row = restriction.lift(uow=uow, restriction_id=restriction_id)
+        return {"id": row.id, "status": row.status}
+
+
+@router.post(f"{STAFF}/erasure/replay", dependencies=CSRF)
+def replay(garant: GarantDep, actor: Manager, request_id: int | None = None) -> dict[str, int]:
+    with garant.unit_of_work(actor) as uow:
+        return erasure.replay(uow=uow, request_id=request_id)
+
+
+@router.post(f"{STAFF}/directives", status_code=201, dependencies=CSRF)
+def define_directive(garant: GarantDep, actor: Manager, data: DirectiveIn) -> dict[str, Any]:
+    with garant.unit_of_work(actor) as uow:
+        row = directives.define(uow=uow, **data.model_dump())
+        return {"id": row.id, "version": row.version, "status": row.status}
+
+
+@router.patch(f"{STAFF}/directives/{{directive_id}}", dependencies=CSRF)
+def modify_directive(
+    garant: GarantDep, actor: Manager, directive_id: int, data: DirectiveChange
+) -> dict[str, Any]:
+    with garant.unit_of_work(actor) as uow:
+        row = directives.modify(uow=uow, directive_id=directive_id, **data.model_dump())
+        return {"id": row.id, "version": row.version, "status": row.status}
+
+
+@router.post(f"{STAFF}/directives/{{directive_id}}/revoke", dependencies=CSRF)
+def revoke_directive(garant: GarantDep, actor: Manager, directive_id: int) -> dict[str, Any]:
+    with garant.unit_of_work(actor) as uow:
+        row = directives.revoke(uow=uow, directive_id=directive_id)
+        return {"id": row.id, "version": row.version, "status": row.status}
+
+
+@router.post(f"{STAFF}/deaths", dependencies=CSRF)
+def record_death(garant: GarantDep, actor: Manager, data: DeathIn) -> dict[str, Any]:
+    """Record a death: active directives become requests from the designated person."""
+    with garant.unit_of_work(actor) as uow:
+        opened = directives.record_death(uow=uow, identities=data.identities, proof=data.proof)
+        return {"requests": [r.id for r in opened]}
+
+
+# --- the person ----------------------------------------------------------------------
+@router.post(f"{PUBLIC}/requests", status_code=201)
+def submit(garant: GarantDep, data: RequestCreate) -> OpenedRequest:
+    """A person exercises a right; a code goes to their address on file."""
+    data = data.model_copy(
+        update={"channel": Channel.API, "received_at": None, "received_on": None}
+    )
+    with garant.unit_of_work(Actor("subject", "api")) as uow:
+        req, token = intake.submit(uow=uow, data=data)
+        return service.opened(req, token)
+
+
+@router.post(f"{PUBLIC}/requests/verify")
+def public_verify(garant: GarantDep, data: PublicVerifyIn) -> dict[str, Any]:
+    with garant.unit_of_work(Actor("subject", "api")) as uow:
+        req = service.by_follow_token(uow, data.token)
+        identity.confirm_code(uow=uow, request_id=req.id, code=data.code)
+        return {"id": req.id, "status": req.status}
+
+
+@router.get(f"{PUBLIC}/requests/status")
+def public_status(garant: GarantDep, token: str) -> dict[str, Any]:
+    """What the person may see: status and dates, never anyone else's data."""
+    with garant.unit_of_work(Actor("subject", "api")) as uow:
+        req = service.by_follow_token(uow, token)
+        out = service.read(uow, req)
+        return {
+            "id": out.id,
+            "type": out.type,
+            "status": out.status,
+            "received": out.received_day,
+            "due": out.due_day,
+            "outcome": out.outcome,
+        }
