@@ -57,3 +57,28 @@ def record(garant: Garant, aware_at: datetime, **fields: Any) -> Breach:
     with garant.unit_of_work(DPO) as uow:
         breach = record_breach(uow=uow, data=BreachCreate.model_validate(data))
         return breach
+
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def staffed_dpo(dpo_garant: Garant) -> Garant:
+    """The DPO workspace with a DPO, a privacy officer and an auditor who can log in."""
+    from garant.accounts.service import add_user
+
+    with dpo_garant.unit_of_work() as uow:
+        for role in ("dpo", "privacy", "auditor", "finance"):
+            add_user(uow=uow, email=f"{role}@staff.example", role=role, password=PASSWORD)
+    return dpo_garant
+
+
+@pytest.fixture
+def api_tokens(staffed_dpo: Garant) -> dict[str, str]:
+    from garant.accounts.service import issue_token
+
+    with staffed_dpo.unit_of_work() as uow:
+        return {
+            role: issue_token(uow=uow, email=f"{role}@staff.example", name="t")
+            for role in ("dpo", "privacy", "auditor", "finance")
+        }

@@ -23,6 +23,7 @@ from garant.policy.taxonomy import CATEGORIES
 from garant.store.uow import UnitOfWork
 
 TEMPLATE = "breach_communication"
+EXEMPTIONS = ("unintelligible", "risk_no_longer_likely", "disproportionate_effort")
 
 
 def _targets(uow: UnitOfWork, systems: list[str]) -> Iterator[tuple[str, str, str]]:
@@ -160,6 +161,8 @@ def exempt(
     public_communication: str = "",
 ) -> BreachCommunication:
     """Record why the persons are not told directly (Art. 34(3)(a), (b), (c))."""
+    if exemption not in EXEMPTIONS:
+        raise InvalidInput(f'exemption: "{exemption}" is not one of {", ".join(EXEMPTIONS)}')
     if not reason.strip():
         raise InvalidInput("reason: an exemption from informing the persons must be justified")
     if exemption == "disproportionate_effort" and not public_communication.strip():

@@ -166,6 +166,8 @@ def record_notification(
     authority_reference: str = "",
 ) -> BreachNotification:
     """Record that the authority was notified; after 72 hours the reasons must be given."""
+    if phase not in ("initial", "follow_up"):
+        raise InvalidInput(f'phase: "{phase}" is not initial or follow_up')
     breach = service.get_breach(uow=uow, ref=ref)
     done = service.notifications(uow=uow, breach=breach)
     if phase == "initial" and done:

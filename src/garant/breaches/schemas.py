@@ -113,3 +113,78 @@ class BreachUpdate(BaseModel):
     @classmethod
     def _cats(cls, value: list[str] | None) -> list[str] | None:
         return None if value is None else _known_categories(value)
+
+
+class BreachRead(BaseModel):
+    """A register entry as the API and exports show it (AF-B1), with its clock."""
+
+    reference: str
+    title: str
+    nature: list[str]
+    description: str
+    occurred_at: str | None
+    processor_aware_at: str | None
+    aware_at: str
+    reported_by: str
+    systems: list[str]
+    person_categories: list[str]
+    persons_approx: int | None
+    data_categories: list[str]
+    records_approx: int | None
+    likely_consequences: str
+    measures_taken: str
+    no_notification_reason: str
+    no_communication_reason: str
+    risk: str | None
+    notify_authority: bool | None
+    inform_persons: bool | None
+    override_reason: str | None
+    due_at: str
+    clock: str
+    notifications: list[dict[str, object]]
+    communications: list[dict[str, object]]
+    status: str
+    left: str | None = None
+    timeline: list[dict[str, object]] | None = None
+
+
+class OverrideIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    risk: Risk
+    reason: str = Field(min_length=1)
+    notify_authority: bool | None = None
+    inform_persons: bool | None = None
+
+
+class NotificationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    phase: Phase = "initial"
+    lang: Literal["fr", "en"] = "fr"
+    delay_reasons: str = ""
+    authority_reference: str = ""
+    notified_at: datetime | None = None
+
+
+class CommunicationIn(BaseModel):
+    """No identities: the persons are found through the data map (systems involved)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    identities: list[str] | None = None
+    lang: Literal["fr", "en"] | None = None
+
+
+class ExemptionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    exemption: Exemption
+    reason: str = Field(min_length=1)
+    public_communication: str = ""
+
+
+class NoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1)

@@ -137,6 +137,8 @@ def override(
     inform_persons: bool | None = None,
 ) -> Breach:
     """The DPO's decision replaces the method's, with the reason kept in the register."""
+    if risk not in ("none", "risk", "high"):
+        raise InvalidInput(f'risk: "{risk}" is not one of none, risk, high')
     if not reason.strip():
         raise InvalidInput("reason: an override of the assessment must say why")
     breach = get_breach(uow=uow, ref=ref)

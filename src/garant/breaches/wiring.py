@@ -93,7 +93,8 @@ def dashboard(garant: Garant, uow: UnitOfWork) -> list[dict[str, Any]]:
     waiting.sort(key=lambda pair: pair[1].seconds_left)
     items = []
     for breach, clock in waiting:
-        left = (_("late by %s") if clock.late else _("%s left")) % clock.left_text().lstrip("-")
+        template = _("late by %(left)s") if clock.late else _("%(left)s left")
+        left = template % {"left": clock.left_text().lstrip("-")}
         items.append(
             {
                 "text": f"{breach.reference} · {breach.title} · {left}",

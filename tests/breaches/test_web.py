@@ -1,0 +1,191 @@
+"""The breach API and back office (AF-B1, AF-B2, AF-B3): roles, CSRF, the clock on screen."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from garant.app import Garant
+from garant.web.app import create_app
+from tests.breaches.conftest import PASSWORD
+from tests.breaches.scenarios import SCENARIOS
+
+NEW = {
+    "title": "Misdirected member list",
+    "nature": ["confidentiality"],
+    "aware_at": "2026-03-02T08:00:00+00:00",
+    "occurred_at": "2026-03-01T16:00:00+00:00",
+    "reported_by": "A member who received it",
+    "systems": ["crm.members"],
+    "person_categories": ["members"],
+    "persons_approx": 80,
+    "data_categories": ["identification", "contact"],
+    "records_approx": 80,
+    "likely_consequences": "Unwanted contact",
+    "measures_taken": "Recipient asked to delete",
+}
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_af_b1_af_b2_api_register_assessment_notification_export(
+    staffed_dpo: Garant, api_tokens: dict[str, str]
+) -> None:
+    client = TestClient(create_app(staffed_dpo))
+    manage, audit = _bearer(api_tokens["privacy"]), _bearer(api_tokens["auditor"])
+    assert client.get("/api/breaches").status_code == 401
+    assert client.post("/api/breaches", json=NEW, headers=audit).status_code == 403
+    assert client.get("/api/breaches", headers=_bearer(api_tokens["finance"])).status_code == 403
+    created = client.post("/api/breaches", json=NEW, headers=manage)
+    assert created.status_code == 201, created.text
+    body = created.json()
+    ref = body["reference"]
+    assert body["due_at"].startswith("2026-03-05T08:00") and body["clock"] == "running"
+    for field in (
+        "nature",
+        "person_categories",
+        "persons_approx",
+        "data_categories",
+        "records_approx",
+        "likely_consequences",
+        "measures_taken",
+        "no_notification_reason",
+        "no_communication_reason",
+        "occurred_at",
+        "processor_aware_at",
+        "aware_at",
+        "reported_by",
+        "systems",
+    ):
+        assert field in body
+    bad = client.post("/api/breaches", json=NEW | {"data_categories": ["shoes"]}, headers=manage)
+    assert bad.status_code == 422 and "shoes" in bad.text
+
+    facts = SCENARIOS[7]["facts"]  # EDPB case 09: trusted recipient
+    assessed = client.post(f"/api/breaches/{ref}/assessment", json=facts, headers=manage)
+    assert assessed.json()["risk"] == "none" and assessed.json()["notify_authority"] is False
+    refused = client.post(
+        f"/api/breaches/{ref}/override", json={"risk": "risk", "reason": ""}, headers=manage
+    )
+    assert refused.status_code == 422
+    over = client.post(
+        f"/api/breaches/{ref}/override",
+        json={"risk": "risk", "reason": "Recipient unreachable"},
+        headers=manage,
+    )
+    assert over.json()["risk"] == "risk" and over.json()["override_reason"]
+
+    text = client.get(f"/api/breaches/{ref}/notification?lang=en", headers=audit).text
+    for item in (
+        "Initial notification",
+        "Contact point (data protection officer)",
+        "Claire Martin",
+        "Approximate number of persons",
+        "~80",
+        "Information of the persons",
+        "Reasons for the delay",
+    ):
+        assert item in text
+    pdf = client.get(f"/api/breaches/{ref}/notification?format=pdf", headers=audit)
+    assert pdf.content.startswith(b"%PDF")
+    done = client.post(
+        f"/api/breaches/{ref}/notifications", json={"phase": "initial"}, headers=manage
+    )
+    assert done.status_code == 201 and done.json()["clock"] == "notified"
+
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get("/api/breaches/export?format=csv", headers=audit).text)
+        )
+    )
+    assert rows[0]["reference"] == ref and rows[0]["clock"] == "notified"
+    assert '"breaches"' in client.get("/api/breaches/export?format=json", headers=audit).text
+    assert client.get("/api/breaches/export?format=pdf", headers=audit).content[:4] == b"%PDF"
+    timeline = client.get(f"/api/breaches/{ref}", headers=audit).json()["timeline"]
+    kinds = [step["kind"] for step in timeline]
+    assert {"recorded", "breach.record", "assessed", "override", "notified_initial"} <= set(kinds)
+
+
+def _login(client: TestClient, role: str) -> str:
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token
+    client.post(
+        "/login",
+        data={
+            "email": f"{role}@staff.example",
+            "password": PASSWORD,
+            "csrf_token": token.group(1),
+            "next": "/admin",
+        },
+    )
+    page = client.get("/admin/breaches/new")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token
+    return token.group(1)
+
+
+def test_af_b1_back_office_forms_need_csrf_and_guide_the_assessment(staffed_dpo: Garant) -> None:
+    client = TestClient(create_app(staffed_dpo), headers={"Accept-Language": "en"})
+    csrf = _login(client, "dpo")
+    form = {"title": "Ransomware", "nature": ["availability"], "aware_at": "2026-03-02T10:00"}
+    assert client.post("/admin/breaches/new", data=form).status_code == 403  # no CSRF token
+    made = client.post(
+        "/admin/breaches/new", data=form | {"csrf_token": csrf}, follow_redirects=False
+    )
+    assert made.status_code == 303
+    where = made.headers["location"]
+    facts: dict[str, Any] = {
+        "csrf_token": csrf,
+        "nature": ["availability"],
+        "malicious": "on",
+        "data_categories": ["identification", "health"],
+        "persons": "1800",
+        "records": "1800",
+        "vulnerable_subjects": "on",
+        "identifiability": "direct",
+        "exfiltration": "ruled_out",
+        "backup_available": "on",
+        "restore_hours": "48",
+        "service_impact": "severe",
+    }  # EDPB case 03
+    assert client.post(f"{where}/assess", data=facts, follow_redirects=False).status_code == 303
+    page = client.get(where).text
+    section = page[page.find('id="risk"') :]
+    assert "Risk: high" in section and "ENISA severity SE = DPC x EI + CB" in section
+    late = client.post(f"{where}/notify", data={"csrf_token": csrf, "phase": "follow_up"})
+    assert late.status_code == 422 and "needs an initial notification" in late.text
+
+
+@pytest.mark.browser
+def test_af_b2_browser_records_a_breach_and_sees_its_clock(
+    staffed_dpo: Garant, browser: Any, live_server: Any
+) -> None:
+    with live_server(staffed_dpo) as server:
+        page = browser.new_page(locale="en-GB")
+        page.goto(f"{server.url}/admin")
+        page.get_by_label("Email").fill("dpo@staff.example")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{server.url}/admin")
+        page.get_by_role("link", name="Breaches").click()
+        page.get_by_role("link", name="Record a breach").click()
+        page.get_by_label("Title", exact=True).fill("Stolen laptop")
+        page.get_by_label("confidentiality", exact=True).check()
+        page.get_by_label("When the controller became aware (local time)").fill("2026-03-02T08:30")
+        page.get_by_role("button", name="Record the breach").click()
+        page.wait_for_url(re.compile(r".*/admin/breaches/B-2026-0001$"))
+        clock = page.locator("#clock")
+        # now is 2026-03-02 09:00 UTC = 10:00 Paris; aware 08:30 Paris: 70h30 left
+        assert "70h30 left" in clock.inner_text()
+        assert "2026-03-05 08:30 CET" in clock.inner_text()
+        page.goto(f"{server.url}/admin")
+        assert page.get_by_text("B-2026-0001 · Stolen laptop · 70h30 left").is_visible()
+        page.close()
