@@ -57,7 +57,7 @@ def test_af_d1_access_exports_the_person_and_nobody_else(school: Garant) -> None
 class _Receiver(BaseHTTPRequestHandler):
     received: list[bytes] = []
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_POST(self) -> None:
         length = int(self.headers["content-length"])
         _Receiver.received.append(self.rfile.read(length))
         self.send_response(201)

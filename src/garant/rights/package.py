@@ -171,11 +171,11 @@ def content(uow: UnitOfWork, package: RequestPackage) -> bytes:
     return uow.keys.decrypt(PACKAGE_PURPOSE, package.content, f"package:{package.id}".encode())
 
 
-def link(uow: UnitOfWork, package: RequestPackage) -> str:
+def link(uow: UnitOfWork, package: RequestPackage, *, absolute: bool = True) -> str:
     """A signed link valid until the package expires (no login: the signature is the key)."""
     expires = int(package.expires_at.timestamp())
     signature = uow.keys.sign(LINK_PURPOSE, f"{package.id}:{expires}")
-    base = uow.garant.settings.web.base_url.rstrip("/")
+    base = uow.garant.settings.web.base_url.rstrip("/") if absolute else ""
     return f"{base}/privacy/requests/download/{package.id}?e={expires}&s={signature}"
 
 

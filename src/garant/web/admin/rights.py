@@ -1,7 +1,121 @@
-"""Back-office pages of the rights feature."""
+"""Back-office pages of the rights feature: the request list and a request's page."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+
+from garant.accounts.roles import Permission
+from garant.audit.service import events_for
+from garant.i18n import gettext as _
+from garant.rights import decisions, execute, identity, reply, restriction, service
+from garant.rights.schemas import DecideIn
+from garant.store.uow import Actor
+from garant.web.deps import GarantDep, Requires, csrf_protect
+from garant.web.nav import NavItem
+from garant.web.templating import render
+
+router = APIRouter(prefix="/admin/rights", include_in_schema=False)
+NAV = [NavItem(_("Requests"), "/admin/rights", Permission.REQUEST_READ, order=20)]
+Reader = Annotated[Actor, Depends(Requires(Permission.REQUEST_READ))]
+Manager = Annotated[Actor, Depends(Requires(Permission.REQUEST_MANAGE))]
+CSRF = [Depends(csrf_protect)]
+
+
+@router.get("")
+def list_page(
+    request: Request,
+    garant: GarantDep,
+    actor: Reader,
+    status: str | None = None,
+    type: str | None = None,
+    overdue: bool = False,
+) -> Response:
+    with garant.unit_of_work(actor) as uow:
+        rows = service.list_requests(
+            uow=uow, status=status or None, type=type or None, overdue=overdue
+        )
+    context = {"rows": rows, "status": status or "", "type": type or "", "overdue": overdue}
+    return render(request, "admin/rights/list.html", context)
+
+
+@router.get("/{request_id}")
+def detail_page(request: Request, garant: GarantDep, actor: Reader, request_id: int) -> Response:
+    with garant.unit_of_work(actor) as uow:
+        req = service.get(uow, request_id)
+        out = service.read(uow, req)
+        timeline = events_for(uow.session, object_type="request", object_id=request_id)
+        checks = identity.checks_for(uow, request_id)
+        restricted = restriction.for_request(uow, request_id)
+    context = {"req": out, "timeline": timeline, "checks": checks, "restrictions": restricted}
+    return render(request, "admin/rights/detail.html", context)
+
+
+def _back(request_id: int) -> Response:
+    return RedirectResponse(f"/admin/rights/{request_id}", status_code=303)
+
+
+@router.post("/{request_id}/verify", dependencies=CSRF)
+def verify(
+    garant: GarantDep,
+    actor: Manager,
+    request_id: int,
+    accepted: Annotated[str, Form()],
+    note: Annotated[str, Form()] = "",
+    document_type: Annotated[str, Form()] = "",
+) -> Response:
+    with garant.unit_of_work(actor) as uow:
+        identity.staff_check(
+            uow=uow,
+            request_id=request_id,
+            accepted=accepted == "yes",
+            note=note or None,
+            document_type=document_type or None,
+        )
+    return _back(request_id)
+
+
+@router.post("/{request_id}/decide", dependencies=CSRF)
+def decide(
+    garant: GarantDep,
+    actor: Manager,
+    request_id: int,
+    refuse_reason: Annotated[str, Form()] = "",
+) -> Response:
+    data = DecideIn(accept_proposals=not refuse_reason, refuse_reason=refuse_reason or None)
+    with garant.unit_of_work(actor) as uow:
+        decisions.decide(uow=uow, request_id=request_id, data=data)
+    return _back(request_id)
+
+
+@router.post("/{request_id}/run", dependencies=CSRF)
+def run(garant: GarantDep, actor: Manager, request_id: int) -> Response:
+    with garant.unit_of_work(actor) as uow:
+        execute.run(uow=uow, request_id=request_id)
+    return _back(request_id)
+
+
+@router.post("/{request_id}/extend", dependencies=CSRF)
+def extend(
+    garant: GarantDep, actor: Manager, request_id: int, reason: Annotated[str, Form()]
+) -> Response:
+    with garant.unit_of_work(actor) as uow:
+        service.extend(uow=uow, request_id=request_id, reason=reason)
+    return _back(request_id)
+
+
+@router.post("/{request_id}/close", dependencies=CSRF)
+def close(garant: GarantDep, actor: Manager, request_id: int) -> Response:
+    with garant.unit_of_work(actor) as uow:
+        service.close(uow=uow, request_id=request_id)
+    return _back(request_id)
+
+
+@router.get("/{request_id}/letter", response_class=PlainTextResponse)
+def letter(garant: GarantDep, actor: Reader, request_id: int) -> str:
+    """The printable letter in the person's language (AF-D9)."""
+    with garant.unit_of_work(actor) as uow:
+        subject, text = reply.letter(uow, service.get(uow, request_id))
+    return f"{subject}\n\n{text}"
