@@ -12,6 +12,20 @@ from garant.breaches import service
 from garant.breaches.models import Breach
 from garant.store.uow import UnitOfWork
 
+# The policy's names for the register's fields (``breaches.violation_register.fields``,
+# AF-B1) and the column that holds each.
+POLICY_FIELDS = {
+    "nature": "nature",
+    "persons_categories": "person_categories",
+    "persons_count": "persons_approx",
+    "records_categories": "data_categories",
+    "records_count": "records_approx",
+    "consequences": "likely_consequences",
+    "measures": "measures_taken",
+    "no_notification_reason": "no_notification_reason",
+    "no_communication_reason": "no_communication_reason",
+}
+
 # The register's columns: the policy's six fields, the Art. 33(2) dates, what was done.
 COLUMNS = (
     "reference",
@@ -99,8 +113,9 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
 
 
 def to_json(rows: list[dict[str, Any]]) -> str:
+    head = {"register": "personal data breaches (Art. 33(5) GDPR)", "fields": POLICY_FIELDS}
     return json.dumps(
-        {"register": "personal data breaches (Art. 33(5) GDPR)", "breaches": rows},
+        head | {"breaches": rows},
         indent=2,
         ensure_ascii=False,
     )
