@@ -72,6 +72,10 @@ class Connector(Protocol):
         """The table's live column names."""
         ...
 
+    def reading(self) -> AbstractContextManager[None]:
+        """Hold one connection for a burst of reads, outside any transaction."""
+        ...
+
     def transaction(self) -> AbstractContextManager[None]:
         """Group updates and deletes in one transaction of the connected database."""
         ...

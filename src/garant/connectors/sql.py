@@ -136,6 +136,20 @@ class SqlConnector:
         except DBAPIError as exc:
             raise ConnectorError(f"{self.system.id}: query failed: {_reason(exc)}") from None
 
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Hold one connection, without a transaction, for a burst of reads (a discovery):
+        no BEGIN/COMMIT and one pool checkout instead of one per query."""
+        if self._conn is not None:
+            yield
+            return
+        with self.engine.connect() as conn:
+            self._conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            try:
+                yield
+            finally:
+                self._conn = None
+
     # --- writing -------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -28,8 +28,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from garant.connectors import connector_for
-from garant.datamap.models import FieldSpec
+from garant.connectors import Connector, connector_for
+from garant.datamap.models import Collection, FieldSpec, Key
 from garant.i18n import language, translate
 from garant.store.uow import UnitOfWork
 from garant.subjects import report
@@ -195,7 +195,7 @@ class _Writer:
             if not self.portable:
                 relations.append(("context", rowset.context))
             for relation, keys in relations:
-                for row in connector.read(coll, list(keys), select=select):
+                for row in _read(connector, coll, list(keys), select):
                     record = self._record(rowset, fields, row, relation)
                     out.write(
                         ("" if export.records + export.context == 0 else ",\n")
@@ -328,6 +328,12 @@ class _HashedEntry:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _read(connector: Connector, coll: Collection, keys: list[Key], select: list[str]) -> Any:
+    """Rows by key, 1,000 keys per query on one held connection: memory stays bounded."""
+    with connector.reading():
+        yield from connector.read(coll, keys, select=select)
 
 
 def policy_version(garant: Any) -> str:

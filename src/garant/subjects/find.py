@@ -33,7 +33,8 @@ def traverse(garant: Garant, identities: list[Identity]) -> SubjectFind:
         if not any(kinds & set(c.identity) for c in system.collections):
             continue
         connector = connector_for(garant, system.id)
-        result.rowsets.extend(walk_system(system, connector, identities, region=region))
+        with connector.reading():  # one connection per system, no transaction round trips
+            result.rowsets.extend(walk_system(system, connector, identities, region=region))
     return result
 
 
