@@ -84,3 +84,19 @@ def test_def_o1_every_found_record_names_its_entity(demo: DemoFactory) -> None:
     assert rows and all(
         row["entity"] in {"def-network", "def-training", "def-events"} for row in rows
     )
+
+
+def test_concurrent_discoveries_share_the_connector_safely(demo: DemoFactory) -> None:
+    """Web workers run discoveries in parallel threads on the app's one connector."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    garant, truth = demo("def-network", persons=16)
+    people = [p for p in truth["persons"]] * 3
+
+    def check(person: dict[str, Any]) -> bool:
+        return found_ids(garant, [Identity("email", person["identities"]["email"])]) == expected(
+            person
+        )
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert all(pool.map(check, people))

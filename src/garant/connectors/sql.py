@@ -8,6 +8,7 @@ identifiers are quoted by the dialect: nothing a person types ever becomes SQL.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -52,7 +53,16 @@ class SqlConnector:
         self.system = system
         self.engine: Engine = create_engine(url, pool_pre_ping=system.kind != "sqlite")
         self._tables: dict[str, Table] = {}
-        self._conn: Connection | None = None
+        self._local = threading.local()  # a held connection belongs to one thread (web workers)
+
+    @property
+    def _conn(self) -> Connection | None:
+        held: Connection | None = getattr(self._local, "conn", None)
+        return held
+
+    @_conn.setter
+    def _conn(self, value: Connection | None) -> None:
+        self._local.conn = value
 
     # --- schema ------------------------------------------------------------------
     def table(self, collection: Collection) -> Table:
