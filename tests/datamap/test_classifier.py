@@ -189,3 +189,19 @@ def test_def_c4_table_name_flags_its_columns() -> None:
 def test_ordinary_columns_are_not_flagged_as_art9() -> None:
     for name in ("first_name", "email", "gender", "sex", "description", "reunion_date"):
         assert classify_column(name, "text", ["x"]).special == (), name
+
+
+def test_key_columns_are_not_classified_by_their_name() -> None:
+    assert classify_column("address_id", "integer", [1, 2, 3]).kind is None
+    assert classify_column("AddressId", "integer", [1, 2, 3]).kind is None
+
+
+def test_phone_named_column_counts_numbers_without_country_code() -> None:
+    """Pagila's phones lack their country code: possible numbers and shapes both shown."""
+    values = ["28303384290", "6172235589", "491271355190", "44864028525"]
+    proposal = classify_column("phone", "text", values)
+    assert proposal.kind == "phone" and proposal.confidence == "high"
+    assert "4 of 4 sampled values are phone-shaped digit strings" in proposal.evidence
+    assert any("possible phone numbers (phonenumbers)" in e for e in proposal.evidence)
+    # Without the name, digit strings are not taken for phones.
+    assert classify_column("code", "text", values).kind is None

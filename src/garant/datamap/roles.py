@@ -100,9 +100,13 @@ def score_persons(schema: SchemaInfo, proposals: Proposals) -> dict[str, PersonS
             score, why = score + 3, [*why, f'name "{name}" sounds like people served']
         if STAFF_WORDS.search(name.lower()):
             score, why = score - 2, [*why, f'name "{name}" sounds like staff or public figures']
-        for kind, points in (("email", 2), ("phone", 1), ("first_name", 1)):
+        for kind, points, phrase in (
+            ("email", 2, "an email"),
+            ("phone", 1, "a phone"),
+            ("first_name", 1, "a first-name"),
+        ):
             if kind in kinds:
-                score, why = score + points, [*why, f"has a {kind.replace('_', ' ')} column"]
+                score, why = score + points, [*why, f"has {phrase} column"]
         links = min(inbound.get(name, 0), 3)
         if links:
             score, why = score + links, [*why, f"{inbound[name]} reference(s) point at it"]
