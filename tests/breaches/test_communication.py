@@ -33,6 +33,12 @@ systems:
         fields:
           - {name: email, category: contact, label: {fr: Courriel, en: Email}}
           - {name: name, category: identification, label: {fr: Nom, en: Name}}
+      - name: orders
+        primary_key: id
+        references:
+          - {column: member_id, to: members, meaning: owns}
+        fields:
+          - {name: amount, category: purchases, label: {fr: Montant, en: Amount}}
 """
 
 
@@ -85,6 +91,8 @@ def test_af_b3_affected_persons_found_through_the_data_map(
         "insert into members values (?, ?, ?)",
         [(1, "a@example.org", "A"), (2, "b@example.org", "B"), (3, None, "C")],
     )
+    db.execute("create table orders (id integer primary key, member_id integer, amount int)")
+    db.executemany("insert into orders values (?, ?, ?)", [(1, 2, 10), (2, 2, 20), (3, 3, 5)])
     db.commit()
     db.close()
     (dpo_garant.workspace / "datamap.yaml").write_text(DATAMAP, encoding="utf-8")
@@ -98,6 +106,12 @@ def test_af_b3_affected_persons_found_through_the_data_map(
     mails = smtp_server.wait_for(2)
     assert sorted(m["To"] for m in mails) == ["a@example.org", "b@example.org"]
     assert "a security incident concerning your personal data" in mails[0]["Subject"]
+    # a collection without emails leads to its owners: only member 2 ordered (3 has no email)
+    orders = record(dpo_garant, AWARE, systems=["school.orders"])
+    with dpo_garant.unit_of_work(DPO) as uow:
+        assert communicate(uow=uow, ref=orders.reference, lang="en").recipients == 1
+    run_due(dpo_garant)
+    assert smtp_server.wait_for(3)[2]["To"] == "b@example.org"
 
 
 def test_af_b3_exemption_recorded_and_public_communication_required(dpo_garant: Garant) -> None:

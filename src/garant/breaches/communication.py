@@ -8,7 +8,8 @@ clear language with the items of Art. 34(2) and recorded by keyed hash.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -16,43 +17,71 @@ from garant.breaches import service
 from garant.breaches.models import Breach, BreachCommunication, BreachRecipient
 from garant.breaches.notification import dpo_contact
 from garant.breaches.schemas import Exemption
+from garant.datamap.models import Collection, System
 from garant.errors import InvalidInput
 from garant.i18n import normalize_language
 from garant.mail.service import queue_mail
 from garant.policy.taxonomy import CATEGORIES
 from garant.store.uow import UnitOfWork
 
+if TYPE_CHECKING:
+    from garant.connectors import Connector
+
 TEMPLATE = "breach_communication"
+MAX_HOPS = 5
+Match = tuple[Sequence[str], list[tuple[object, ...]]]
 EXEMPTIONS = ("unintelligible", "risk_no_longer_likely", "disproportionate_effort")
 
 
-def _targets(uow: UnitOfWork, systems: list[str]) -> Iterator[tuple[str, str, str]]:
-    """(system, collection, email column) for each involved collection with an email."""
+def _involved(uow: UnitOfWork, systems: list[str]) -> Iterator[tuple[System, Collection]]:
+    """Each collection named by the breach (``crm`` means every collection of crm)."""
     datamap = uow.garant.datamap
     for entry in systems:
-        system_id, _, collection_name = entry.partition(".")
+        system_id, _, name = entry.partition(".")
         system = datamap.system(system_id)
-        collections = (
-            [system.collection(collection_name)] if collection_name else system.collections
-        )
-        for collection in collections:
-            column = collection.identity.get("email")
-            if column:
-                yield system_id, collection.name, column
+        for collection in [system.collection(name)] if name else system.collections:
+            yield system, collection
+
+
+def _emails_of(
+    connector: Connector, system: System, coll: Collection, match: Match | None, depth: int = 0
+) -> set[str]:
+    """Emails of the persons who own ``coll``'s rows (all, or those matching ``match``).
+
+    A collection without an email identity leads to its owners through its ``owns``
+    references (an order to its customer), one set-based query per hop.
+    """
+
+    def rows(select: list[str]) -> Iterable[dict[str, object]]:
+        if match is None:
+            return connector.stream(coll, select=select)
+        return connector.find(coll, match[0], match[1], select=select)
+
+    column = coll.identity.get("email")
+    if column:
+        found = (row.get(column) for row in rows([column]))
+        return {v.strip() for v in found if isinstance(v, str) and "@" in v}
+    emails: set[str] = set()
+    for ref in coll.references if depth < MAX_HOPS else []:
+        if ref.meaning != "owns":
+            continue
+        target = system.collection(ref.to)
+        keys = {tuple(row.get(c) for c in ref.columns) for row in rows(list(ref.columns))}
+        keys = {k for k in keys if None not in k}
+        if keys:
+            next_match = (coll.target_columns(ref, target), sorted(keys, key=str))
+            emails |= _emails_of(connector, system, target, next_match, depth + 1)
+    return emails
 
 
 def affected_from_datamap(uow: UnitOfWork, systems: list[str]) -> set[str]:
-    """Every email address held in the involved collections (one streamed query each)."""
+    """Every email address of the persons whose data the involved collections hold."""
     from garant.connectors import connector_for
 
     emails: set[str] = set()
-    for system_id, collection_name, column in _targets(uow, systems):
-        connector = connector_for(uow.garant, system_id)
-        collection = uow.garant.datamap.collection(system_id, collection_name)
-        for row in connector.stream(collection, select=[column]):
-            value = row.get(column)
-            if isinstance(value, str) and "@" in value:
-                emails.add(value.strip())
+    for system, collection in _involved(uow, systems):
+        connector = connector_for(uow.garant, system.id)
+        emails |= _emails_of(connector, system, collection, None)
     return emails
 
 
