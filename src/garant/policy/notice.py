@@ -54,7 +54,7 @@ def build_notice(policy: Policy, lang: str, *, version: int | None = None) -> Do
 
 def _contact_line(label: str, c: object) -> str:
     parts = [getattr(c, k) for k in ("name", "organization", "email", "address", "phone")]
-    return f"{label}: " + ", ".join(p for p in parts if p)
+    return _("{label}: {details}").format(label=label, details=", ".join(p for p in parts if p))
 
 
 def _controller(policy: Policy, lang: str) -> Section:
