@@ -186,8 +186,9 @@ def apply_step(
     session: Session, record: RetentionRun, step: Step, actor: Actor, bar: Progress
 ) -> int:
     engine = session.dbs.engine(step.target.system)
-    with engine.connect() as conn:
-        bar.start(step.label, step.count(conn, step.todo))
+    if not isinstance(bar, _Silent):  # a bar needs its total; the worker does without
+        with engine.connect() as conn:
+            bar.start(step.label, step.count(conn, step.todo))
     size, low, total = session.config.batch_size, None, 0
     while True:
         with engine.connect() as conn:
