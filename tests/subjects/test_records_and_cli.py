@@ -82,3 +82,23 @@ def test_cli_export_writes_the_zip(demo: DemoFactory, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert zipfile.ZipFile(out).read("manifest.json")
     assert not out.with_name("p.zip.part").exists()
+
+
+def test_unknown_identity_kind_is_a_clear_error_and_nobody_gets_an_empty_page(
+    demo: DemoFactory, tmp_path: Path
+) -> None:
+    from garant.errors import InvalidInput
+    from garant.subjects.service import find_subject
+
+    garant, _ = demo("alliance-francaise")
+    with (
+        garant.unit_of_work(SYSTEM) as uow,
+        __import__("pytest").raises(InvalidInput, match="emial is not in the data map"),
+    ):
+        find_subject(uow=uow, identities=[Identity("emial", "a@b.c")], purpose="x")
+    out = tmp_path / "nobody.zip"
+    with garant.unit_of_work(SYSTEM) as uow:
+        export_subject(uow=uow, identities=[Identity("email", "nobody@nowhere.example")],
+                       out=out, purpose="access request", lang="en")  # fmt: skip
+    page = zipfile.ZipFile(out).read("index.html").decode()
+    assert "We hold no data about you" in page

@@ -38,7 +38,7 @@ from garant.subjects.find import traverse
 from garant.subjects.records import gather
 from garant.subjects.rules import Identity, variants
 from garant.subjects.schemas import Row, RowSet, SubjectFind
-from garant.subjects.service import audit_access, check_purpose, subject_refs
+from garant.subjects.service import audit_access, check_identities, check_purpose, subject_refs
 
 REDACTED = "[redacted: another person's data]"
 PORTABLE_BASES = ("consent", "contract")
@@ -73,6 +73,7 @@ def export_subject(
     """Write the person's package to ``out`` (a zip, written beside then moved in place)."""
     purpose = check_purpose(purpose)
     garant = uow.garant
+    check_identities(garant, identities)
     found = traverse(garant, identities)
     refs = subject_refs(uow, identities)
     tmp = out.with_name(out.name + ".part")
@@ -191,6 +192,10 @@ class _Writer:
                 [translate(self.lang, "Relation"), translate(self.lang, "Entity")]
                 + [f.label.get(self.lang) for f in fields]
             )
+            relation_words = {
+                "own": translate(self.lang, "yours"),
+                "context": translate(self.lang, "linked, shared with others"),
+            }
             relations = [("own", rowset.owned)]
             if not self.portable:
                 relations.append(("context", rowset.context))
@@ -202,7 +207,7 @@ class _Writer:
                         + json.dumps(record, default=_plain, ensure_ascii=False)
                     )
                     table.writerow(
-                        [record["relation"], record["entity"] or ""]
+                        [relation_words[relation], record["entity"] or ""]
                         + [_cell(record[f.name]) for f in fields]
                     )
                     export.records += relation == "own"

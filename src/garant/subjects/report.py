@@ -32,6 +32,7 @@ RIGHTS = (
     "directions about your data after your death."
 )
 
+NOTHING = "We hold no data about you in the systems described in our data map."
 COMPLAINT = (
     "You may lodge a complaint with the supervisory authority (in France, the CNIL: www.cnil.fr)."
 )
@@ -59,6 +60,8 @@ def render(
         f"{escape(t('Prepared on'))} {escape(garant.clock.now().date().isoformat())}</p>",
         f"<p>{escape(t('Each table lists the records in the files of this package.'))}</p>",
     ]
+    if not any(e.records for e in exports):
+        parts.append(f"<p><strong>{escape(t(NOTHING))}</strong></p>")
     by_activity: dict[str | None, list[CollectionExport]] = defaultdict(list)
     for export in exports:
         by_activity[export.rowset.collection.activity].append(export)

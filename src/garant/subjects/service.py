@@ -6,7 +6,7 @@ audit event (who, when, why, what was reached: counts, never values).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from garant.connectors import connector_for
 from garant.errors import InvalidInput
@@ -15,6 +15,9 @@ from garant.subjects.erasure_plan import ErasurePlan, erasure_columns, plan_eras
 from garant.subjects.find import key_of, traverse
 from garant.subjects.rules import Identity
 from garant.subjects.schemas import SubjectFind
+
+if TYPE_CHECKING:
+    from garant.app import Garant
 
 
 def subject_refs(uow: UnitOfWork, identities: list[Identity]) -> list[str]:
@@ -55,11 +58,23 @@ def check_purpose(purpose: str) -> str:
     return text
 
 
+def check_identities(garant: Garant, identities: list[Identity]) -> None:
+    """Every identity kind must be one the data map can match: a typo finds nothing silently."""
+    if not identities:
+        raise InvalidInput("give at least one identity, e.g. email=a@b.c")
+    known = garant.datamap.identity_kinds()
+    unknown = sorted({i.kind for i in identities} - known)
+    if unknown:
+        listed = ", ".join(sorted(known)) or "none: the data map has no identity fields"
+        raise InvalidInput(
+            f"identity kind {', '.join(unknown)} is not in the data map (known: {listed})"
+        )
+
+
 def find_subject(*, uow: UnitOfWork, identities: list[Identity], purpose: str) -> SubjectFind:
     """Every row that is the person's own, and the context rows, in every mapped system."""
     purpose = check_purpose(purpose)
-    if not identities:
-        raise InvalidInput("give at least one identity, e.g. email=a@b.c")
+    check_identities(uow.garant, identities)
     found = traverse(uow.garant, identities)
     audit_access(uow, "subject.find", identities, purpose=purpose, details=found.counts())
     return found
@@ -69,6 +84,7 @@ def erasure_plan(*, uow: UnitOfWork, identities: list[Identity], purpose: str) -
     """Discovery, then the plan of what an erasure would delete or rewrite (not applied)."""
     purpose = check_purpose(purpose)
     garant = uow.garant
+    check_identities(garant, identities)
     found = traverse(garant, identities)
     for rowset in found.rowsets:
         columns = erasure_columns(rowset.collection)
