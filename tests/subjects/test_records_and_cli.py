@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from garant.cli.main import build_app
@@ -93,7 +94,7 @@ def test_unknown_identity_kind_is_a_clear_error_and_nobody_gets_an_empty_page(
     garant, _ = demo("alliance-francaise")
     with (
         garant.unit_of_work(SYSTEM) as uow,
-        __import__("pytest").raises(InvalidInput, match="emial is not in the data map"),
+        pytest.raises(InvalidInput, match="emial is not in the data map"),
     ):
         find_subject(uow=uow, identities=[Identity("emial", "a@b.c")], purpose="x")
     out = tmp_path / "nobody.zip"
