@@ -53,7 +53,9 @@ def test_af_b3_communication_to_given_persons_read_from_smtp(
         )
         assert result.inform_persons
         row = communicate(
-            uow=uow, ref=breach.reference, identities=["anne@example.org", "Bob@Example.org"]
+            uow=uow,
+            ref=breach.reference,
+            identities=["anne@example.org", "Bob@Example.org", "bob@example.org "],
         )
         assert row.recipients == 2
     assert run_due(dpo_garant).failed == 0
@@ -80,6 +82,10 @@ def test_af_b3_communication_to_given_persons_read_from_smtp(
             uow.subject_ref("email", "anne@example.org"),
             uow.subject_ref("email", "bob@example.org"),
         }
+    dpo_garant.keys.rotate()
+    with dpo_garant.unit_of_work(DPO) as uow:  # a key rotation does not make them new people
+        rotated = communicate(uow=uow, ref=breach.reference, identities=["anne@example.org"])
+        assert rotated.recipients == 0
 
 
 def test_af_b3_affected_persons_found_through_the_data_map(

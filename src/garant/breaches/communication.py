@@ -100,18 +100,18 @@ def _context(uow: UnitOfWork, breach: Breach, lang: str) -> dict[str, object]:
     }
 
 
-def _already_told(uow: UnitOfWork, breach: Breach, refs: list[str]) -> set[str]:
-    found: set[str] = set()
+def _already_told(uow: UnitOfWork, breach: Breach, emails: list[str]) -> set[str]:
+    """The emails whose person was told, under any key version (after a rotation too)."""
+    owner = {ref: e for e in emails for ref in uow.subject_refs("email", e)}
+    refs = list(owner)
+    told: set[str] = set()
     for start in range(0, len(refs), 1000):
         chunk = refs[start : start + 1000]
-        found.update(
-            uow.session.scalars(
-                select(BreachRecipient.subject_ref).where(
-                    BreachRecipient.breach_id == breach.id, BreachRecipient.subject_ref.in_(chunk)
-                )
-            )
+        query = select(BreachRecipient.subject_ref).where(
+            BreachRecipient.breach_id == breach.id, BreachRecipient.subject_ref.in_(chunk)
         )
-    return found
+        told.update(owner[ref] for ref in uow.session.scalars(query))
+    return told
 
 
 def communicate(
@@ -136,8 +136,11 @@ def communicate(
     if bad:
         raise InvalidInput(f"not an email address: {bad[0]}")
     language = normalize_language(lang or (uow.garant.policy.languages or ["fr"])[0])
-    refs = {uow.subject_ref("email", e): e for e in sorted(emails)}
-    todo = {r: e for r, e in refs.items() if r not in _already_told(uow, breach, list(refs))}
+    unique: dict[str, str] = {}  # one person per keyed hash, however the address is spelt
+    for email in sorted(emails):
+        unique.setdefault(uow.subject_ref("email", email), email)
+    told = _already_told(uow, breach, list(unique.values()))
+    todo = {ref: email for ref, email in unique.items() if email not in told}
     row = BreachCommunication(
         breach_id=breach.id,
         kind="direct",

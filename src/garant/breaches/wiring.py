@@ -112,8 +112,24 @@ def dashboard(garant: Garant, uow: UnitOfWork) -> list[dict[str, Any]]:
     ]
 
 
+def key_usage(garant: Garant, version: int) -> dict[str, int]:
+    """Persons told about a breach, recorded by a hash under ``version``: the key stays."""
+    from sqlalchemy import func
+
+    from garant.breaches.models import BreachRecipient
+
+    with garant.unit_of_work() as uow:
+        count = uow.session.scalar(
+            select(func.count(BreachRecipient.id)).where(
+                BreachRecipient.subject_ref.startswith(f"v{version}:")
+            )
+        )
+    return {"breach recipients": int(count or 0)}
+
+
 def install(garant: Garant) -> None:
     """Register this feature's job handlers, schedulers and dashboard providers."""
     garant.jobs.register(REMINDER_JOB, send_reminder)
     garant.schedulers.append(schedule_reminders)
     garant.dashboard_providers.append(dashboard)
+    garant.key_usage_probes.append(key_usage)
