@@ -155,6 +155,7 @@ systems:
       - name: persons
         primary_key: id
         identity: {{email: email}}
+        casefold: []  # as `datamap infer` proposes: every email is stored lower-case
         fields:
 {fields("email", "first_name", "last_name", "phone", "created_at")}
         references:

@@ -181,7 +181,10 @@ def run_pagila_big(args: argparse.Namespace) -> dict[str, Any]:
             runs.append(json.loads(child.stdout))
     seconds = [r["export_s"] for r in runs]
     return {
-        "dataset": f"pagila copy, one customer with {added:,} more rentals and payments",
+        "dataset": (
+            f"pagila copy, one customer with {args.extra:,} more rentals and "
+            f"{args.extra:,} more payments ({added:,} rows)"
+        ),
         "runs": runs,
         "median_export_s": round(statistics.median(seconds), 3),
         "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),

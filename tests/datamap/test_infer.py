@@ -303,6 +303,8 @@ def test_draft_is_a_valid_map_with_person_identities_and_evidence(shop: Shop) ->
     system = datamap.system("shop")
     customers = system.collection("customers")
     assert customers.identity == {"email": "email", "phone": "phone", "customer_number": "id"}
+    assert customers.casefold == []  # emails stored lower-case: exact match, indexable
+    assert "every sampled email is lower-case" in text_
     email = customers.field("email")
     assert email is not None and email.category == "contact"
     assert "40 of 40 sampled values are valid email addresses (email-validator)" in text_

@@ -98,6 +98,10 @@ def _collection(coll: CollectionDraft, schema: str | None) -> list[str]:
         for kind, column in coll.identity.items():
             why = "primary key" if kind.endswith("_number") else "identity column"
             out.append(f"          {scalar(kind)}: {scalar(column)}  # {why}")
+    if coll.casefold is not None:
+        out.append(f"        casefold: []  # {_comment(coll.casefold_note or '')}")
+    elif coll.casefold_note:
+        out.append(f"        # casefold: {_comment(coll.casefold_note)}")
     if coll.fields:
         out.append("        fields:")
         for spec in coll.fields:

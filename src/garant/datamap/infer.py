@@ -66,6 +66,9 @@ class CollectionDraft:
     erasure: str | None = None
     portable: bool = False
     notes: list[str] = field(default_factory=list)
+    casefold: list[str] | None = None
+    """``[]`` when emails are stored lower-case; None: the map's default (``[email]``)."""
+    casefold_note: str | None = None
 
 
 @dataclass
@@ -104,11 +107,13 @@ def infer_system(
             from garant.errors import InvalidInput
 
             raise InvalidInput(f"--person {name}: no such table (tables: {', '.join(info.tables)})")
-    proposals = classify_all(engine, info, sample_size, region, progress)
+    lower: dict[str, dict[str, int]] = {}
+    proposals = classify_all(engine, info, sample_size, region, progress, lower=lower)
     roles = propose_roles(info, proposals, persons)
     with engine.connect() as conn:
         collections = [_collection(info, name, roles, proposals[name]) for name in roles.mapped]
         for coll in collections:
+            _casefold(coll, lower.get(coll.info.name, {}))
             if coll.role == "context":
                 coll.shared = _sharing(conn, info, coll.info.name, sample_size)
     return Draft(
@@ -124,9 +129,18 @@ def infer_system(
 
 
 def classify_all(
-    engine: Engine, info: SchemaInfo, sample_size: int, region: str, progress: Progress | None
+    engine: Engine,
+    info: SchemaInfo,
+    sample_size: int,
+    region: str,
+    progress: Progress | None,
+    *,
+    lower: dict[str, dict[str, int]] | None = None,
 ) -> dict[str, dict[str, Proposal]]:
-    """Every column of every table, one bounded sample per table."""
+    """Every column of every table, one bounded sample per table.
+
+    ``lower`` receives, per table and text column, how many sampled values are not
+    lower-case (0: the column can be matched exactly, through its own index)."""
     result: dict[str, dict[str, Proposal]] = {}
     with engine.connect() as conn:
         for index, (name, table) in enumerate(sorted(info.tables.items())):
@@ -139,6 +153,12 @@ def classify_all(
                 )
                 for c in table.columns
             }
+            if lower is not None:
+                lower[name] = {
+                    col: sum(1 for v in vals if isinstance(v, str) and v != v.lower())
+                    for col, vals in values.items()
+                    if any(isinstance(v, str) for v in vals)
+                }
     if progress:
         progress("", len(info.tables), len(info.tables))
     return result
@@ -245,6 +265,24 @@ def _identity(coll: CollectionDraft, roles: Roles, proposals: dict[str, Proposal
     if coll.role == "person" and len(coll.info.primary_key) == 1:
         singular = coll.info.name.lower().rstrip("s")
         coll.identity[f"{singular}_number"] = coll.info.primary_key[0]
+
+
+def _casefold(coll: CollectionDraft, mixed: dict[str, int]) -> None:
+    """Emails are matched case-insensitively (``lower(col)``) unless stored lower-case:
+    an exact match lets the column's own index serve a large table."""
+    column = coll.identity.get("email")
+    if column is None or column not in mixed:
+        return
+    if mixed[column] == 0:
+        coll.casefold = []
+        coll.casefold_note = (
+            "every sampled email is lower-case: matched exactly, so the column's index serves"
+        )
+    else:
+        coll.casefold_note = (
+            f"{mixed[column]} sampled emails have capitals: matched with lower({column}); "
+            f"on a large table index that expression"
+        )
 
 
 def _referenced_by(info: SchemaInfo, name: str) -> list[str]:
