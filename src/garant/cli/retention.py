@@ -77,6 +77,10 @@ def plan_cmd(
             why,
         )
     console.print(table)
+    from garant.retention.service import rule_warnings
+
+    for warning in rule_warnings(garant):
+        console.print(f"[yellow]warning:[/yellow] {warning}")
 
 
 @retention_app.command("run")

@@ -59,7 +59,7 @@ class OwnDataRule:
 
     def duration_in(self, policy: Any) -> Any:
         try:
-            return find_rule(policy, self.rule).duration
+            rule = find_rule(policy, self.rule)
         except NotFound:
             if self.default is None:
                 raise ConfigError(
@@ -67,6 +67,11 @@ class OwnDataRule:
                     f'"{self.rule}" and no default duration is given'
                 ) from None
             return parse_duration(self.default)
+        # Garant keeps its own records in its store through the archive phase too (AF-R5:
+        # "kept while processed, then archived 5 years"): the end is active + archive.
+        if rule.archive is not None:
+            return rule.duration + rule.archive.duration
+        return rule.duration
 
 
 def _table(garant: Garant, name: str) -> Table:

@@ -128,7 +128,18 @@ def _condition_name(item: Any) -> str:
     return str(item)
 
 
-IDENTITY_HINTS = ("name", "address", "email", "phone", "client", "customer", "nom", "adresse")
+IDENTITY_HINTS = (
+    "name",
+    "address",
+    "email",
+    "phone",
+    "client",
+    "customer",
+    "nom",
+    "adresse",
+    "identification",
+    "contact",
+)
 
 
 def _archive(raw: Any, policy: Any = None, rule: Any = None) -> ArchiveSpec | None:

@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from garant.retention import archive, holds
+from garant.retention.conditions import load_config
 from garant.retention.models import RetentionRun
 from garant.retention.rules import policy_rules, warnings
 from garant.retention.schemas import ArchiveRead, HoldCreate, HoldRead, RunRead
+from garant.retention.steps import undeclared
 from garant.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -47,5 +49,20 @@ def verify_all(garant: Garant, *, uow: UnitOfWork) -> dict[str, Any]:
 
 
 def rule_warnings(garant: Garant) -> list[str]:
-    """Where the law and the policy's words disagree (DEF-R5, AF-R0)."""
-    return warnings(policy_rules(garant.policy).values())
+    """Where the law and the policy's words disagree (DEF-R5, AF-R0), and conditions the
+    engine cannot test (their rows are all kept until ``retention.yaml`` defines them)."""
+    rules = policy_rules(garant.policy)
+    out = warnings(rules.values())
+    if not garant.datamap_path.exists():
+        return out
+    config = load_config(garant.workspace)
+    for system, coll in garant.datamap.all_collections():
+        rule = rules.get(coll.retention.rule) if coll.retention else None
+        if rule is None:
+            continue
+        for name in undeclared(rule, system.id, config):
+            out.append(
+                f"{system.id}.{coll.name}: held_while {name} of rule {rule.id} is not defined "
+                "in retention.yaml; every row is kept until it is"
+            )
+    return out

@@ -24,6 +24,7 @@ from sqlalchemy import (
     update,
 )
 
+from garant.retention.conditions import RetentionConfig
 from garant.retention.rules import RuleSpec, as_date, cutoffs
 from garant.retention.target import Context, Target
 
@@ -106,6 +107,9 @@ def build_steps(targets: list[Target], rules: dict[str, RuleSpec], ctx: Context)
 def steps_for(target: Target, rule: RuleSpec, ctx: Context, today: date) -> list[Step]:
     cut = cutoffs(rule, today)
     reasons = target.held_reasons(ctx)
+    for name in undeclared(rule, target.system.id, ctx.config):
+        # Never guess: a condition the engine cannot test keeps every row it may cover.
+        reasons[f"{name} (not defined in retention.yaml)"] = true()
     held = or_(*reasons.values()) if reasons else false()
     active_over = target.due(rule.events, cut.active, ctx.timezone)
     steps: list[Step] = []
@@ -116,6 +120,16 @@ def steps_for(target: Target, rule: RuleSpec, ctx: Context, today: date) -> list
     else:
         steps.append(Step(target, rule, rule.then, _end(target, rule, active_over), held, reasons))
     return steps
+
+
+BUILT_IN = frozenset({"restriction", "legal_hold", "pending_request"})
+"""Conditions the engine tests by itself: the map's restriction column, and holds (a
+pending request places a hold on its person; see ``holds.add_hold(source=...)``)."""
+
+
+def undeclared(rule: RuleSpec, system: str, config: RetentionConfig) -> list[str]:
+    declared = {h.condition for h in config.held_while if h.system == system}
+    return [c for c in rule.held_while if c not in BUILT_IN and c not in declared]
 
 
 def _end(target: Target, rule: RuleSpec, due: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -181,13 +195,21 @@ def archive_select(step: Step, where: ColumnElement[bool]) -> Any:
     """The archive extract: the key, the fields the duty requires, the start events."""
     target, table = step.target, step.target.table
     assert step.rule.archive is not None
-    fields = [f for f in step.rule.archive.fields if f in table.c]
     columns: list[Any] = [target.pk]
-    columns += [table.c[f] for f in fields if f != target.pk.name]
+    columns += [table.c[f] for f in archive_fields(step) if f != target.pk.name]
     for event, spec in target.event_columns(step.rule.events):
         expr = target.latest_of(spec) if "." in spec else table.c[spec]
         columns.append(expr.label(f"_event_{event}"))
     return select(*columns).where(where).order_by(target.pk)
+
+
+def archive_fields(step: Step) -> list[str]:
+    """The columns the duty requires: named directly, or by data category (``contact``)."""
+    assert step.rule.archive is not None
+    wanted = step.rule.archive.fields
+    table, coll = step.target.table, step.target.collection
+    by_category = {f.name for f in coll.fields if f.category in wanted}
+    return [c.name for c in table.c if c.name in wanted or c.name in by_category]
 
 
 def local_midnight(day: date, zone: tzinfo) -> datetime:
