@@ -104,6 +104,8 @@ def test_af_b3_affected_persons_found_through_the_data_map(
     (dpo_garant.workspace / "datamap.yaml").write_text(DATAMAP, encoding="utf-8")
     dpo_garant.reload()
     use_smtp(dpo_garant, smtp_server)
+    with pytest.raises(InvalidInput, match='systems: school.pupils: system "school" has no'):
+        record(dpo_garant, AWARE, systems=["school.pupils"])
     breach = record(dpo_garant, AWARE, systems=["school.members"])
     with dpo_garant.unit_of_work(DPO) as uow:
         row = communicate(uow=uow, ref=breach.reference, lang="en")

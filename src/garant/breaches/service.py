@@ -36,6 +36,20 @@ def deadline_hours(uow: UnitOfWork) -> int:
     return int(getattr(authority, "hours", 72) or 72)
 
 
+def _check_systems(uow: UnitOfWork, systems: list[str]) -> None:
+    """Systems named as ``system`` or ``system.collection`` must be in the data map, if any."""
+    if not systems or not uow.garant.datamap_path.exists():
+        return
+    for entry in systems:
+        system_id, _, collection = entry.partition(".")
+        try:
+            found = uow.garant.datamap.system(system_id)
+            if collection:
+                found.collection(collection)
+        except NotFound as exc:
+            raise InvalidInput(f"systems: {entry}: {exc.message}") from None
+
+
 def record_breach(*, uow: UnitOfWork, data: BreachCreate) -> Breach:
     """Enter a breach in the register, from the moment the controller became aware."""
     if data.occurred_at and data.occurred_at > data.aware_at:
@@ -45,6 +59,7 @@ def record_breach(*, uow: UnitOfWork, data: BreachCreate) -> Breach:
             "processor_aware_at: the processor must tell the controller, so it cannot learn "
             "of the breach after the controller (Art. 33(2))"
         )
+    _check_systems(uow, data.systems)
     year = data.aware_at.year
     count = uow.session.scalar(select(func.count(Breach.id))) or 0
     breach = Breach(
@@ -85,6 +100,7 @@ def update_breach(*, uow: UnitOfWork, ref: str | int, data: BreachUpdate) -> Bre
     """Complete the register's fields as the investigation learns more."""
     breach = get_breach(uow=uow, ref=ref)
     changes = data.model_dump(exclude_none=True)
+    _check_systems(uow, changes.get("systems", []))
     for name, value in changes.items():
         setattr(breach, name, value)
     _event(uow, breach, "updated", ", ".join(sorted(changes)))
