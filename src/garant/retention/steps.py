@@ -24,6 +24,7 @@ from sqlalchemy import (
     update,
 )
 
+from garant.errors import ConfigError
 from garant.retention.conditions import RetentionConfig
 from garant.retention.rules import RuleSpec, as_date, cutoffs
 from garant.retention.target import Context, Target
@@ -99,8 +100,16 @@ def build_steps(targets: list[Target], rules: dict[str, RuleSpec], ctx: Context)
     for target in targets:
         binding = target.collection.retention
         assert binding is not None
-        rule = rules[binding.rule]
-        out.extend(steps_for(target, rule, ctx, ctx.today))
+        rule = rules.get(binding.rule)
+        if rule is None:
+            continue  # the data map's loader reports a rule the policy lacks
+        try:
+            out.extend(steps_for(target, rule, ctx, ctx.today))
+        except ConfigError as exc:
+            # A binding the engine cannot read keeps every row of its collection, and the
+            # forecast says why; one broken binding never stops the other collections.
+            why = {f"not swept: {exc}": true()}
+            out.append(Step(target, rule, rule.then, true(), true(), why))
     return out
 
 
