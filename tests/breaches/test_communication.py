@@ -6,6 +6,7 @@ import sqlite3
 from datetime import UTC, datetime
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from garant.app import Garant
@@ -15,6 +16,7 @@ from garant.breaches.schemas import Facts
 from garant.breaches.service import assess_breach, get_breach
 from garant.errors import InvalidInput
 from garant.jobs.worker import run_due
+from garant.web.app import create_app
 from tests.breaches.conftest import DPO, record
 from tests.breaches.scenarios import SCENARIOS
 from tests.conftest import SmtpSink, use_smtp
@@ -143,3 +145,15 @@ def test_af_b3_exemption_recorded_and_public_communication_required(dpo_garant: 
     with dpo_garant.unit_of_work(DPO) as uow:
         stored = get_breach(uow=uow, ref=breach.reference)
         assert stored.no_communication_reason.startswith("disproportionate_effort:")
+    page = TestClient(create_app(dpo_garant)).get("/privacy/breaches?lang=fr")
+    assert page.status_code == 200  # the public communication itself, with Art. 34(2) items
+    for words in (
+        breach.reference,
+        "Ce qui s'est passé",
+        "laptop with the members",
+        "Coordonnées",
+        "Phishing using",
+        "Remote wipe",
+        "dpo@alliance.test",
+    ):
+        assert words in page.text.replace("&#39;", "'")

@@ -218,3 +218,19 @@ def exempt(
     service._event(uow, breach, "exempted", f"{exemption}: {reason.strip()}")
     uow.audit("breach.exempt", service.OBJECT, breach.id, details={"exemption": exemption})
     return row
+
+
+def public_notices(*, uow: UnitOfWork) -> list[dict[str, object]]:
+    """Breaches told to the public instead of each person (Art. 34(3)(c)), newest first."""
+    query = (
+        select(BreachCommunication, Breach)
+        .join(Breach, Breach.id == BreachCommunication.breach_id)
+        .where(BreachCommunication.exemption == "disproportionate_effort")
+        .order_by(BreachCommunication.created_at.desc())
+    )
+    return [
+        {"published_at": comm.created_at, "channel": comm.public_communication}
+        | _context(uow, breach, "en")
+        | {"data_categories": breach.data_categories}
+        for comm, breach in uow.session.execute(query).all()
+    ]
