@@ -108,7 +108,7 @@ def build_steps(targets: list[Target], rules: dict[str, RuleSpec], ctx: Context)
         except ConfigError as exc:
             # A binding the engine cannot read keeps every row of its collection, and the
             # forecast says why; one broken binding never stops the other collections.
-            why = {f"not swept: {exc}": true()}
+            why: dict[str, ColumnElement[bool]] = {f"not swept: {exc}": true()}
             out.append(Step(target, rule, rule.then, true(), true(), why))
     return out
 
