@@ -100,6 +100,6 @@ def test_dossier_on_an_empty_workspace_says_no_records(garant: Garant, tmp_path:
     code, out = run_cli(garant, "dossier", "export", "--out", str(html))
     assert code == 0, out
     page = html.read_text(encoding="utf-8")
-    assert page.count("No records.") >= 8
+    assert page.count("Aucun enregistrement.") >= 8  # the policy's first language is French
     code, out = run_cli(garant, "dossier", "export", "--out", str(tmp_path / "d.docx"))
     assert code == 2 and ".pdf or .html" in out

@@ -121,7 +121,7 @@ def _dpias(s: Section) -> str:
              [c["id"] for c in d["cnil_list"]], d["exception_reason"], d["required"], d["status"],
              {k: f"{v.get('severity')}/{v.get('likelihood')}" for k, v in d["risks"].items()},
              d["prior_consultation"]] for d in s.data["rows"]]  # fmt: skip
-    cols = [_("#"), _("Title"), _("Activity"), _("EDPB criteria"), _("CNIL list"),
+    cols = ["#", _("Title"), _("Activity"), _("EDPB criteria"), _("CNIL list"),
             _("Exception"), _("Required"), _("Status"), _("Risks (severity/likelihood)"),
             _("Prior consultation (Art. 36)")]  # fmt: skip
     return _table(cols, rows)
