@@ -192,3 +192,19 @@ def test_af_sec2_def_sp1_processors_have_article_28_contracts(af: Policy, dn: Po
         for p in policy.processors:
             assert p.contract.signed is not None and len(p.contract.clauses) == 8
     assert dn.processor("hosting").audits[0].result == "conforme"
+
+
+def test_af_p2_purpose_compatibility(af: Policy) -> None:
+    """AF-P2: data collected for A serves B only if B declares A compatible (else consent)."""
+    assert af.compatible("registration", "service_improvement")
+    assert af.compatible("newsletter", "newsletter")
+    assert not af.compatible("registration", "offers")
+    assert not af.compatible("service_improvement", "registration")
+    with pytest.raises(NotFound):
+        af.compatible("nope", "offers")
+
+
+def test_af_r5_rules_over_garants_own_records(af: Policy) -> None:
+    rule = af.rule_governing("rights_requests")
+    assert rule is not None and rule.id == "rights_requests"
+    assert af.rule_governing("nothing") is None

@@ -148,6 +148,16 @@ class Policy(Strict):
             raise NotFound(f'no statute "{statute_id}" (known: {known})')
         return found
 
+    def compatible(self, collected_for: str, used_for: str) -> bool:
+        """Whether data collected for one activity may serve another without new consent
+        (AF-P2, GDPR Art. 6(4)): the same activity, or one that lists it as compatible."""
+        self.activity(collected_for)
+        return collected_for == used_for or collected_for in self.activity(used_for).compatible_with
+
+    def rule_governing(self, records: str) -> RetentionRule | None:
+        """The rule over Garant's own records of a kind (``rights_requests``, ...)."""
+        return next((r for r in self.retention_rules if r.governs == records), None)
+
     def activities_of(self, entity_id: str | None) -> list[Activity]:
         """An entity's activities; for a single company (``None``) all of them."""
         if entity_id is None:
