@@ -17,6 +17,10 @@ from garant.datamap.models import Collection, Key, System
 Row = dict[str, Any]
 Op = Literal["=", "!=", "<", "<=", ">", ">=", "is_null", "not_null", "in"]
 BATCH = 1000
+"""Rows fetched, updated or deleted per round trip."""
+KEYS_PER_QUERY = 5000
+"""Values bound in one ``IN (...)`` lookup: fewer scans where the column has no index,
+well under every backend's limit on bound parameters."""
 
 
 @dataclass(frozen=True)

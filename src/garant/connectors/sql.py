@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError, NoSuchTableError, SQLAlchemyError
 
-from garant.connectors.base import BATCH, Condition, Row, batched
+from garant.connectors.base import BATCH, KEYS_PER_QUERY, Condition, Row, batched
 from garant.datamap.models import Collection, Key, System
 from garant.errors import ConnectorError
 
@@ -113,7 +113,7 @@ class SqlConnector:
         if casefold and len(cols) == 1:
             matched = [func.lower(cols[0])]
             cleaned = list(dict.fromkeys((str(v[0]).lower(),) for v in cleaned))
-        for chunk in batched(cleaned, BATCH):
+        for chunk in batched(cleaned, KEYS_PER_QUERY // len(cols)):
             yield from self._rows(_select(target).where(_in(matched, chunk)))
 
     def read(
@@ -134,15 +134,14 @@ class SqlConnector:
         return self._rows(query)
 
     def _rows(self, query: Any) -> Iterator[Row]:
+        """Rows as plain dicts, fetched a batch at a time (tuples zipped with the column
+        names: several times faster than mapping rows one by one)."""
         try:
             if self._conn is not None:
-                for row in self._conn.execute(query).mappings():
-                    yield dict(row)
+                yield from _dicts(self._conn.execute(query))
                 return
             with self.engine.connect() as conn:
-                result = conn.execution_options(yield_per=BATCH).execute(query)
-                for row in result.mappings():
-                    yield dict(row)
+                yield from _dicts(conn.execution_options(yield_per=BATCH).execute(query))
         except DBAPIError as exc:
             raise ConnectorError(f"{self.system.id}: query failed: {_reason(exc)}") from None
 
@@ -219,6 +218,13 @@ class SqlConnector:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _dicts(result: Any) -> Iterator[Row]:
+    names = list(result.keys())
+    while chunk := result.fetchmany(BATCH):
+        for values in chunk:
+            yield dict(zip(names, values, strict=True))
 
 
 def _reason(exc: SQLAlchemyError) -> str:

@@ -11,6 +11,7 @@ misspelt key is an error with its file:line, never a silently ignored setting.
 from __future__ import annotations
 
 import os
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -156,7 +157,7 @@ class Collection(_Strict):
     def db_schema(self) -> str | None:
         return self.schema_
 
-    @property
+    @cached_property
     def key_columns(self) -> tuple[str, ...]:
         pk = self.primary_key
         return (pk,) if isinstance(pk, str) else tuple(pk)

@@ -70,11 +70,12 @@ def walk_system(
 
 
 def _absorb(rowset: RowSet, coll: Collection, rows: Any, frontier: dict[str, list[Row]]) -> None:
+    owned, new, columns = rowset.owned, frontier[coll.name], coll.key_columns
     for row in rows:
-        key = key_of(coll, row)
-        if key not in rowset.owned:
-            rowset.owned[key] = row
-            frontier[coll.name].append(row)
+        key = tuple([row[c] for c in columns])
+        if key not in owned:
+            owned[key] = row
+            new.append(row)
 
 
 def _add_context(
