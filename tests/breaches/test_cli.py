@@ -96,9 +96,20 @@ def test_af_b1_af_b2_record_list_assess_notify_export(tmp_path: Path) -> None:
     assert "Notification initiale" in out and "Police asked us to wait." in out
     assert pdf.read_bytes().startswith(b"%PDF")
 
+    code, out = run(
+        "breach",
+        "update",
+        "B-2026-0001",
+        "-w",
+        ws,
+        "--no-communication-reason",
+        "Members told in person at the general assembly",
+    )
+    assert code == 0, out
     code, out = run("breach", "export", "-w", ws, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows[0]["reference"] == "B-2026-0001" and rows[0]["risk"] == "high"
+    assert rows[0]["no_communication_reason"].startswith("Members told in person")
     for field in (
         "nature",
         "person_categories",

@@ -160,6 +160,18 @@ def test_af_b1_back_office_forms_need_csrf_and_guide_the_assessment(staffed_dpo:
     page = client.get(where).text
     section = page[page.find('id="risk"') :]
     assert "Risk: high" in section and "ENISA severity SE = DPC x EI + CB" in section
+    saved = client.post(
+        f"{where}/update",
+        data={
+            "csrf_token": csrf,
+            "person_categories": "patients\nstaff",
+            "persons_approx": "1800",
+            "measures_taken": "Restored from backup",
+            "no_communication_reason": "Not yet decided",
+        },
+    )
+    assert saved.status_code == 200 and "Restored from backup" in saved.text
+    assert "patients, staff" in saved.text
     late = client.post(f"{where}/notify", data={"csrf_token": csrf, "phase": "follow_up"})
     assert late.status_code == 422 and "needs an initial notification" in late.text
 

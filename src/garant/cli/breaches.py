@@ -382,3 +382,51 @@ def export_cmd(
             output.write_text(text, encoding="utf-8")
     if output is not None:
         console.print(f"[green]{len(rows)} breach(es) written[/green] to {output}")
+
+
+@breach_app.command("update")
+def update_cmd(
+    ref: Ref,
+    description: Annotated[str | None, typer.Option(help="What happened.")] = None,
+    person_category: Annotated[list[str] | None, typer.Option(help="members, staff...")] = None,
+    persons: Annotated[int | None, typer.Option(help="Approximate number of persons.")] = None,
+    category: Annotated[list[str] | None, typer.Option(help="A data category id.")] = None,
+    records: Annotated[int | None, typer.Option(help="Approximate number of records.")] = None,
+    consequences: Annotated[str | None, typer.Option(help="Likely consequences.")] = None,
+    measures: Annotated[str | None, typer.Option(help="Measures taken or proposed.")] = None,
+    no_notification_reason: Annotated[
+        str | None, typer.Option(help="Why the authority is not notified.")
+    ] = None,
+    no_communication_reason: Annotated[
+        str | None, typer.Option(help="Why the persons are not informed.")
+    ] = None,
+    system: Annotated[list[str] | None, typer.Option(help="A system involved.")] = None,
+    workspace: WorkspaceOpt = Path("."),
+    as_of: AsOfOpt = None,
+    actor: ActorOpt = "",
+) -> None:
+    """Complete the register's fields as the investigation learns more (AF-B1)."""
+    from pydantic import ValidationError
+
+    from garant.breaches.schemas import BreachUpdate
+    from garant.breaches.service import update_breach
+
+    try:
+        data = BreachUpdate(
+            description=description,
+            person_categories=person_category,
+            persons_approx=persons,
+            data_categories=category,
+            records_approx=records,
+            likely_consequences=consequences,
+            measures_taken=measures,
+            no_notification_reason=no_notification_reason,
+            no_communication_reason=no_communication_reason,
+            systems=system,
+        )
+    except ValidationError as exc:
+        raise _validation(exc) from None
+    garant = open_garant(workspace, as_of)
+    with garant.unit_of_work(cli_actor(actor or None)) as uow:
+        breach = update_breach(uow=uow, ref=ref, data=data)
+        console.print(f"[green]{breach.reference} updated[/green]")

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from garant.accounts.roles import Permission
 from garant.app import Garant
 from garant.breaches import communication, export, notification, service
-from garant.breaches.schemas import BreachCreate, Facts
+from garant.breaches.schemas import BreachCreate, BreachUpdate, Facts
 from garant.clock import parse_as_of
 from garant.errors import GarantError
 from garant.i18n import gettext as _
@@ -163,9 +163,23 @@ async def _act(request: Request, garant: Garant, actor: Actor, ref: str, action:
     try:
         with garant.unit_of_work(actor) as uow:
             _ACTIONS[action](uow, ref, form)
-    except (ValidationError, GarantError) as exc:
+    except (ValidationError, GarantError, ValueError) as exc:
         return _page(request, garant, actor, ref, _problem(exc))
     return RedirectResponse(f"/admin/breaches/{ref}", status_code=303)
+
+
+def _update(form: dict[str, str]) -> BreachUpdate:
+    """The register's text fields from the page's form; numbers left empty stay unknown."""
+    number = {k: int(form[k]) for k in ("persons_approx", "records_approx") if form.get(k)}
+    texts = (
+        "description",
+        "likely_consequences",
+        "measures_taken",
+        "no_notification_reason",
+        "no_communication_reason",
+    )
+    lists = {k: _lines(form[k]) for k in ("person_categories",) if k in form}
+    return BreachUpdate.model_validate({k: form[k] for k in texts if k in form} | number | lists)
 
 
 def _flag(form: dict[str, str], name: str) -> bool | None:
@@ -204,6 +218,7 @@ _ACTIONS: dict[str, Any] = {
         public_communication=f.get("public_communication", ""),
     ),
     "note": lambda uow, ref, f: service.add_note(uow=uow, ref=ref, text=f.get("text", "")),
+    "update": lambda uow, ref, f: service.update_breach(uow=uow, ref=ref, data=_update(f)),
 }
 
 
