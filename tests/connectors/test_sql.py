@@ -116,3 +116,14 @@ def test_postgresql_partitioned_table(pg_url: str) -> None:
     assert sorted(str(r["at"]) for r in rows) == ["2025-05-01", "2026-05-01"]
     assert connector.delete(coll, [(1, r["at"]) for r in rows]) == 2
     connector.close()
+
+
+def test_an_unreachable_system_is_a_connector_error() -> None:
+    dm = datamap("postgresql")
+    connector = open_connector(dm.system("s"), "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    with pytest.raises(ConnectorError, match="s: cannot connect"):
+        with connector.reading():
+            pass
+    with pytest.raises(ConnectorError, match="s\\.people: cannot read the table"):
+        list(connector.read(dm.collection("s", "people"), [(1,)]))
+    connector.close()

@@ -69,3 +69,31 @@ def test_activity_missing_from_policy_is_located(tmp_path: Path) -> None:
     path.write_text(text.replace("activity: newsletter", "activity: newsleter", 1))
     with pytest.raises(LocatedError, match='"newsleter" is not an activity of the policy'):
         load_datamap(path, policy=policy)
+
+
+def test_retention_dates_from_another_collection_must_be_owned_rows(tmp_path: Path) -> None:
+    text = """\
+systems:
+  - id: nl
+    kind: sqlite
+    url_env: NL_URL
+    collections:
+      - name: subscribers
+        primary_key: id
+        erasure: fixed
+        retention: {rule: newsletter, dates: {last_click: clicks.clicked_at, other: nowhere.at}}
+      - name: clicks
+        primary_key: id
+"""
+    path = tmp_path / "datamap.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LocatedError) as caught:
+        load_datamap(path)
+    message = str(caught.value)
+    assert '"clicks" has no owns reference to subscribers' in message
+    assert '"nowhere" is not a collection' in message
+    assert "datamap.yaml:8:18: systems[0].collections[0].erasure: fixed needs a value" in message
+
+
+def test_missing_file_is_an_empty_map(tmp_path: Path) -> None:
+    assert load_datamap(tmp_path / "datamap.yaml").systems == []

@@ -140,10 +140,16 @@ class SqlConnector:
             if self._conn is not None:
                 yield from _dicts(self._conn.execute(query))
                 return
-            with self.engine.connect() as conn:
+            with self._connect() as conn:
                 yield from _dicts(conn.execution_options(yield_per=BATCH).execute(query))
         except DBAPIError as exc:
             raise ConnectorError(f"{self.system.id}: query failed: {_reason(exc)}") from None
+
+    def _connect(self) -> Connection:
+        try:
+            return self.engine.connect()
+        except DBAPIError as exc:
+            raise ConnectorError(f"{self.system.id}: cannot connect: {_reason(exc)}") from None
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -152,7 +158,7 @@ class SqlConnector:
         if self._conn is not None:
             yield
             return
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             self._conn = conn.execution_options(isolation_level="AUTOCOMMIT")
             try:
                 yield
@@ -165,7 +171,7 @@ class SqlConnector:
         if self._conn is not None:
             yield
             return
-        with self.engine.begin() as conn:
+        with self._connect() as conn, conn.begin():
             self._conn = conn
             try:
                 yield

@@ -97,15 +97,26 @@ def _collection_problems(
                 (*at, "fields", fi, "category"),
                 f'"{spec.category}" is not a data category (known: {", ".join(CATEGORIES)})',
             )
+    if coll.erasure == "fixed":
+        yield (*at, "erasure"), "fixed needs a value: set it per field (erasure_value)"
     if coll.retention:
         for event, column in coll.retention.dates.items():
             if "." in column:
-                other = column.split(".", 1)[0]
-                if system.get_collection(other) is None:
-                    yield (
-                        (*at, "retention", "dates", event),
-                        f'"{other}" is not a collection of system {system.id}',
-                    )
+                yield from _dated_elsewhere(
+                    system, coll, column, (*at, "retention", "dates", event)
+                )
+
+
+def _dated_elsewhere(
+    system: System, coll: Collection, column: str, at: tuple[Any, ...]
+) -> Iterator[Problem]:
+    """``other.column``: ``other`` must hold rows this collection owns (an owns reference)."""
+    name = column.split(".", 1)[0]
+    other = system.get_collection(name)
+    if other is None:
+        yield at, f'"{name}" is not a collection of system {system.id}'
+    elif not any(r.to == coll.name and r.meaning == "owns" for r in other.references):
+        yield at, f'"{name}" has no owns reference to {coll.name}: its dates cannot be theirs'
 
 
 def policy_problems(datamap: DataMap, policy: Policy) -> Iterator[Problem]:
