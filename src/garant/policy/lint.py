@@ -9,48 +9,20 @@ known) and the promise IDs it concerns.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from garant.policy.countries import ADEQUATE, EEA, needs_safeguard
-from garant.policy.processor_model import ART28_CLAUSES
+from garant.policy.findings import Finding, Path
+from garant.policy.lint_more import cookies, hosting, processors, security_versions
 from garant.policy.taxonomy import ART9, CATEGORIES
 from garant.policy.walk import tagged_ids
-from garant.sourcefile import SourceDocument, format_path
+from garant.sourcefile import SourceDocument
 
 if TYPE_CHECKING:
     from garant.policy.models import Policy
 
-Severity = Literal["error", "warning"]
-Path = tuple[str | int, ...]
 COOKIE_MAX_DAYS = 13 * 30.44 + 1  # CNIL: trackers and consent kept 13 months at most
 IDENTITY_CATEGORIES = frozenset({"identification", "contact"})
-
-
-@dataclass
-class Finding:
-    severity: Severity
-    code: str
-    message: str
-    path: Path = ()
-    promises: list[str] = field(default_factory=list)
-    where: str = ""
-
-    def format(self) -> str:
-        where = f"{self.where}: " if self.where else ""
-        at = f"{format_path(self.path)}: " if self.path else ""
-        tags = f" [{', '.join(self.promises)}]" if self.promises else ""
-        return f"{where}{self.severity}: {at}{self.message}{tags}"
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "severity": self.severity,
-            "code": self.code,
-            "message": self.message,
-            "path": format_path(self.path),
-            "where": self.where,
-            "promises": self.promises,
-        }
 
 
 def check_policy(
@@ -71,14 +43,14 @@ def check_policy(
         _recipients,
         _forms,
         _rights,
-        _cookies,
-        _processors,
+        cookies,
+        processors,
     ):
         findings.extend(check(policy))
     if previous is not None:
-        findings.extend(_security_versions(policy, previous))
+        findings.extend(security_versions(policy, previous))
     if systems:
-        findings.extend(_hosting(policy, systems))
+        findings.extend(hosting(policy, systems))
     prefixes = {p.split("-")[0] for p in tagged_ids(policy)}
     for f in findings:
         f.promises = [p for p in f.promises if p.split("-")[0] in prefixes] or f.promises
@@ -311,101 +283,6 @@ def _rights(policy: Policy) -> Iterator[Finding]:
             ("rights", "deadlines", "extension"),
             ["AF-X2"],
         )
-
-
-def _cookies(policy: Policy) -> Iterator[Finding]:
-    for i, c in enumerate(policy.cookies):
-        if c.lifetime.approx_days > COOKIE_MAX_DAYS:
-            yield Finding(
-                "error",
-                "cookie-too-long",
-                f"cookie {c.name} lives {c.lifetime}: trackers are kept 13 months "
-                "at most (CNIL guidelines on cookies)",
-                ("cookies", i, "lifetime"),
-                ["AF-R4", "DEF-R2"],
-            )
-    cp = policy.cookie_policy
-    if cp is not None and cp.consent_lifetime.approx_days > COOKIE_MAX_DAYS:
-        yield Finding(
-            "error",
-            "cookie-consent-too-long",
-            "a cookie choice is kept 13 months at most (CNIL)",
-            ("cookie_policy", "consent_lifetime"),
-            ["AF-R4"],
-        )
-
-
-def _processors(policy: Policy) -> Iterator[Finding]:
-    for i, p in enumerate(policy.processors):
-        missing = [c for c in ART28_CLAUSES if c not in p.contract.clauses]
-        if p.contract.signed is None:
-            yield Finding(
-                "warning",
-                "processor-no-contract",
-                f"{p.name} has no signed contract on record (GDPR Art. 28(3))",
-                ("processors", i, "contract"),
-                ["AF-SEC2", "DEF-SP1"],
-            )
-        elif missing:
-            yield Finding(
-                "warning",
-                "processor-clauses",
-                f"{p.name}'s contract lacks Art. 28(3) clauses: {', '.join(missing)}",
-                ("processors", i, "contract", "clauses"),
-                ["AF-SEC2", "DEF-SP1"],
-            )
-
-
-def _security_versions(policy: Policy, previous: Policy) -> Iterator[Finding]:
-    """DEF-SEC2: a change of security means never lowers the level."""
-    now = {m.id: m for m in policy.security_measures}
-    replaced = {m.replaces: m for m in policy.security_measures if m.replaces}
-    for old in previous.security_measures:
-        if old.id in now:
-            new = now[old.id]
-            if new.strength < old.strength:
-                i = policy.security_measures.index(new)
-                yield Finding(
-                    "error",
-                    "security-weakened",
-                    f'security measure "{old.id}" went from strength {old.strength} '
-                    f"to {new.strength} without a replacement",
-                    ("security_measures", i, "strength"),
-                    ["DEF-SEC2"],
-                )
-        elif old.id not in replaced:
-            yield Finding(
-                "error",
-                "security-removed",
-                f'security measure "{old.id}" ({old.label.en}) was removed without '
-                "a measure that replaces it",
-                ("security_measures",),
-                ["DEF-SEC2"],
-            )
-        elif replaced[old.id].strength < old.strength:
-            yield Finding(
-                "error",
-                "security-weakened",
-                f'"{replaced[old.id].id}" replaces "{old.id}" with a lower strength',
-                ("security_measures",),
-                ["DEF-SEC2"],
-            )
-
-
-def _hosting(policy: Policy, systems: list[tuple[str, str | None]]) -> Iterator[Finding]:
-    promised = policy.hosting_country
-    if promised is None:
-        return
-    for system_id, country in systems:
-        if country and country != promised:
-            yield Finding(
-                "error",
-                "hosting-outside",
-                f"system {system_id} is hosted in {country} but the policy promises "
-                f"hosting in {promised}",
-                ("hosting", "country"),
-                ["AF-T1"],
-            )
 
 
 def errors(findings: list[Finding]) -> list[Finding]:

@@ -12,6 +12,15 @@ from garant.i18n import gettext as _
 from garant.i18n import language
 from garant.policy import wording as w
 from garant.policy.document import Bullets, Document, Para, Section, Table
+from garant.policy.notice_sections import (
+    breaches_section,
+    commitments_section,
+    complaint_section,
+    cookies_section,
+    rights_section,
+    security_section,
+    version_section,
+)
 
 if TYPE_CHECKING:
     from garant.policy.models import Policy
@@ -38,17 +47,17 @@ def build_notice(policy: Policy, lang: str, *, version: int | None = None) -> Do
             _recipients,
             _transfers,
             _retention,
-            _rights,
-            _complaint,
-            _security,
-            _breaches,
-            _cookies,
-            _commitments,
+            rights_section,
+            complaint_section,
+            security_section,
+            breaches_section,
+            cookies_section,
+            commitments_section,
         ):
             section = build(policy, lang)
             if section is not None:
                 doc.sections.append(section)
-        doc.sections.append(_version(policy, version))
+        doc.sections.append(version_section(policy, version))
         return doc
 
 
@@ -264,180 +273,3 @@ def _retention(policy: Policy, lang: str) -> Section | None:
     if extra:
         blocks.append(Table([_("Records"), _("How long we keep them")], extra))
     return Section(_("How long we keep your data"), blocks, id="retention")
-
-
-def _rights(policy: Policy, lang: str) -> Section:
-    s = Section(_("Your rights and how to exercise them"), id="rights")
-    kinds = [r.right for r in policy.rights.rights] if policy.rights else []
-    kinds = kinds or [
-        "access",
-        "rectification",
-        "erasure",
-        "portability",
-        "objection",
-        "restriction",
-        "withdraw_consent",
-        "post_mortem",
-        "complaint",
-    ]
-    s.blocks.append(Bullets([f"{w.right(k)[0]}: {w.right(k)[1]}" for k in kinds]))
-    r = policy.rights
-    if r is None:
-        return s
-    how = [
-        _("Write to us {channels}.").format(channels=", ".join(w.channel(c) for c in r.channels))
-    ]
-    if r.email:
-        how.append(_("Email: {email}").format(email=r.email))
-    if r.address:
-        how.append(_("Post: {address}").format(address=r.address))
-    how.append(w.identity_proof(r.identity_proof))
-    for e in r.by_entity:
-        if e.identity_proof and e.identity_proof != r.identity_proof:
-            how.append(f"{policy.entity(e.entity).name}: {w.identity_proof(e.identity_proof)}")
-    how.append(
-        _(
-            "We answer within {reply} of receipt. For complex or numerous requests this "
-            "may be extended by {extension}; we tell you so, with the reason, within the "
-            "first month."
-        ).format(reply=r.deadlines.reply.words(lang), extension=r.deadlines.extension.words(lang))
-    )
-    if r.portability.paper_on_request:
-        how.append(_("Copies are sent electronically unless you ask for paper."))
-    s.blocks.append(Bullets(how))
-    if r.exclusions:
-        s.blocks.append(
-            Para(
-                _("These rights never reach: {what}.").format(
-                    what="; ".join(x.label.get(lang) for x in r.exclusions)
-                )
-            )
-        )
-    return s
-
-
-def _complaint(policy: Policy, lang: str) -> Section:
-    a = policy.supervisory_authority
-    s = Section(_("Complaint and remedy"), id="complaint")
-    if a is not None:
-        where = ", ".join(x for x in (a.name, a.address, a.website) if x)
-        s.blocks.append(
-            Para(
-                _("You may lodge a complaint with the supervisory authority: {where}.").format(
-                    where=where
-                )
-            )
-        )
-    s.blocks.append(
-        Para(_("You may also seek a judicial remedy before the competent court (GDPR Art. 79)."))
-    )
-    return s
-
-
-def _security(policy: Policy, lang: str) -> Section | None:
-    if not policy.security_measures:
-        return None
-    return Section(
-        _("How we protect your data"),
-        [Bullets([m.label.get(lang) for m in policy.security_measures])],
-        id="security",
-    )
-
-
-def _breaches(policy: Policy, lang: str) -> Section | None:
-    b = policy.breaches
-    if b is None:
-        return None
-    return Section(
-        _("Personal data breaches"),
-        [
-            Bullets(
-                [
-                    _("Every breach is documented in our breach register."),
-                    _(
-                        "When a breach is a risk to you, we notify the supervisory authority "
-                        "within {hours} hours."
-                    ).format(hours=b.authority.hours),
-                    _(
-                        "When it is a high risk, we inform you directly, unless the data was "
-                        "unintelligible, the risk is no longer likely, or it would need "
-                        "disproportionate effort (then we inform the public)."
-                    ),
-                ]
-            )
-        ],
-        id="breaches",
-    )
-
-
-def _cookies(policy: Policy, lang: str) -> Section | None:
-    if not policy.cookies and policy.cookie_policy is None:
-        return None
-    s = Section(_("Cookies"), id="cookies")
-    if policy.cookie_policy:
-        s.blocks.append(
-            Para(
-                _(
-                    "Your choice about cookies is kept {duration}; you may change it at any time."
-                ).format(duration=policy.cookie_policy.consent_lifetime.words(lang))
-            )
-        )
-        s.blocks.append(
-            Bullets(
-                [
-                    f"{c.label.get(lang)}: {c.description.get(lang)}"
-                    for c in policy.cookie_policy.categories
-                ]
-            )
-        )
-    rows = [
-        [
-            c.name,
-            c.category,
-            c.purpose.get(lang),
-            c.lifetime.words(lang),
-            _("yes") if c.consent_required else _("no"),
-        ]
-        for c in policy.cookies
-    ]
-    if rows:
-        s.blocks.append(
-            Table(
-                [_("Cookie"), _("Category"), _("Purpose"), _("Lifetime"), _("Consent needed")], rows
-            )
-        )
-    return s
-
-
-def _commitments(policy: Policy, lang: str) -> Section | None:
-    if not policy.commitments and not policy.design:
-        return None
-    items = [c.text.get(lang) for c in policy.commitments]
-    if policy.design:
-        items.append(
-            _(
-                "Privacy by design and by default: minimization, purpose limitation, "
-                "integrity, confidentiality and limited retention (GDPR Art. 25)."
-            )
-        )
-    return Section(_("Our commitments"), [Bullets(items)], id="commitments")
-
-
-def _version(policy: Policy, version: int | None) -> Section:
-    parts = []
-    if version is not None:
-        parts.append(_("Published version {number}.").format(number=version))
-    if policy.version_label:
-        parts.append(_("Policy {label}.").format(label=policy.version_label))
-    if policy.effective:
-        parts.append(_("In force since {date}.").format(date=policy.effective))
-    if policy.versioning:
-        parts.append(
-            _("We bring every new version to your attention ({how}).").format(
-                how=", ".join(
-                    _("by email") if n == "email" else _("online")
-                    for n in policy.versioning.notify_by
-                )
-            )
-        )
-    return Section(_("Version"), [Para(" ".join(parts) or _("Unpublished draft."))], id="version")
