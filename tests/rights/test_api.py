@@ -122,7 +122,7 @@ def test_af_d3_def_d5_erasure_keeps_invoices_and_current_course(school: Garant) 
         shown = decide_and_run(client, school, rid)
     by = {d["activity"]: d for d in shown["decisions"]}
     assert by["invoicing"]["ground"] == "art17_3_b"
-    assert "commercial_code_l123_22" in by["invoicing"]["explanation"]
+    assert "L123-22" in by["invoicing"]["explanation"]
     assert school_rows(school.workspace, "select id from invoices") == [(20,), (21,)]
     assert school_rows(school.workspace, "select id from enrolments order by id") == [(11,), (12,)]
     assert school_rows(school.workspace, "select id from visits") == [(42,)]

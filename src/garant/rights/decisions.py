@@ -37,7 +37,7 @@ AUTOMATIC = frozenset({RequestType.WITHDRAWAL})
 
 def after_verification(*, uow: UnitOfWork, req: RightsRequest) -> None:
     """Find the person; with nothing held, answer so at once (Art. 11(2), Art. 15(1))."""
-    from garant.rights import reply, restriction
+    from garant.rights import holds, reply, restriction
 
     ids = service.personal(uow, req).get("identities", {})
     found = locate.locate(uow.garant, ids)
@@ -49,6 +49,8 @@ def after_verification(*, uow: UnitOfWork, req: RightsRequest) -> None:
         req.outcome, req.replied_at = "no_data", uow.now()
         reply.send_reply(uow=uow, req=req)
         return
+    if found.found:
+        holds.place(uow, req)
     for activity, decision, ground, why in propose(uow, req, activities):
         _upsert(uow, req, activity, decision, ground, why, proposed=True)
     if req.type == RequestType.OBJECTION and _pending_objection(uow, req):
@@ -118,7 +120,7 @@ def _erasure(
     from garant.rights import holds
 
     refs = service.subject_refs(uow, service.personal(uow, req).get("identities", {}))
-    if holds.held(uow, refs):
+    if holds.held(uow, refs, ignore=holds.source_of(req)):
         return (activity_id, D.KEEP, "art17_3_e", ERASURE_EXCEPTIONS["art17_3_e"].capitalize())
     archive = policy_view.legal_archive(uow.garant.policy, view.retention if view else None)
     if basis == "legal_obligation" or archive:

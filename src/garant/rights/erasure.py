@@ -85,6 +85,79 @@ def _still_current(coll: Collection, row: Row, today: date) -> bool:
     return False
 
 
+CONTRACT_CONDITIONS = frozenset({"open_contract", "active_learner", "unpaid_invoice"})
+"""``held_while`` conditions meaning the data still serves a contract in progress."""
+
+
+def _passes(flt: Any, row: Row, today: date) -> bool:
+    """One ``retention.yaml`` filter, on a row already read (the person's own few rows)."""
+    value = row.get(flt.column)
+    if flt.equals is not None:
+        return bool(value == flt.equals)
+    if flt.not_equals is not None:
+        return bool(value != flt.not_equals)
+    if flt.in_ is not None:
+        return bool(value in flt.in_)
+    if flt.is_null is not None:
+        return (value is None) == bool(flt.is_null)
+    day = value.date() if isinstance(value, datetime) else value
+    if not isinstance(day, date):
+        return False
+    return day >= today if flt.on_or_after_today else day < today
+
+
+def _conditions(uow: UnitOfWork, system_id: str, coll: Collection) -> list[Any]:
+    """The workspace's contract conditions (``retention.yaml``) the rule of ``coll`` names."""
+    from garant.retention.conditions import load_config
+
+    rule = policy_view.retention_rule(
+        uow.garant.policy, coll.retention.rule if coll.retention else None
+    )
+    named = set(getattr(rule, "held_while", None) or []) & CONTRACT_CONDITIONS
+    config = load_config(uow.garant.workspace)
+    return [c for c in config.conditions_for(system_id, coll.name) if c.condition in named]
+
+
+def _held_rows(
+    uow: UnitOfWork, system_id: str, coll: Collection, full: dict[tuple[Any, ...], Row], found: Any
+) -> set[tuple[Any, ...]]:
+    """Rows a contract in progress still needs (a current course): Art. 17(1)(a) does not apply."""
+    today = service.today(uow)
+    held = {k for k, r in full.items() if _still_current(coll, r, today)}
+    for cond in _conditions(uow, system_id, coll):
+        for key, row in full.items():
+            if all(_passes(f, row, today) for f in cond.where) and _exists(
+                uow, system_id, coll, key, cond.exists, found, today
+            ):
+                held.add(key)
+    return held
+
+
+def _exists(
+    uow: UnitOfWork,
+    system_id: str,
+    coll: Collection,
+    key: tuple[Any, ...],
+    related: Any,
+    found: Any,
+    today: date,
+) -> bool:
+    if related is None:
+        return True
+    system = uow.garant.datamap.system(system_id)
+    other = system.collection(related.collection)
+    refs = [r for r in other.references if r.to == coll.name and r.meaning == "owns"]
+    rows = found.rows.get((system_id, other.name), [])
+    keys = [tuple(r.get(c) for c in other.key_columns) for r in rows]
+    for row in _read(uow, system_id, other, keys):
+        for ref in refs:
+            if tuple(row.get(c) for c in ref.columns) == key and all(
+                _passes(f, row, today) for f in related.where
+            ):
+                return True
+    return False
+
+
 def plan(uow: UnitOfWork, req: RightsRequest) -> dict[str, Any]:
     """Which rows of which collections are erased, and which are kept and why."""
     ids = service.personal(uow, req).get("identities", {})
@@ -92,14 +165,13 @@ def plan(uow: UnitOfWork, req: RightsRequest) -> dict[str, Any]:
     datamap = locate.datamap_of(uow.garant)
     chosen = {d.activity: d for d in decisions.decisions_of(uow, req)}
     refs = service.subject_refs(uow, ids)
-    today = service.today(uow)
     places: dict[str, Any] = {}
     for (system_id, name), rows in found.places():
         assert datamap is not None
         coll = datamap.collection(system_id, name)
         place = f"{system_id}.{name}"
         decision = chosen.get(coll.activity or place)
-        kept_why = _kept_reason(uow, coll, decision, refs, system_id)
+        kept_why = _kept_reason(uow, coll, decision, refs, system_id, req)
         keys = [tuple(r.get(c) for c in coll.key_columns) for r in rows]
         if kept_why:
             places[place] = {"erase": [], "kept": len(keys), "why": kept_why}
@@ -107,15 +179,57 @@ def plan(uow: UnitOfWork, req: RightsRequest) -> dict[str, Any]:
         full = {
             tuple(r.get(c) for c in coll.key_columns): r for r in _read(uow, system_id, coll, keys)
         }
-        current = [k for k, r in full.items() if _still_current(coll, r, today)]
-        erase = [list(k) for k in keys if k not in set(current)]
+        current = _held_rows(uow, system_id, coll, full, found)
+        erase = [list(k) for k in keys if k not in current]
         why = "contract_current" if current else None
         places[place] = {"erase": erase, "kept": len(current), "why": why}
+    _protect_owners(uow, places, found)
     return {"places": places}
 
 
+def _protect_owners(uow: UnitOfWork, places: dict[str, Any], found: Any) -> None:
+    """A row that owns a kept record is not deleted from under it (an invoice keeps the
+    client it names: DEF-R5). Followed up the ``owns`` references until nothing changes."""
+    datamap = uow.garant.datamap
+    changed = True
+    while changed:
+        changed = False
+        for place, entry in places.items():
+            system_id, name = place.split(".", 1)
+            coll = datamap.collection(system_id, name)
+            kept = _kept_keys(coll, found.rows.get((system_id, name), []), entry)
+            for ref in (r for r in coll.references if r.meaning == "owns"):
+                parent = places.get(f"{system_id}.{ref.to}")
+                owner = datamap.collection(system_id, ref.to)
+                if parent is None or owner.erasure != "delete_row" or not kept:
+                    continue
+                wanted = _referenced(uow, system_id, coll, kept, ref)
+                still = [k for k in parent["erase"] if tuple(k) not in wanted]
+                if len(still) != len(parent["erase"]):
+                    parent["kept"] += len(parent["erase"]) - len(still)
+                    parent["erase"], parent["why"], changed = still, "owns_kept_records", True
+
+
+def _kept_keys(coll: Collection, rows: list[Row], entry: dict[str, Any]) -> list[tuple[Any, ...]]:
+    erased = {tuple(k) for k in entry["erase"]}
+    keys = [tuple(r.get(c) for c in coll.key_columns) for r in rows]
+    return [k for k in keys if k not in erased]
+
+
+def _referenced(
+    uow: UnitOfWork, system_id: str, coll: Collection, keys: list[tuple[Any, ...]], ref: Any
+) -> set[tuple[Any, ...]]:
+    rows = _read(uow, system_id, coll, keys)
+    return {tuple(r.get(c) for c in ref.columns) for r in rows}
+
+
 def _kept_reason(
-    uow: UnitOfWork, coll: Collection, decision: Any, refs: list[str], system_id: str
+    uow: UnitOfWork,
+    coll: Collection,
+    decision: Any,
+    refs: list[str],
+    system_id: str,
+    req: RightsRequest,
 ) -> str | None:
     if decision is None or decision.decision != Decision.ERASE:
         return decision.ground if decision is not None else "no_decision"
@@ -123,7 +237,7 @@ def _kept_reason(
         return "shared"
     if coll.immutable:
         return "immutable"
-    if holds.held(uow, refs, system_id, coll.name):
+    if holds.held(uow, refs, system_id, coll.name, ignore=holds.source_of(req)):
         return "art17_3_e"
     rule = policy_view.legal_archive(
         uow.garant.policy, coll.retention.rule if coll.retention else None

@@ -17,7 +17,16 @@ from sqlalchemy import select
 from garant.errors import Conflict, InvalidInput
 from garant.jobs.models import Job
 from garant.jobs.service import JobContext, enqueue
-from garant.rights import decisions, erasure, package, reply, restriction, service, tasks
+from garant.rights import (
+    decisions,
+    erasure,
+    holds,
+    package,
+    reply,
+    restriction,
+    service,
+    tasks,
+)
 from garant.rights.models import RequestStep, RightsRequest
 from garant.rights.rules import Decision, RequestType, Status, transition
 from garant.store.uow import SYSTEM, UnitOfWork
@@ -36,6 +45,24 @@ def run(*, uow: UnitOfWork, request_id: int) -> Job:
     elif req.status != Status.RUNNING:
         raise Conflict(f"request {req.id} is {req.status}: only a decided request can run")
     return enqueue(uow=uow, kind=JOB, key=f"{JOB}:{req.id}", payload={"request_id": req.id})
+
+
+def further_copy(
+    *, uow: UnitOfWork, request_id: int, fee_cents: int = 0, fee_reason: str | None = None
+) -> Job:
+    """Art. 15(3): a further copy of an access export, for a reasonable fee with its reason."""
+    req = service.get(uow, request_id)
+    if req.type != RequestType.ACCESS or req.status not in (Status.ANSWERED, Status.CLOSED):
+        raise Conflict(f"request {req.id}: further copies are of an answered access request")
+    if fee_cents and not (fee_reason or "").strip():
+        raise InvalidInput("a fee for a further copy needs its reason (Art. 15(3))")
+    copies = package.count(uow, req.id)
+    req.fee_cents, req.fee_reason = fee_cents or None, (fee_reason or "").strip() or None
+    if fee_cents:
+        reply.send_fee(uow=uow, req=req)
+    uow.audit("request.copy", "request", req.id, details={"copy": copies + 1, "fee": fee_cents})
+    payload = {"request_id": req.id, "copy": copies + 1}
+    return enqueue(uow=uow, kind=JOB, key=f"{JOB}:{req.id}:copy{copies + 1}", payload=payload)
 
 
 def base_steps(req: RightsRequest) -> list[str]:
@@ -65,14 +92,15 @@ def _done(uow: UnitOfWork, req_id: int) -> dict[str, dict[str, Any]]:
 def handler(context: JobContext) -> dict[str, Any]:
     garant = context.garant
     request_id = int(context.payload["request_id"])
+    copy = context.payload.get("copy")
     with garant.unit_of_work(SYSTEM) as uow:
-        names = base_steps(service.get(uow, request_id))
+        names = [f"package:copy{copy}"] if copy else base_steps(service.get(uow, request_id))
     total = 0
     for name in names:
         for step in _expand(garant, request_id, name):
             total += _run_step(garant, request_id, step)
             context.heartbeat({"step": step})
-    _finish(garant, request_id)
+    _finish(garant, request_id, copy)
     return {"request_id": request_id, "steps_run": total}
 
 
@@ -101,14 +129,18 @@ def _run_step(garant: Any, request_id: int, step: str) -> int:
     return 1
 
 
-def _finish(garant: Any, request_id: int) -> None:
+def _finish(garant: Any, request_id: int, copy: int | None = None) -> None:
     with garant.unit_of_work(SYSTEM) as uow:
         req = service.get(uow, request_id)
+        if copy:
+            reply.send_reply(uow=uow, req=req, suffix=f"copy{copy}")
+            return
         if req.status == Status.RUNNING:
             transition(req, Status.DONE)
         if req.status == Status.DONE:
             transition(req, Status.ANSWERED)
             req.outcome, req.replied_at, req.updated_at = "done", uow.now(), uow.now()
+            holds.release(uow, req)
             reply.send_reply(uow=uow, req=req)
             uow.audit("request.answered", "request", req.id, subject_ref=req.subject_ref)
 

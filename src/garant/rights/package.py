@@ -131,12 +131,10 @@ def build(uow: UnitOfWork, req: RightsRequest) -> RequestPackage:
         for place, rows in data.items():
             archive.writestr(f"csv/{place}.csv", _csv(rows))
         archive.writestr("index.html", _index_html(uow, req, data))
-    copies = uow.session.scalar(
-        select(func.count()).select_from(RequestPackage).where(RequestPackage.request_id == req.id)
-    )
+    copies = count(uow, req.id)
     package = RequestPackage(
         request_id=req.id,
-        copy_number=int(copies or 0) + 1,
+        copy_number=copies + 1,
         manifest={"collections": {p: len(r) for p, r in data.items()}, "excluded": excluded},
         expires_at=uow.now() + timedelta(days=LINK_DAYS),
         created_at=uow.now(),
@@ -158,6 +156,15 @@ def build(uow: UnitOfWork, req: RightsRequest) -> RequestPackage:
         },
     )
     return package
+
+
+def count(uow: UnitOfWork, request_id: int) -> int:
+    found = uow.session.scalar(
+        select(func.count())
+        .select_from(RequestPackage)
+        .where(RequestPackage.request_id == request_id)
+    )
+    return int(found or 0)
 
 
 def data_json(uow: UnitOfWork, package: RequestPackage) -> bytes:

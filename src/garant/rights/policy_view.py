@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from garant.errors import NotFound
 from garant.policy.models import Policy
 
 
@@ -103,14 +104,30 @@ def retention_rule(policy: Policy, rule_id: str | None) -> Any:
 
 
 def legal_archive(policy: Policy, rule_id: str | None) -> tuple[str, str] | None:
-    """(duration, statute) when a rule keeps data in an archive under a legal duty."""
+    """(duration, statute) when a rule's archive phase obeys a duty to keep the records.
+
+    Art. 17(3)(b): a legal obligation keeps data against an erasure request (invoices under
+    the commercial code). A limitation period (prescription) is no such duty: it lets the
+    data be archived in the ordinary course, but an erasure request erases it unless a
+    claim is actually pending, which a legal hold records (Art. 17(3)(e)).
+    """
     rule = retention_rule(policy, rule_id)
     archive = _get(rule, "archive")
     if archive is None:
         return None
     duration = _get(archive, "duration")
-    statute = _get(archive, "statute") or ""
-    return (str(_get(duration, "text", duration) or ""), _text(statute, "en") or str(statute))
+    statute_id = str(_get(archive, "statute") or "")
+    reference, label = statute_id, ""
+    finder = getattr(policy, "statute", None)
+    if callable(finder) and statute_id:
+        try:
+            found = finder(statute_id)
+            reference, label = str(found.reference), _text(found.label, "en")
+        except NotFound:  # an unknown statute is the policy lint's to report
+            reference = statute_id
+    if "limitation period" in label.lower():
+        return None
+    return (str(_get(duration, "text", duration) or ""), reference)
 
 
 def authority(policy: Policy) -> dict[str, str]:

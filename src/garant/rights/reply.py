@@ -40,6 +40,14 @@ DECISION_LABELS = {
     "refuse": "refused",
     "not_applicable": "not applicable",
 }
+KEPT_LABELS = {
+    "contract_current": "still needed for a contract in progress (a current course)",
+    "owns_kept_records": "needed to identify you on records we must keep",
+    "art17_3_b": "kept to comply with a legal obligation",
+    "art17_3_e": "kept for the establishment, exercise or defence of legal claims",
+    "immutable": "kept to comply with a legal obligation",
+    "shared": "shared with other people",
+}
 OUTCOME_LABELS = {
     "no_data": "We hold no personal data about you.",
     "refused": "Your request is refused.",
@@ -95,6 +103,7 @@ def context(uow: UnitOfWork, req: RightsRequest) -> dict[str, Any]:
         )
     latest = package.latest(uow, req.id)
     return {
+        "kept": _kept(uow, req),
         "organization": policy_view.controller_name(policy),
         "request_id": req.id,
         "request_type": translate(lang, TYPE_LABELS.get(req.type, req.type)),
@@ -114,6 +123,33 @@ def context(uow: UnitOfWork, req: RightsRequest) -> dict[str, Any]:
         "dpo": policy_view.dpo_contact(policy),
         "follow_link": "",
     }
+
+
+def _kept(uow: UnitOfWork, req: RightsRequest) -> list[dict[str, str]]:
+    """What an erasure kept, collection by collection, and why (AF-D3, DEF-D5)."""
+    from sqlalchemy import select
+
+    from garant.rights.models import RequestStep
+
+    step = uow.session.scalar(
+        select(RequestStep).where(RequestStep.request_id == req.id, RequestStep.step == "plan")
+    )
+    if step is None:
+        return []
+    datamap = uow.garant.datamap
+    out = []
+    for place, entry in sorted(step.result.get("places", {}).items()):
+        if not entry.get("kept") or entry.get("why") in (None, "no_decision"):
+            continue
+        system_id, name = place.split(".", 1)
+        coll = datamap.collection(system_id, name)
+        label = coll.label.get(req.lang) if coll.label else name
+        why = KEPT_LABELS.get(entry["why"], "")
+        if why:
+            out.append(
+                {"what": label, "count": str(entry["kept"]), "why": translate(req.lang, why)}
+            )
+    return out
 
 
 def send_received(*, uow: UnitOfWork, req: RightsRequest, token: str) -> bool:
@@ -140,8 +176,9 @@ def send_fee(*, uow: UnitOfWork, req: RightsRequest) -> bool:
     return _queue(uow, req, "rights_fee", f"rights:{req.id}:fee:{req.fee_cents}", {})
 
 
-def send_reply(*, uow: UnitOfWork, req: RightsRequest) -> bool:
-    return _queue(uow, req, "rights_reply", f"rights:{req.id}:reply:{req.status}", {})
+def send_reply(*, uow: UnitOfWork, req: RightsRequest, suffix: str | None = None) -> bool:
+    key = f"rights:{req.id}:reply:{suffix or req.status}"
+    return _queue(uow, req, "rights_reply", key, {})
 
 
 def send_lift_notice(*, uow: UnitOfWork, req: RightsRequest, restriction: Any) -> bool:

@@ -318,13 +318,14 @@ def extend(*, uow: UnitOfWork, request_id: int, reason: str) -> RightsRequest:
 def refuse(*, uow: UnitOfWork, request_id: int, reason: str) -> RightsRequest:
     """Art. 12(4)-(5): a refusal (manifestly unfounded or excessive, identity unconfirmed)
     always gives its reasons and the right to complain and to a judicial remedy."""
-    from garant.rights import reply
+    from garant.rights import holds, reply
 
     req = get(uow, request_id)
     if not reason.strip():
         raise InvalidInput("a refusal must give its reasons (Art. 12(4))")
     transition(req, Status.REFUSED)
     req.refusal_reason, req.outcome = reason.strip(), "refused"
+    holds.release(uow, req)
     req.updated_at = uow.now()
     reply.send_reply(uow=uow, req=req)
     uow.audit("request.refuse", "request", req.id, subject_ref=req.subject_ref)
@@ -332,9 +333,12 @@ def refuse(*, uow: UnitOfWork, request_id: int, reason: str) -> RightsRequest:
 
 
 def withdraw(*, uow: UnitOfWork, request_id: int) -> RightsRequest:
+    from garant.rights import holds
+
     req = get(uow, request_id)
     transition(req, Status.WITHDRAWN)
     req.outcome, req.updated_at = "withdrawn", uow.now()
+    holds.release(uow, req)
     uow.audit("request.withdraw", "request", req.id, subject_ref=req.subject_ref)
     return req
 
