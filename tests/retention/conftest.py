@@ -62,9 +62,8 @@ DATAMAP = """\
 version: 1
 systems:
   - id: school
-    kind: sqlite
-    url_env: GARANT_TEST_SCHOOL_URL_UNSET
-    url: sqlite:///school.db
+    kind: {kind}
+    url_env: GARANT_TEST_SCHOOL_URL
     collections:
       - name: learners
         primary_key: id
@@ -163,11 +162,17 @@ def at(day: str) -> datetime:
 
 
 class School:
-    """The workspace, its Garant and its connected database."""
+    """The workspace, its Garant and its connected database.
+
+    With Garant's store on PostgreSQL the school's tables live in PostgreSQL too (the same
+    test database), so the sweep's statements run on both backends.
+    """
 
     def __init__(self, root: Path, store_url: str):
         self.root = root
-        self.url = f"sqlite:///{root / 'school.db'}"
+        pg = store_url.startswith("postgresql")
+        self.url = store_url if pg else f"sqlite:///{root / 'school.db'}"
+        self.kind = "postgresql" if pg else "sqlite"
         self.engine = create_engine(self.url)
         self.store_url = store_url
         self.garant: Garant | None = None
@@ -193,12 +198,16 @@ class School:
 
 
 @pytest.fixture
-def school(tmp_path: Path, store_url: str) -> Iterator[School]:
+def school(tmp_path: Path, store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[School]:
     root = write_workspace(tmp_path / "school", policy=POLICY)
-    (root / "datamap.yaml").write_text(DATAMAP, encoding="utf-8")
-    (root / "retention.yaml").write_text(CONFIG, encoding="utf-8")
     world = School(root, store_url)
+    monkeypatch.setenv("GARANT_TEST_SCHOOL_URL", world.url)
+    datamap = DATAMAP.replace("{kind}", world.kind)
+    (root / "datamap.yaml").write_text(datamap, encoding="utf-8")
+    (root / "retention.yaml").write_text(CONFIG, encoding="utf-8")
     for statement in SCHEMA:
+        if world.kind == "postgresql":
+            statement = statement.replace("DATETIME", "TIMESTAMP")
         world.sql(statement)
     yield world
     world.close()
