@@ -86,7 +86,7 @@ retention_rules:
   - {id: care, duration: 20 years, start: collected}
 """)
     row = _csv(export_register(policy, "csv"))[0]
-    assert row["Données sensibles"] == ("oui: Données de santé, Numéro de sécurité sociale (NIR)")
+    assert row["Données sensibles"] == ("oui : Données de santé, Numéro de sécurité sociale (NIR)")
     assert row["Condition de l'article 9"] == "health_care"
 
 

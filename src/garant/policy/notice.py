@@ -6,6 +6,7 @@ to_html(doc) / to_markdown(doc)
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from garant.i18n import gettext as _
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from garant.policy.models import Policy
 
 
-def build_notice(policy: Policy, lang: str, *, version: int | None = None) -> Document:
+def build_notice(policy: Policy, lang: str, *, version: tuple[int, date] | None = None) -> Document:
     with language(lang) as lang:
         doc = Document(
             _("Privacy notice"),
@@ -205,7 +206,7 @@ def _recipients(policy: Policy, lang: str) -> Section:
         s.blocks.append(
             Bullets(
                 [
-                    f"{p.name}: {p.service.get(lang)} ({', '.join(p.countries)})"
+                    f"{p.name}: {p.service.get(lang)} ({', '.join(map(w.country, p.countries))})"
                     for p in policy.processors
                 ]
             )
@@ -226,15 +227,19 @@ def _transfers(policy: Policy, lang: str) -> Section:
     s = Section(_("Transfers outside the European Union"), id="transfers")
     if policy.hosting_country:
         s.blocks.append(
-            Para(_("Your data is hosted in {country}.").format(country=policy.hosting_country))
+            Para(
+                _("Your data is hosted in {country}.").format(
+                    country=w.country(policy.hosting_country)
+                )
+            )
         )
     rows = [
-        [t.recipient, t.country, w.mechanism(t.mechanism)]
+        [t.recipient, w.country(t.country), w.mechanism(t.mechanism)]
         for a in policy.activities
         for t in a.transfers
     ]
     rows += [
-        [p.name, c, w.mechanism(p.transfer)]
+        [p.name, w.country(c), w.mechanism(p.transfer)]
         for p in policy.processors
         for c in p.countries
         if p.transfer != "none"

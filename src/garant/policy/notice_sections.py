@@ -3,6 +3,7 @@ cookies, commitments and the version (GDPR Art. 13(2), 14(2))."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from garant.i18n import gettext as _
@@ -170,10 +171,14 @@ def commitments_section(policy: Policy, lang: str) -> Section | None:
     return Section(_("Our commitments"), [Bullets(items)], id="commitments")
 
 
-def version_section(policy: Policy, version: int | None) -> Section:
+def version_section(policy: Policy, version: tuple[int, date] | None) -> Section:
     parts = []
     if version is not None:
-        parts.append(_("Published version {number}.").format(number=version))
+        parts.append(
+            _("Published version {number}, on {date}.").format(
+                number=version[0], date=version[1].isoformat()
+            )
+        )
     if policy.version_label:
         parts.append(_("Policy {label}.").format(label=policy.version_label))
     if policy.effective:

@@ -103,7 +103,9 @@ def _row(policy: Policy, a: Activity, lang: str) -> dict[str, str]:
         ]
         row[f"data_{group.value}"] = "; ".join(w.category(c) for c in cats)
     sensitive = [w.category(c) for c in a.data_categories if CATEGORIES[c].sensitive]
-    row["sensitive"] = (_("yes") + ": " + ", ".join(sensitive)) if sensitive else _("no")
+    row["sensitive"] = (
+        _("yes: {categories}").format(categories=", ".join(sensitive)) if sensitive else _("no")
+    )
     row["retention"] = " | ".join(_retention_of(policy, a, c) for c in a.data_categories)
     row.update(_recipients(policy, a, lang))
     row.update(_security(policy, a, lang))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from garant.clock import local_date
 from garant.errors import GarantError, InvalidInput
 from garant.policy import versions
 from garant.policy.document import Document, to_html, to_markdown
@@ -50,10 +52,13 @@ def run_promises(
     )
 
 
-def current_version(garant: Garant) -> int | None:
+def current_version(garant: Garant) -> tuple[int, date] | None:
+    """The last published version's number and local date, if any."""
     with garant.unit_of_work() as uow:
         last = versions.latest(uow)
-        return last.number if last else None
+        if last is None:
+            return None
+        return last.number, local_date(last.published_at, garant.timezone)
 
 
 def render(doc: Document, fmt: str) -> str:

@@ -162,6 +162,14 @@ def mechanism(code: str) -> str:
     }.get(code, code)
 
 
+def country(code: str) -> str:
+    """The country's name in the language of the moment (FR: France)."""
+    from babel import Locale
+
+    names = Locale.parse(current_language()).territories
+    return str(names.get(code, code))
+
+
 def category(code: str) -> str:
     found = CATEGORIES.get(code)
     return found.label(current_language()) if found else code
