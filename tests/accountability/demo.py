@@ -34,6 +34,13 @@ activities:
     consent_purpose: newsletter
     data_subjects: [subscribers]
     data_categories: [contact]
+    retention: newsletter
+retention_rules:
+  - id: newsletter
+    label: {fr: Abonnés, en: Subscribers}
+    duration: 3 years
+    start: {latest: [collected]}
+    then: delete
 consent_purposes:
   - id: newsletter
     activity: newsletter
@@ -63,8 +70,10 @@ systems:
         primary_key: id
         activity: newsletter
         identity: {email: email}
+        retention: {rule: newsletter, dates: {collected: created_at}}
         fields:
           - {name: email, category: contact, label: {fr: Courriel, en: Email}}
+          - {name: created_at, category: other, label: {fr: Inscrit le, en: Subscribed on}}
 """
 
 PEOPLE = [
@@ -88,10 +97,13 @@ def write_demo(root: Path) -> None:
             " VALUES (?, ?, ?, ?, ?)",
             PEOPLE,
         )
-        db.execute("CREATE TABLE subscribers (id INTEGER PRIMARY KEY, email TEXT)")
+        db.execute("CREATE TABLE subscribers (id INTEGER PRIMARY KEY, email TEXT, created_at TEXT)")
         db.executemany(
-            "INSERT INTO subscribers (email) VALUES (?)",
-            [("alice@example.org",), ("eve@example.org",)],
+            "INSERT INTO subscribers (email, created_at) VALUES (?, ?)",
+            [
+                ("alice@example.org", "2025-06-01 10:00:00"),
+                ("eve@example.org", "2021-01-05 10:00:00"),
+            ],
         )
 
 
@@ -142,6 +154,8 @@ def seed_gaps(garant: Garant) -> None:
                 purpose="newsletter", given=True, basis="consent", at=now, event_id=1,
             )
         )  # fmt: skip
+    seed_row(garant, "breach_breaches", now, id=7, reference="B-7", title="Lost laptop",
+             aware_at=now - timedelta(hours=100), risk="risk", notify_authority=True)  # fmt: skip
     received = now.date() - timedelta(days=60)
     seed_row(garant, "rights_requests", now, id=41, type="access", status="received",
              received_day=received, due_day=received + timedelta(days=30),

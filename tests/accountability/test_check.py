@@ -24,7 +24,7 @@ def test_def_c4_af_sec2_def_sec2_check_finds_each_gap_and_nothing_else(
 ) -> None:
     """DEF-C4, AF-SEC2, DEF-SP1, DEF-SEC2, DEF-A1: every seeded gap, with its evidence."""
     garant = _demo(make_garant, store_url, tmp_path)
-    code, out = run_cli(garant, "check", "--json")
+    code, out = run_cli(garant, "check", "--json", "--as-of", "2026-03-02")
     assert code == 1, out
     report = json.loads(out)
     found = sorted(
@@ -32,9 +32,11 @@ def test_def_c4_af_sec2_def_sec2_check_finds_each_gap_and_nothing_else(
     )
     kinds = sorted(f["check"] for f in report["findings"])
     assert kinds == [
+        "breach_late",
         "consent_missing",
         "processor_contract",
         "request_overdue",
+        "retention_overdue",
         "security_measure",
         "special_category",
         "unmapped_column",
@@ -49,9 +51,9 @@ def test_def_c4_af_sec2_def_sec2_check_finds_each_gap_and_nothing_else(
     assert by_kind["security_measure"]["evidence"]["measure"] == "backups"
     assert "DEF-C4" in by_kind["special_category"]["promises"]
     assert "eve@example.org" not in out and "alice@example.org" not in out
-    status = report["status"]
-    assert status["retention"].startswith("not checked")
-    assert status["breaches"].startswith("not checked")
+    assert by_kind["breach_late"]["evidence"]["breach_id"] == 7
+    assert by_kind["retention_overdue"]["evidence"]["rows"] == 1  # eve, subscribed in 2021
+    assert set(report["status"].values()) <= {"ok", "1 finding(s)"}
 
 
 def test_check_runs_make_a_trend_on_the_dashboard(
@@ -66,13 +68,13 @@ def test_check_runs_make_a_trend_on_the_dashboard(
     with garant.unit_of_work() as uow:
         runs = trend(uow=uow)
         sections = dashboard(garant, uow)
-    assert [r["total"] for r in runs] == [6, 6]
+    assert [r["total"] for r in runs] == [8, 8]
     titles = [s["title"] for s in sections]
     assert "Live compliance check" in titles and "Processors" in titles
 
 
 def test_check_on_an_empty_workspace_reports_nothing_and_does_not_fail(garant: Garant) -> None:
-    code, out = run_cli(garant, "check", "--json")
+    code, out = run_cli(garant, "check", "--json", "--as-of", "2026-03-02")
     report = json.loads(out)
     assert code == 0 and report["total"] == 0
     assert report["status"]["processor_contracts"] == "ok"

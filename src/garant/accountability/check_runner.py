@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from garant.accountability import checks, checks_external, sources
 from garant.accountability.checks import Check, Context, Finding, Unavailable
@@ -57,6 +58,9 @@ def run_checks(*, uow: UnitOfWork, store: bool = True) -> Report:
             found = check(ctx)
         except Unavailable as exc:
             status[name] = f"not checked: {exc}"
+            continue
+        except SQLAlchemyError as exc:  # a connected system down must not hide the rest
+            status[name] = f"not checked: a database could not be read ({type(exc).__name__})"
             continue
         findings.extend(found)
         counts[name] = len(found)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select
 
 from garant.accountability import sources
 from garant.accountability.checks import BREACH_DEADLINE, Context, Finding, Unavailable
 from garant.accountability.scan import identities
+from garant.errors import GarantError
 
 
 def requests_overdue(ctx: Context) -> list[Finding]:
@@ -40,30 +41,30 @@ def _aware(value: Any) -> datetime | None:
 
 
 def breaches_late(ctx: Context) -> list[Finding]:
-    """AF-B2: a breach with a risk is notified within 72 hours, or the delay is explained."""
-    t = sources.find_table(ctx.uow, "breach_", "aware_at")
-    notified = (
-        sources.first_column(t, "authority_notified_at", "notified_at", "notification_at")
-        if t is not None
-        else None
-    )
-    if t is None or notified is None:
+    """AF-B2: a breach with a risk is notified within 72 hours of awareness (Art. 33(1))."""
+    breaches = sources.table(ctx.uow, "breach_breaches", "aware_at", "risk")
+    notices = sources.table(ctx.uow, "breach_notifications", "breach_id", "notified_at")
+    if breaches is None or notices is None:
         raise Unavailable("the breaches feature's register is not installed")
-    query = select(t).where(notified.is_(None))
+    notified = select(notices.c.breach_id)
+    query = select(breaches.c.id, breaches.c.aware_at, breaches.c.risk).where(
+        breaches.c.id.not_in(notified),
+        or_(breaches.c.risk.is_(None), breaches.c.risk.not_in(["none"])),
+    )
+    if "notify_authority" in breaches.c:
+        query = query.where(or_(breaches.c.notify_authority.is_(None),
+                                breaches.c.notify_authority.is_(True)))  # fmt: skip
     out = []
-    for row in ctx.uow.session.execute(query):
-        data = dict(row._mapping)
-        if str(data.get("risk") or "").lower() in ("none", "no_risk", "unlikely"):
-            continue
-        aware = _aware(data["aware_at"])
+    for row in ctx.uow.session.execute(query.order_by(breaches.c.id)):
+        aware = _aware(row.aware_at)
         if aware is not None and ctx.now - aware > BREACH_DEADLINE:
             hours = int((ctx.now - aware).total_seconds() // 3600)
             out.append(
                 Finding(
                     "breach_late",
                     "late",
-                    f"breach {data.get('id')} known for {hours} hours and not notified",
-                    {"breach_id": data.get("id"), "aware_at": aware.isoformat()},
+                    f"breach {row.id} known for {hours} hours and the authority not notified",
+                    {"breach_id": row.id, "aware_at": aware.isoformat(), "risk": row.risk},
                     ["AF-B2"],
                 )
             )
@@ -112,18 +113,29 @@ def consent_without_records(ctx: Context) -> list[Finding]:
 def retention_overdue(ctx: Context) -> list[Finding]:
     """AF-R0, DEF-R6: no row outlives its retention; asks the retention engine's forecast."""
     try:
-        from garant.retention import forecast  # type: ignore[attr-defined]
+        from garant.retention.sweep import plan
     except ImportError:
         raise Unavailable("the retention forecast is not installed") from None
-    overdue = forecast.overdue(garant=ctx.uow.garant, uow=ctx.uow, as_of=ctx.now)
+    if sources.datamap_of(ctx.uow) is None:
+        raise Unavailable("no data map in the workspace")
+    try:
+        forecast = plan(ctx.uow.garant)
+    except GarantError as exc:
+        raise Unavailable(f"the retention forecast failed: {exc.message}") from None
     return [
         Finding(
             "retention_overdue",
             "late",
-            f"{item['count']} row(s) of {item['target']} are past rule {item['rule']}",
-            {k: item[k] for k in ("target", "rule", "count") if k in item},
-            ["AF-R0", "DEF-R6"],
+            f"{item['due_now']} row(s) of {item['collection']} are past retention rule "
+            f"{item['rule']} and still there",
+            {
+                "collection": item["collection"],
+                "rule": item["rule"],
+                "rows": item["due_now"],
+                "action": item.get("action"),
+            },
+            ["AF-R0", "DEF-R6", *item.get("promises", [])],
         )
-        for item in overdue
-        if item.get("count")
+        for item in forecast
+        if item.get("due_now")
     ]

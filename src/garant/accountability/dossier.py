@@ -94,23 +94,22 @@ def dpia_section(uow: UnitOfWork) -> Section:
 
 
 def breaches_section(uow: UnitOfWork) -> Section:
-    t = sources.find_table(uow, "breach_", "aware_at")
+    t = sources.table(uow, "breach_breaches", "aware_at")
     rows = sources.rows(uow, t) if t is not None else []
-    keep = (
-        "id",
-        "title",
-        "nature",
-        "aware_at",
-        "persons_approx",
-        "records_approx",
-        "risk",
-        "authority_notified_at",
-        "notified_at",
-        "persons_informed_at",
-        "late_reason",
-    )
-    rows = [{k: v for k, v in r.items() if k in keep} for r in rows]  # fmt: skip
-    return Section("breaches", _("Breach register"), t.name if t is not None else "-",
+    notices = sources.table(uow, "breach_notifications", "breach_id", "notified_at")
+    notified: dict[Any, Any] = {}
+    for n in (
+        sources.rows(uow, notices, "breach_id", "notified_at", "late")
+        if notices is not None
+        else []
+    ):
+        notified.setdefault(n["breach_id"], n["notified_at"])
+    keep = ("id", "reference", "title", "nature", "aware_at", "persons_approx",
+            "records_approx", "data_categories", "likely_consequences", "measures_taken", "risk",
+            "no_notification_reason")  # fmt: skip
+    rows = [{k: r.get(k) for k in keep if k in r} | {"notified_at": notified.get(r["id"])}
+            for r in rows]  # fmt: skip
+    return Section("breaches", _("Breach register"), "breach_breaches, breach_notifications",
                    {"rows": rows}, not rows)  # fmt: skip
 
 
@@ -147,7 +146,7 @@ def retention_section(uow: UnitOfWork) -> Section:
     runs_t = sources.table(uow, "retention_runs", "as_of", "status")
     runs = sources.rows(uow, runs_t, "id", "as_of", "started_at", "finished_at", "status",
                         "dry_run", "counts") if runs_t is not None else []  # fmt: skip
-    archive_t = sources.find_table(uow, "archive_", "destroyed_at")
+    archive_t = sources.table(uow, "archive_bundles", "destroyed_at")
     destroyed = [r for r in sources.rows(uow, archive_t) if r.get("destroyed_at")] if (
         archive_t is not None) else []  # fmt: skip
     keep = (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import MetaData, Table, create_engine, inspect, select
@@ -35,10 +36,21 @@ def _classifier() -> Any | None:
     return classifier, schema_reader
 
 
+def _missing_sqlite(url: str) -> bool:
+    """A SQLite file that is not there: opening it would create an empty one."""
+    if not url.startswith("sqlite:///"):
+        return False
+    path = url.removeprefix("sqlite:///").split("?")[0]
+    return path not in ("", ":memory:") and not Path(path).exists()
+
+
 def engines(datamap: Any) -> Iterator[tuple[Any, Engine]]:
+    """An engine per connected SQL system the map names and that can be reached."""
     for system in datamap.systems:
         url = datamap.url_of(system)
         if not url or system.kind not in ("sqlite", "postgresql", "mysql", "mariadb", "sql"):
+            continue
+        if _missing_sqlite(url):
             continue
         engine = create_engine(url)
         try:
