@@ -60,3 +60,53 @@ def test_strategies_and_immutable_invoices(demo: DemoFactory) -> None:
 def test_mask_keeps_only_the_last_two_characters() -> None:
     assert mask("192.168.1.42") == "**********42"
     assert mask("ab") == "**" and mask(None) is None
+
+
+def test_af_d3_a_row_another_persons_row_points_at_is_rewritten_not_deleted() -> None:
+    """Pure plan: Bob's note points at Ann's order; Ann's erasure must not delete it."""
+    from garant.datamap.models import DataMap
+    from garant.subjects.erasure_plan import plan_erasure
+    from garant.subjects.schemas import RowSet, SubjectFind
+
+    datamap = DataMap.model_validate(
+        {
+            "systems": [
+                {
+                    "id": "s",
+                    "kind": "sqlite",
+                    "url_env": "X",
+                    "collections": [
+                        {
+                            "name": "orders",
+                            "primary_key": "id",
+                            "fields": [
+                                {
+                                    "name": "comment",
+                                    "category": "communications",
+                                    "label": {"fr": "Commentaire", "en": "Comment"},
+                                }
+                            ],
+                        },
+                        {
+                            "name": "notes",
+                            "primary_key": "id",
+                            "references": [
+                                {"column": "order_id", "to": "orders", "meaning": "owns"}
+                            ],
+                        },
+                    ],
+                }
+            ]
+        }  # fmt: skip
+    )
+    system = datamap.system("s")
+    orders = RowSet(system, system.collection("orders"), owned={(1,): {"id": 1}, (2,): {"id": 2}})
+    notes = RowSet(system, system.collection("notes"), owned={(10,): {"id": 10, "order_id": 1}})
+    found = SubjectFind([Identity("email", "ann@x.example")], [orders, notes])
+    links = {("s", "orders"): {(1,): {("notes", (10,))}, (2,): {("notes", (20,))}}}
+    plan = plan_erasure(found, hasher=lambda p, v: "h", pseudonym=lambda p, v: "p", links=links)
+    order_plan = plan.get("s", "orders")
+    assert order_plan is not None
+    assert order_plan.delete == [(1,)]  # only Ann's own note pointed at it, and it goes too
+    assert order_plan.update == [((2,), {"comment": None})]  # note 20 (Bob's) stays
+    assert [p.collection for p in plan.collections] == ["notes", "orders"]

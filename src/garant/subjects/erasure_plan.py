@@ -8,8 +8,9 @@ what is kept and why. Rules:
 - only the person's own rows are touched; context and shared rows never (a shared
   address stays for the others who use it);
 - ``immutable`` rows (an invoice) are never overwritten nor deleted: kept, with reason;
-- a row the map deletes is rewritten instead when rows kept in place still point at it
-  (deleting it would break them or be refused by the database);
+- a row the map deletes is rewritten instead when a row that stays (an immutable one,
+  another person's, a rewritten one) still points at it: deleting it would break that
+  row or be refused by the database (``links``, from ``referencing_rows``);
 - deletions are ordered children first, so foreign keys are never violated.
 
 The rights feature executes the plan (through the connectors) and applies legal holds.
@@ -76,20 +77,61 @@ def erasure_columns(collection: Collection) -> list[str]:
     return [f.name for f in collection.fields if collection.strategy(f) in ("mask", "keyed_hash")]
 
 
-def plan_erasure(found: SubjectFind, *, hasher: Hasher, pseudonym: Hasher) -> ErasurePlan:
+Place = tuple[str, str]
+"""(system id, collection name)."""
+Links = dict[Place, dict[Key, set[tuple[str, Key]]]]
+"""Per owned collection and row key, the rows (collection name, key) of the same system
+that point at it through any reference of the map (owns, context or stop)."""
+
+
+def plan_erasure(
+    found: SubjectFind, *, hasher: Hasher, pseudonym: Hasher, links: Links | None = None
+) -> ErasurePlan:
+    """``links`` (from ``referencing_rows``) lets the plan keep any row that a surviving
+    row points at: another person's payment on this person's rental, an invoice."""
     plan = ErasurePlan()
-    blocked = _kept_parents(found)
+    deletable = _deletable(found)
+    _keep_referenced(deletable, links or {})
     for rowset in _children_first(found):
         if not rowset.owned or rowset.collection.shared:
             continue
+        place = (rowset.system.id, rowset.collection.name)
         plan.collections.append(
-            _plan_collection(rowset, blocked, hasher=hasher, pseudonym=pseudonym)
+            _plan_collection(
+                rowset, deletable.get(place, set()), hasher=hasher, pseudonym=pseudonym
+            )
         )
     return plan
 
 
+def _deletable(found: SubjectFind) -> dict[Place, set[Key]]:
+    out: dict[Place, set[Key]] = {}
+    for rowset in found.rowsets:
+        coll = rowset.collection
+        if rowset.owned and not coll.immutable and not coll.shared and _deletes_row(coll):
+            out[(rowset.system.id, coll.name)] = set(rowset.owned)
+    return out
+
+
+def _deletes_row(coll: Collection) -> bool:
+    return any(coll.strategy(f) == "delete_row" for f in coll.fields) or not coll.fields
+
+
+def _keep_referenced(deletable: dict[Place, set[Key]], links: Links) -> None:
+    """Until nothing changes: a row stays when a row that stays points at it."""
+    changed = True
+    while changed:
+        changed = False
+        for (system, name), keys in deletable.items():
+            pointed = links.get((system, name), {})
+            for key in list(keys):
+                if any(k not in deletable.get((system, c), ()) for c, k in pointed.get(key, ())):
+                    keys.discard(key)
+                    changed = True
+
+
 def _plan_collection(
-    rowset: RowSet, blocked: set[tuple[str, str]], *, hasher: Hasher, pseudonym: Hasher
+    rowset: RowSet, deletable: set[Key], *, hasher: Hasher, pseudonym: Hasher
 ) -> CollectionPlan:
     coll = rowset.collection
     out = CollectionPlan(rowset.system.id, coll.name)
@@ -99,16 +141,15 @@ def _plan_collection(
             coll.immutable_reason or "immutable: corrected by appending, never overwritten"
         )
         return out
-    deletes_row = any(coll.strategy(f) == "delete_row" for f in coll.fields) or not coll.fields
-    if deletes_row and (rowset.system.id, coll.name) not in blocked:
-        out.delete = list(rowset.owned)
-        return out
+    out.delete = [key for key in rowset.owned if key in deletable]
     changed = [f for f in coll.fields if f.name not in coll.key_columns]
-    if not changed:
-        out.kept = len(rowset.owned)
-        out.kept_reason = "referenced by records that must be kept; holds no personal field"
-        return out
     for key, row in rowset.owned.items():
+        if key in deletable:
+            continue
+        if not changed:
+            out.kept += 1
+            out.kept_reason = "referenced by records that must be kept; holds no personal field"
+            continue
         change = {
             spec.name: _new_value(coll, spec, row, hasher=hasher, pseudonym=pseudonym)
             for spec in changed
@@ -132,31 +173,6 @@ def _new_value(
         key = "|".join(str(row.get(c)) for c in coll.key_columns)
         return pseudonym(f"pseudonym:{coll.name}.{spec.name}", key)[:24]
     return None  # "null", and "delete_row" on a row that must stay
-
-
-def _kept_parents(found: SubjectFind) -> set[tuple[str, str]]:
-    """Collections whose owned rows are pointed at by rows that stay (immutable ones)."""
-    blocked: set[tuple[str, str]] = set()
-    for rowset in found.rowsets:
-        if rowset.owned and rowset.collection.immutable:
-            for ref in rowset.collection.references:
-                if ref.meaning == "owns":
-                    blocked.update(_ancestors(rowset.system, ref.to))
-    return blocked
-
-
-def _ancestors(system: System, name: str) -> set[tuple[str, str]]:
-    out: set[tuple[str, str]] = set()
-    todo = [name]
-    while todo:
-        current = todo.pop()
-        if (system.id, current) in out:
-            continue
-        out.add((system.id, current))
-        for ref in system.collection(current).references:
-            if ref.meaning == "owns":
-                todo.append(ref.to)
-    return out
 
 
 def _children_first(found: SubjectFind) -> list[RowSet]:

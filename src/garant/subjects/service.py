@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from garant.connectors import connector_for
+from garant.connectors import Connector, connector_for
+from garant.datamap.models import Collection, Key, Reference
 from garant.errors import InvalidInput
 from garant.store.uow import UnitOfWork
-from garant.subjects.erasure_plan import ErasurePlan, erasure_columns, plan_erasure
+from garant.subjects.erasure_plan import ErasurePlan, Links, erasure_columns, plan_erasure
 from garant.subjects.find import key_of, traverse
 from garant.subjects.rules import Identity
-from garant.subjects.schemas import SubjectFind
+from garant.subjects.schemas import RowSet, SubjectFind
 
 if TYPE_CHECKING:
     from garant.app import Garant
@@ -94,6 +95,46 @@ def erasure_plan(*, uow: UnitOfWork, identities: list[Identity], purpose: str) -
         connector = connector_for(garant, rowset.system.id)
         for row in connector.read(coll, list(rowset.owned), select=[*coll.key_columns, *columns]):
             rowset.owned[key_of(coll, row)].update(row)
-    plan = plan_erasure(found, hasher=uow.keys.keyed_hash, pseudonym=uow.keys.keyed_hash)
+    links = referencing_rows(garant, found)
+    plan = plan_erasure(
+        found, hasher=uow.keys.keyed_hash, pseudonym=uow.keys.keyed_hash, links=links
+    )
     audit_access(uow, "subject.erasure_plan", identities, purpose=purpose, details=found.counts())
     return plan
+
+
+def referencing_rows(garant: Garant, found: SubjectFind) -> Links:
+    """For each owned row the map might delete, the rows pointing at it through any
+    reference: one query per reference, in batches."""
+    links: Links = {}
+    for rowset in found.rowsets:
+        target = rowset.collection
+        if not rowset.owned or target.immutable or target.shared:
+            continue
+        connector = connector_for(garant, rowset.system.id)
+        place = (rowset.system.id, target.name)
+        with connector.reading():
+            for coll in rowset.system.collections:
+                for ref in coll.references:
+                    if ref.to == target.name:
+                        _link(connector, rowset, coll, ref, links.setdefault(place, {}))
+    return links
+
+
+def _link(
+    connector: Connector, rowset: RowSet, coll: Collection, ref: Reference, out: dict[Key, Any]
+) -> None:
+    target = rowset.collection
+    columns = coll.target_columns(ref, target)
+    rows = list(rowset.owned.items())
+    if any(c not in row for _, row in rows[:1] for c in columns):
+        read = connector.read(target, list(rowset.owned), select=[*target.key_columns, *columns])
+        rows = [(key_of(target, row), row) for row in read]
+    by_value: dict[Key, list[Key]] = {}
+    for key, row in rows:
+        by_value.setdefault(tuple(row[c] for c in columns), []).append(key)
+    select = list(dict.fromkeys([*coll.key_columns, *ref.columns]))
+    for row in connector.find(coll, ref.columns, list(by_value), select=select):
+        pointing = (coll.name, key_of(coll, row))
+        for key in by_value.get(tuple(row[c] for c in ref.columns), []):
+            out.setdefault(key, set()).add(pointing)
