@@ -160,6 +160,10 @@ def test_af_b1_back_office_forms_need_csrf_and_guide_the_assessment(staffed_dpo:
     page = client.get(where).text
     section = page[page.find('id="risk"') :]
     assert "Risk: high" in section and "ENISA severity SE = DPC x EI + CB" in section
+    french = client.get(f"{where}?lang=fr").text
+    assert "Gravité ENISA SE = DPC x EI + CB = 5 : très élevée." in french
+    assert "Contexte de traitement ENISA DPC = 4 (catégories particulières (art. 9/10))" in french
+    client.get(f"{where}?lang=en")
     saved = client.post(
         f"{where}/update",
         data={

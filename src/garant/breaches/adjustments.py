@@ -10,6 +10,7 @@ characteristics of the individuals, number of individuals) and the EDPB Guidelin
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from garant.breaches.assessment import (
     FRAUD_ENABLING,
@@ -17,72 +18,98 @@ from garant.breaches.assessment import (
     ORDER,
     RISK_OF_LEVEL,
     SENSITIVE,
+    _,
     _Work,
     severity,
 )
 from garant.breaches.schemas import Assessment, Facts, Risk
 
-Rule = Callable[[_Work], tuple[Risk, str] | None]
+Rule = Callable[[_Work], tuple[Risk, str, dict[str, Any]] | None]
+NO: dict[str, Any] = {}
 
 
-def _special_categories_exposed(w: _Work) -> tuple[Risk, str] | None:
+def _special_categories_exposed(w: _Work) -> tuple[Risk, str, dict[str, Any]] | None:
     if w.exposed and set(w.facts.data_categories) & SENSITIVE:
-        return "high", (
-            "Special categories of data may be in unauthorised hands: damage is to be "
-            "considered likely (EDPB 9/2022, risk factors; EDPB 01/2021 cases 12 and 14)."
+        return (
+            "high",
+            _(
+                "Special categories of data may be in unauthorised hands: damage is to be "
+                "considered likely (EDPB 9/2022, risk factors; EDPB 01/2021 cases 12 and 14)."
+            ),
+            NO,
         )
     return None
 
 
-def _fraud_data_exposed(w: _Work) -> tuple[Risk, str] | None:
+def _fraud_data_exposed(w: _Work) -> tuple[Risk, str, dict[str, Any]] | None:
     f = w.facts
     cats = set(f.data_categories)
     if f.passwords_strongly_hashed:
         cats.discard("credentials")
     if w.exposed and cats & FRAUD_ENABLING and not f.recovered_or_deleted:
-        return "high", (
-            "Financial, identity or login data may be misused for fraud or identity theft "
-            "(EDPB 9/2022, severity of consequences; EDPB 01/2021 cases 04 and 07)."
+        return (
+            "high",
+            _(
+                "Financial, identity or login data may be misused for fraud or identity theft "
+                "(EDPB 9/2022, severity of consequences; EDPB 01/2021 cases 04 and 07)."
+            ),
+            NO,
         )
     return None
 
 
-def _large_scale_theft(w: _Work) -> tuple[Risk, str] | None:
+def _large_scale_theft(w: _Work) -> tuple[Risk, str, dict[str, Any]] | None:
     f = w.facts
     if w.exposed and f.malicious and f.persons >= LARGE_SCALE and f.identifiability == "direct":
-        return "high", (
-            f"Directly identifying data of {f.persons} persons taken with malicious intent "
-            "(EDPB 9/2022, number of affected individuals; EDPB 01/2021 case 11)."
+        return (
+            "high",
+            _(
+                "Directly identifying data of %(persons)s persons taken with malicious intent "
+                "(EDPB 9/2022, number of affected individuals; EDPB 01/2021 case 11)."
+            ),
+            {"persons": f.persons},
         )
     return None
 
 
-def _critical_unavailability(w: _Work) -> tuple[Risk, str] | None:
+def _critical_unavailability(w: _Work) -> tuple[Risk, str, dict[str, Any]] | None:
     f = w.facts
     sensitive = bool(set(f.data_categories) & SENSITIVE) or f.vulnerable_subjects
     if "availability" in f.nature and f.service_impact == "severe" and sensitive:
-        return "high", (
-            "Sensitive data of vulnerable persons unavailable with a severe effect on the "
-            "service they receive (EDPB 01/2021 case 03: hospital ransomware)."
+        return (
+            "high",
+            _(
+                "Sensitive data of vulnerable persons unavailable with a severe effect on the "
+                "service they receive (EDPB 01/2021 case 03: hospital ransomware)."
+            ),
+            NO,
         )
     return None
 
 
-def _readable_disclosure(w: _Work) -> tuple[Risk, str] | None:
+def _readable_disclosure(w: _Work) -> tuple[Risk, str, dict[str, Any]] | None:
     if w.exposed and w.facts.identifiability != "pseudonymized":
-        return "risk", (
-            "Identifiable data may have been disclosed and no mitigating factor makes it "
-            "unintelligible: the breach is not 'unlikely to result in a risk' (Art. 33(1); "
-            "EDPB 9/2022; EDPB 01/2021 case 08)."
+        return (
+            "risk",
+            _(
+                "Identifiable data may have been disclosed and no mitigating factor makes it "
+                "unintelligible: the breach is not 'unlikely to result in a risk' (Art. 33(1); "
+                "EDPB 9/2022; EDPB 01/2021 case 08)."
+            ),
+            NO,
         )
     return None
 
 
-def _lasting_unavailability(w: _Work) -> tuple[Risk, str] | None:
+def _lasting_unavailability(w: _Work) -> tuple[Risk, str, dict[str, Any]] | None:
     if w.availability_lasting:
-        return "risk", (
-            "Personal data lost or unavailable for long, without a quick restore from backup "
-            "(EDPB 01/2021 case 02: ransomware without proper backup)."
+        return (
+            "risk",
+            _(
+                "Personal data lost or unavailable for long, without a quick restore from backup "
+                "(EDPB 01/2021 case 02: ransomware without proper backup)."
+            ),
+            NO,
         )
     return None
 
@@ -103,12 +130,14 @@ def _cap(w: _Work) -> str | None:
     if w.exposed or w.availability_lasting or "integrity" in f.nature:
         return None
     if w.confidentiality and w.contained:
-        return (
+        return _(
             "Mitigating factor: the data was unintelligible to whoever obtained it, or reached a "
             "trusted recipient; unlikely to result in a risk (EDPB 9/2022; EDPB 01/2021 cases "
             "01, 06, 09 and 10)."
         )
-    return "Mitigating factor: no readable disclosure and no lasting loss (EDPB 01/2021 case 01)."
+    return _(
+        "Mitigating factor: no readable disclosure and no lasting loss (EDPB 01/2021 case 01)."
+    )
 
 
 def assess(facts: Facts) -> Assessment:
@@ -119,19 +148,20 @@ def assess(facts: Facts) -> Assessment:
     cap = _cap(work)
     if cap is not None:
         risk = "none"
-        work.reasons.append(cap)
+        work.add(cap)
     for rule in FLOORS:
         found = rule(work)
         if found is not None and ORDER[found[0]] > ORDER[risk]:
             risk = found[0]
-            work.reasons.append(found[1])
+            work.add(found[1], **found[2])
     inform = risk == "high" and not facts.encrypted_key_safe
-    work.reasons.append(_conclusion(risk, inform))
+    work.add(_conclusion(risk, inform))
     return Assessment(
         risk=risk,
         notify_authority=risk != "none",
         inform_persons=inform,
         reasons=work.reasons,
+        explained=work.explained,
         severity=score,
         severity_level=level,
     )
@@ -139,10 +169,10 @@ def assess(facts: Facts) -> Assessment:
 
 def _conclusion(risk: Risk, inform: bool) -> str:
     if risk == "none":
-        return "Unlikely to result in a risk: record it in the register only (Art. 33(5))."
+        return _("Unlikely to result in a risk: record it in the register only (Art. 33(5)).")
     if not inform:
-        return "Likely to result in a risk: notify the authority within 72 hours (Art. 33(1))."
-    return (
+        return _("Likely to result in a risk: notify the authority within 72 hours (Art. 33(1)).")
+    return _(
         "Likely to result in a high risk: notify the authority within 72 hours and inform the "
         "persons without undue delay (Art. 33(1), Art. 34(1))."
     )

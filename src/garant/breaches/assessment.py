@@ -18,9 +18,23 @@ Pure: no database, no clock. ``docs/breaches.md`` explains every number.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from garant.breaches.schemas import Facts, Risk
+from garant.i18n import translate
 from garant.policy.taxonomy import ART9, ART10
+
+
+def _(message: str) -> str:
+    """Marks a reason for the French catalog; it is translated when shown (``explain``)."""
+    return message
+
+
+def explain(item: dict[str, Any], lang: str) -> str:
+    """One reason in ``lang``: its template and its parameters (words among them too)."""
+    params = {k: translate(lang, v) if isinstance(v, str) else v for k, v in item["params"].items()}
+    return translate(lang, item["msg"]) % params
+
 
 BEHAVIOURAL = frozenset({"personal_life", "communications", "location", "internet", "connection"})
 # Data that lets someone steal an identity, an account or money: ENISA's "financial" level.
@@ -29,6 +43,17 @@ FRAUD_ENABLING = frozenset(
 )
 SENSITIVE = ART9 | ART10
 EI = {"direct": 1.0, "indirect": 0.75, "pseudonymized": 0.5}
+IDENTIFIABILITY = {
+    "direct": _("directly identifiable"),
+    "indirect": _("indirectly identifiable"),
+    "pseudonymized": _("pseudonymized"),
+}
+LEVEL_WORDS = {
+    "low": _("low"),
+    "medium": _("medium"),
+    "high": _("high"),
+    "very_high": _("very high"),
+}
 LARGE_SCALE = 10_000
 LEVELS = ((2.0, "low"), (3.0, "medium"), (4.0, "high"))
 RISK_OF_LEVEL: dict[str, Risk] = {
@@ -43,7 +68,14 @@ ORDER: dict[Risk, int] = {"none": 0, "risk": 1, "high": 2}
 @dataclass
 class _Work:
     facts: Facts
-    reasons: list[str] = field(default_factory=list)
+    explained: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, message: str, **params: Any) -> None:
+        self.explained.append({"msg": message, "params": params})
+
+    @property
+    def reasons(self) -> list[str]:
+        return [explain(item, "en") for item in self.explained]
 
     @property
     def confidentiality(self) -> bool:
@@ -75,30 +107,48 @@ class _Work:
 def _dpc(work: _Work) -> float:
     cats = set(work.facts.data_categories)
     if cats & SENSITIVE:
-        base, why = 4.0, "special categories (Art. 9/10)"
+        base, why = 4.0, _("special categories (Art. 9/10)")
     elif cats & FRAUD_ENABLING:
-        base, why = 3.0, "financial or identity data"
+        base, why = 3.0, _("financial or identity data")
     elif cats & BEHAVIOURAL:
-        base, why = 2.0, "behavioural data"
+        base, why = 2.0, _("behavioural data")
     else:
-        base, why = 1.0, "simple data"
-    if (work.facts.vulnerable_subjects or "minors" in cats) and base < 4:
-        base, why = base + 1, why + ", raised by one for vulnerable persons or minors"
-    work.reasons.append(f"ENISA data processing context DPC = {base:g} ({why}).")
+        base, why = 1.0, _("simple data")
+    raised = (work.facts.vulnerable_subjects or "minors" in cats) and base < 4
+    if raised:
+        base += 1
+        work.add(
+            _(
+                "ENISA data processing context DPC = %(dpc)s (%(why)s, raised by one for "
+                "vulnerable persons or minors)."
+            ),
+            dpc=f"{base:g}",
+            why=why,
+        )
+    else:
+        work.add(
+            _("ENISA data processing context DPC = %(dpc)s (%(why)s)."), dpc=f"{base:g}", why=why
+        )
     return base
 
 
 def _ei(work: _Work) -> float:
     f = work.facts
     if work.confidentiality and work.contained:
-        work.reasons.append(
-            "ENISA ease of identification EI = 0.25 (negligible): the data was unintelligible "
-            "(state-of-the-art encryption with a safe key, strongly hashed passwords) or went "
-            "to a trusted recipient bound by confidentiality."
+        work.add(
+            _(
+                "ENISA ease of identification EI = 0.25 (negligible): the data was unintelligible "
+                "(state-of-the-art encryption with a safe key, strongly hashed passwords) or went "
+                "to a trusted recipient bound by confidentiality."
+            )
         )
         return 0.25
     value = EI[f.identifiability]
-    work.reasons.append(f"ENISA ease of identification EI = {value:g} ({f.identifiability}).")
+    work.add(
+        _("ENISA ease of identification EI = %(ei)s (%(how)s)."),
+        ei=f"{value:g}",
+        how=IDENTIFIABILITY[f.identifiability],
+    )
     return value
 
 
@@ -129,15 +179,26 @@ def _cb(work: _Work) -> float:
         "malicious intent": 0.5 if f.malicious else 0.0,
     }
     total = sum(parts.values())
-    shown = ", ".join(f"{k} +{v:g}" for k, v in parts.items() if v)
-    work.reasons.append(f"ENISA circumstances of the breach CB = {total:g} ({shown or 'none'}).")
+    work.add(
+        _(
+            "ENISA circumstances of the breach CB = %(cb)s (confidentiality +%(c)s, integrity "
+            "+%(i)s, availability +%(a)s, malicious intent +%(m)s)."
+        ),
+        cb=f"{total:g}",
+        c=f"{parts['confidentiality']:g}",
+        i=f"{parts['integrity']:g}",
+        a=f"{parts['availability']:g}",
+        m=f"{parts['malicious intent']:g}",
+    )
     return total
 
 
 def severity(work: _Work) -> tuple[float, str]:
     score = round(_dpc(work) * _ei(work) + _cb(work), 2)
     level = next((name for limit, name in LEVELS if score < limit), "very_high")
-    work.reasons.append(
-        f"ENISA severity SE = DPC x EI + CB = {score:g}: {level.replace('_', ' ')}."
+    work.add(
+        _("ENISA severity SE = DPC x EI + CB = %(se)s: %(level)s."),
+        se=f"{score:g}",
+        level=LEVEL_WORDS[level],
     )
     return score, level

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -56,6 +56,8 @@ class Assessment(BaseModel):
     notify_authority: bool
     inform_persons: bool
     reasons: list[str]
+    explained: list[dict[str, Any]] = Field(default_factory=list)
+    """The reasons as templates and parameters, to show them in French or English."""
     severity: float
     severity_level: Literal["low", "medium", "high", "very_high"]
     method: str = "ENISA 2013 (DPC x EI + CB), adjusted per EDPB Guidelines 9/2022 and 01/2021"

@@ -11,9 +11,11 @@ from pydantic import ValidationError
 from garant.accounts.roles import Permission
 from garant.app import Garant
 from garant.breaches import communication, export, notification, service
+from garant.breaches.assessment import explain
 from garant.breaches.schemas import BreachCreate, BreachUpdate, Facts
 from garant.clock import parse_as_of
 from garant.errors import GarantError
+from garant.i18n import current_language
 from garant.i18n import gettext as _
 from garant.policy.taxonomy import CATEGORIES
 from garant.store.uow import Actor
@@ -120,8 +122,19 @@ def _page(request: Request, garant: Garant, actor: Actor, ref: str, error: str |
             "due_local": clock.due_at.astimezone(garant.timezone),
             "timeline": service.timeline(uow=uow, breach=breach),
             "assessment": breach.assessment,
+            "reasons": _reasons(breach.assessment),
         }
     return render(request, "admin/breaches/page.html", context, 422 if error else 200)
+
+
+def _reasons(assessment: dict[str, Any] | None) -> list[str]:
+    """The assessment's reasons in the page's language (older ones as they were stored)."""
+    if not assessment:
+        return []
+    explained = assessment.get("explained") or []
+    if not explained:
+        return list(assessment.get("reasons", []))
+    return [explain(item, current_language()) for item in explained]
 
 
 @router.get("/{ref}/assess")
