@@ -10,15 +10,14 @@ callable ``(uow, refs, purpose) -> {ref: reason}``), else one identity at a time
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 
 from garant.consent import rules, suppression
 from garant.consent.check import _consent_based, _consent_purpose
@@ -28,7 +27,7 @@ from garant.consent.rules import Decision, State
 from garant.store.uow import SUBJECT_PURPOSE, UnitOfWork, normalize_identity
 
 BATCH = 2000
-GROUP = 500
+GROUP = 8000
 SCAN_ABOVE = 20_000
 INVALID = Decision(False, "not a valid identity", "invalid")
 
@@ -70,20 +69,32 @@ class _Hasher:
 
     def refs(self, kind: str, value: str) -> list[str]:
         message = normalize_identity(kind, value).encode()
-        return [p + hmac.digest(k, message, hashlib.sha256).hex() for p, k in self.keys]
+        return [p + hmac.digest(k, message, "sha256").hex() for p, k in self.keys]
 
 
 def _valid(kind: str, value: str) -> bool:
     return bool(value) and (kind != "email" or ("@" in value and " " not in value.strip()))
 
 
-def _states(uow: UnitOfWork, purpose: str, refs: list[str]) -> dict[str, State]:
+Raw = tuple[bool, str, "str | None", Any]
+
+
+def _moment(raw: Any) -> datetime:
+    """A stored moment read raw (a string on SQLite, a datetime on PostgreSQL), as aware UTC."""
+    if isinstance(raw, datetime):
+        return raw.astimezone(UTC) if raw.tzinfo else raw.replace(tzinfo=UTC)
+    return datetime.fromisoformat(str(raw)).replace(tzinfo=UTC)
+
+
+def _states(uow: UnitOfWork, purpose: str, refs: list[str]) -> dict[str, Raw]:
+    """The purpose's current states, the moment left raw: parsing a million dates is what
+    would cost, and only the day (and, for a suppressed person, the moment) is needed."""
     columns = (
         ConsentCurrent.subject_ref,
         ConsentCurrent.given,
         ConsentCurrent.basis,
         ConsentCurrent.purpose_version,
-        ConsentCurrent.at,
+        type_coerce(ConsentCurrent.at, String()),
     )
     query = select(*columns).where(ConsentCurrent.purpose == purpose)
     if len(refs) > SCAN_ABOVE:
@@ -93,10 +104,11 @@ def _states(uow: UnitOfWork, purpose: str, refs: list[str]) -> dict[str, State]:
             query.where(ConsentCurrent.subject_ref.in_(refs[i : i + BATCH]))
             for i in range(0, len(refs), BATCH)
         ]
-    found: dict[str, State] = {}
+    found: dict[str, Raw] = {}
+    connection = uow.session.connection()
     for chunk in chunks:
-        for ref, given, basis, version, at in uow.session.execute(chunk):
-            found[ref] = State(given, basis, version, at)
+        for ref, given, basis, version, at in connection.execute(chunk):
+            found[ref] = (given, basis, version, at)
     return found
 
 
@@ -219,30 +231,35 @@ class _Decider:
         )
         self.memo: dict[tuple[Any, ...], Decision] = {}
 
+    def _decide(self, raw: Raw | None) -> Decision:
+        assert self.purpose is not None
+        state = None if raw is None else State(raw[0], raw[1], raw[2], _moment(raw[3]))
+        return rules.decide(self.purpose, state)
+
     def one(self, refs: list[str]) -> Decision:
         blocked = self.blocked
         for ref in refs:
             if ref in blocked:
                 return Decision(False, blocked[ref], "blocked")
-        state = None
+        raw = None
         if self.purpose is None:
             assert self.basis_only is not None
             decision = self.basis_only
         else:
-            states = self.states
-            state = rules.latest([states[r] for r in refs if r in states])
-            key = (
-                (None,)
-                if state is None
-                else (state.given, state.basis, state.purpose_version, state.at.date())
-            )
-            decision = self.memo.get(key) or self.memo.setdefault(
-                key, rules.decide(self.purpose, state)
-            )
+            if len(refs) == 1:
+                raw = self.states.get(refs[0])
+            else:
+                found = [self.states[r] for r in refs if r in self.states]
+                raw = max(found, key=lambda x: str(x[3])) if found else None
+            key = (None,) if raw is None else (raw[0], raw[1], raw[2], str(raw[3])[:10])
+            decision = self.memo.get(key) or self.memo.setdefault(key, self._decide(raw))
         suppressed = self.suppressed
-        since = max((suppressed[r] for r in refs if r in suppressed), default=None)
+        if len(refs) == 1:
+            since = suppressed.get(refs[0])
+        else:
+            since = max((suppressed[r] for r in refs if r in suppressed), default=None)
         if since is not None and not (
-            decision.code == "consent" and state is not None and state.at > since
+            decision.code == "consent" and raw is not None and _moment(raw[3]) > since
         ):
             day = since.date().isoformat()
             return Decision(False, f"on the suppression list since {day}", "suppressed")

@@ -5,9 +5,13 @@ AF-D6), the suppression list (AF-D5, AF-R7), purpose compatibility (AF-P2: data 
 for A is not used for an incompatible B without consent for B), then the legal basis of
 the activity or the consent ledger for a consent purpose.
 
-Answers are cached in the process for at most ``CACHE_SECONDS`` (only on the system
-clock): a write in this process clears the cache at once, and any other process sees a
-withdrawal, a restriction or an objection within that delay, well under one second.
+Answers are cached in the process (only on the system clock). The cache is trusted only
+while nothing changed in the store: every action on personal data writes an audit event,
+so the audit chain's head is a change counter for all features (a withdrawal, an
+objection, a restriction). Each process reads it at most every ``POLL_SECONDS`` and drops
+its cache when it moved; a write in the process drops it at once. A withdrawal is thus
+honoured everywhere well within one second; an answer is never kept beyond
+``MAX_AGE_SECONDS`` whatever happens (dates that pass, a policy reloaded).
 """
 
 from __future__ import annotations
@@ -16,6 +20,9 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
+
+from garant.audit.models import AuditHead
 from garant.clock import SystemClock
 from garant.consent import suppression
 from garant.consent.purposes import Activity, Catalog, Purpose, catalog
@@ -26,23 +33,39 @@ from garant.store.uow import UnitOfWork
 if TYPE_CHECKING:
     from garant.app import Garant
 
-CACHE_SECONDS = 0.5
+POLL_SECONDS = 0.2
+MAX_AGE_SECONDS = 30.0
 CACHE_MAX = 200_000
+_HEAD = select(AuditHead.seq).where(AuditHead.id == 1)
 
 __all__ = ["Decision", "may_disclose", "may_use"]
 
 
 class DecisionCache:
-    """Decisions by (hashes, purpose, collected-for), each trusted for half a second."""
+    """Decisions by (hashes, purpose, collected-for), valid while the audit head stands."""
 
-    def __init__(self, ttl: float = CACHE_SECONDS):
-        self.ttl = ttl
+    def __init__(self) -> None:
         self.entries: dict[tuple[object, ...], tuple[float, Decision]] = {}
         self.lock = threading.Lock()
+        self.checked_at = 0.0
+        self.head: int | None = None
+        self.policy: object = None
+
+    def validate(self, uow: UnitOfWork) -> None:
+        """Drop everything if the store changed since the last look (at most every 0.2 s)."""
+        now = time.monotonic()
+        if now - self.checked_at < POLL_SECONDS:
+            return
+        head = uow.session.connection().execute(_HEAD).scalar()
+        policy = uow.garant.policy
+        if head != self.head or policy is not self.policy:
+            self.clear()
+            self.head, self.policy = head, policy
+        self.checked_at = now
 
     def get(self, key: tuple[object, ...]) -> Decision | None:
         hit = self.entries.get(key)
-        if hit is None or time.monotonic() - hit[0] > self.ttl:
+        if hit is None or time.monotonic() - hit[0] > MAX_AGE_SECONDS:
             return None
         return hit[1]
 
@@ -55,6 +78,7 @@ class DecisionCache:
     def clear(self) -> None:
         with self.lock:
             self.entries.clear()
+            self.checked_at = 0.0
 
 
 def cache_for(garant: Garant) -> DecisionCache | None:
@@ -79,6 +103,7 @@ def may_use(
     cache = cache_for(uow.garant)
     key = (tuple(refs), purpose, collected_for)
     if cache is not None:
+        cache.validate(uow)
         hit = cache.get(key)
         if hit is not None:
             return hit

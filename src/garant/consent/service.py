@@ -7,11 +7,10 @@ kept in ``consent_current`` in the same transaction so that checks read one row.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from garant.consent import rules
@@ -46,7 +45,7 @@ def refs_of(keys: KeyRing, identity: Identity) -> list[str]:
     """
     message = normalize_identity(*identity).encode()
     return [
-        f"v{v}:" + hmac.digest(keys.derive(SUBJECT_PURPOSE, v), message, hashlib.sha256).hex()
+        f"v{v}:" + hmac.digest(keys.derive(SUBJECT_PURPOSE, v), message, "sha256").hex()
         for v in sorted(keys.masters)
     ]
 
@@ -175,9 +174,19 @@ def states(uow: UnitOfWork, refs: list[str], purpose: str | None = None) -> list
     return list(uow.session.scalars(query))
 
 
+# Built once: a check runs this for every person, and building a statement costs more
+# than running it.
+_CURRENT = select(
+    ConsentCurrent.given, ConsentCurrent.basis, ConsentCurrent.purpose_version, ConsentCurrent.at
+).where(
+    ConsentCurrent.subject_ref.in_(bindparam("refs", expanding=True)),
+    ConsentCurrent.purpose == bindparam("purpose"),
+)
+
+
 def current(uow: UnitOfWork, refs: list[str], purpose: str) -> rules.State | None:
-    rows = states(uow, refs, purpose)
-    return rules.latest([rules.State(r.given, r.basis, r.purpose_version, r.at) for r in rows])
+    rows = uow.session.connection().execute(_CURRENT, {"refs": refs, "purpose": purpose})
+    return rules.latest([rules.State(*row) for row in rows])
 
 
 def history(

@@ -9,9 +9,9 @@ old entries effective; a version is not retired while an entry still uses it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 
 from garant.consent import rules
 from garant.consent.models import SuppressionEntry
@@ -131,16 +131,24 @@ def covering(cat: Catalog, purpose: str) -> set[str]:
     return names
 
 
-def matching(uow: UnitOfWork, refs: list[str], purpose: str) -> SuppressionEntry | None:
-    cat = catalog(uow.garant)
-    return uow.session.scalars(
-        select(SuppressionEntry).where(
-            SuppressionEntry.subject_ref.in_(refs),
-            SuppressionEntry.purpose.in_(covering(cat, purpose)),
-            SuppressionEntry.lifted_at.is_(None),
-            SuppressionEntry.expires_at > uow.now(),
-        )
-    ).first()
+_MATCHING = (
+    select(SuppressionEntry.purpose, SuppressionEntry.reason, SuppressionEntry.added_at)
+    .where(
+        SuppressionEntry.subject_ref.in_(bindparam("refs", expanding=True)),
+        SuppressionEntry.purpose.in_(bindparam("names", expanding=True)),
+        SuppressionEntry.lifted_at.is_(None),
+        SuppressionEntry.expires_at > bindparam("now"),
+    )
+    .order_by(SuppressionEntry.added_at.desc())
+    .limit(1)
+)
+
+
+def matching(uow: UnitOfWork, refs: list[str], purpose: str) -> Any:
+    """The newest live entry that stops ``purpose`` for these hashes (purpose, reason, date)."""
+    names = sorted(covering(catalog(uow.garant), purpose))
+    params = {"refs": refs, "names": names, "now": uow.now()}
+    return uow.session.connection().execute(_MATCHING, params).first()
 
 
 def is_suppressed(*, uow: UnitOfWork, identity: Identity, purpose: str) -> bool:

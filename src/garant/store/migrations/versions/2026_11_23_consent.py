@@ -103,9 +103,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("suppression_entries", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_suppression_entries_expires_at"), ["expires_at"], unique=False
-        )
-        batch_op.create_index(
             "ix_suppression_entries_ref_purpose", ["subject_ref", "purpose"], unique=False
         )
 
