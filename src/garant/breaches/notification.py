@@ -54,7 +54,10 @@ def _told(uow: UnitOfWork, breach: Breach, lang: str) -> str:
 
 def _controller(uow: UnitOfWork) -> str:
     controller = uow.garant.policy.controller
-    return ", ".join(filter(None, [controller.name, getattr(controller, "address", None)]))
+    parts = [controller.name] + [
+        getattr(controller, name, None) for name in ("legal_form", "address", "registration")
+    ]
+    return ", ".join(str(part) for part in parts if part)
 
 
 def _facts_items(uow: UnitOfWork, breach: Breach, lang: str) -> list[Item]:

@@ -31,6 +31,11 @@ breach_app = typer.Typer(
 
 Ref = Annotated[str, typer.Argument(help="The breach's reference (B-2026-0001) or number.")]
 Lang = Annotated[str, typer.Option("--lang", help="fr or en.")]
+Systems = Annotated[list[str] | None, typer.Option("--system", help="crm or crm.contacts.")]
+PersonCats = Annotated[list[str] | None, typer.Option("--person-category", help="members...")]
+Persons = Annotated[int | None, typer.Option("--persons", help="Approximate number.")]
+Cats = Annotated[list[str] | None, typer.Option("--category", help="A data category id.")]
+Records = Annotated[int | None, typer.Option("--records", help="Approximate number.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -67,13 +72,11 @@ def record(
     ] = None,
     reported_by: Annotated[str, typer.Option(help="Who reported it.")] = "",
     description: Annotated[str, typer.Option(help="What happened.")] = "",
-    system: Annotated[
-        list[str] | None, typer.Option(help="A system involved (crm or crm.contacts).")
-    ] = None,
-    person_category: Annotated[list[str] | None, typer.Option(help="members, staff...")] = None,
-    persons: Annotated[int | None, typer.Option(help="Approximate number of persons.")] = None,
-    category: Annotated[list[str] | None, typer.Option(help="A data category id.")] = None,
-    records: Annotated[int | None, typer.Option(help="Approximate number of records.")] = None,
+    system: Systems = None,
+    person_category: PersonCats = None,
+    persons: Persons = None,
+    category: Cats = None,
+    records: Records = None,
     consequences: Annotated[str, typer.Option(help="Likely consequences.")] = "",
     measures: Annotated[str, typer.Option(help="Measures taken or proposed.")] = "",
     workspace: WorkspaceOpt = Path("."),
@@ -388,10 +391,10 @@ def export_cmd(
 def update_cmd(
     ref: Ref,
     description: Annotated[str | None, typer.Option(help="What happened.")] = None,
-    person_category: Annotated[list[str] | None, typer.Option(help="members, staff...")] = None,
-    persons: Annotated[int | None, typer.Option(help="Approximate number of persons.")] = None,
-    category: Annotated[list[str] | None, typer.Option(help="A data category id.")] = None,
-    records: Annotated[int | None, typer.Option(help="Approximate number of records.")] = None,
+    person_category: PersonCats = None,
+    persons: Persons = None,
+    category: Cats = None,
+    records: Records = None,
     consequences: Annotated[str | None, typer.Option(help="Likely consequences.")] = None,
     measures: Annotated[str | None, typer.Option(help="Measures taken or proposed.")] = None,
     no_notification_reason: Annotated[
@@ -400,7 +403,7 @@ def update_cmd(
     no_communication_reason: Annotated[
         str | None, typer.Option(help="Why the persons are not informed.")
     ] = None,
-    system: Annotated[list[str] | None, typer.Option(help="A system involved.")] = None,
+    system: Systems = None,
     workspace: WorkspaceOpt = Path("."),
     as_of: AsOfOpt = None,
     actor: ActorOpt = "",
