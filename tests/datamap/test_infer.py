@@ -404,3 +404,60 @@ def test_partition_keys_are_lifted_and_a_partition_without_one_is_named(pg_shop:
     coll = datamap.system("shop").collection("events")
     assert coll.key_columns == ("at", "id")
     assert coll.field("ip_address").category == "connection"  # type: ignore[union-attr]
+
+
+def test_accounts_and_subscribers_own_their_rows_staff_do_not(tmp_path: Path) -> None:
+    """A member account pointing at the person is the person's; a newsletter subscriber
+    (found by their own email) owns their clicks; rows pointing at staff stay context."""
+    url = f"sqlite:///{tmp_path / 'org.db'}"
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for statement in (
+            "CREATE TABLE learners (id INTEGER PRIMARY KEY, first_name TEXT, last_name TEXT, "
+            "email TEXT)",
+            "CREATE TABLE staff (id INTEGER PRIMARY KEY, first_name TEXT, last_name TEXT, "
+            "email TEXT)",
+            "CREATE TABLE member_accounts (id INTEGER PRIMARY KEY, email TEXT, "
+            "learner_id INTEGER REFERENCES learners (id))",
+            "CREATE TABLE enrolments (id INTEGER PRIMARY KEY, learner_id INTEGER REFERENCES "
+            "learners (id), staff_id INTEGER REFERENCES staff (id))",
+            "CREATE TABLE subscribers (id INTEGER PRIMARY KEY, email TEXT)",
+            "CREATE TABLE clicks (id INTEGER PRIMARY KEY, subscriber_id INTEGER REFERENCES "
+            "subscribers (id), clicked_at TEXT)",
+        ):
+            conn.execute(text(statement))
+        fake = Faker("fr_FR")
+        Faker.seed(3)
+        for i in range(1, 21):
+            person = (i, fake.first_name(), fake.last_name(), f"p{i}@example.org")
+            conn.execute(
+                text("INSERT INTO learners VALUES (:a, :b, :c, :d)"),
+                dict(zip("abcd", person, strict=True)),
+            )
+            conn.execute(
+                text("INSERT INTO staff VALUES (:a, :b, :c, :d)"),
+                dict(zip("abcd", person, strict=True)),
+            )
+            conn.execute(
+                text("INSERT INTO member_accounts VALUES (:i, :e, :i)"),
+                {"i": i, "e": f"m{i}@example.org"},
+            )
+            conn.execute(text("INSERT INTO enrolments VALUES (:i, :i, :i)"), {"i": i})
+            conn.execute(
+                text("INSERT INTO subscribers VALUES (:i, :e)"), {"i": i, "e": f"n{i}@example.org"}
+            )
+            conn.execute(text("INSERT INTO clicks VALUES (:i, :i, '2026-01-01')"), {"i": i})
+    engine.dispose()
+    draft, datamap, _ = draft_of(Shop(url, "sqlite"))
+    assert draft.roles.primary == ["learners"]
+    assert draft.roles.secondary == ["staff", "subscribers"]
+    assert meaning(draft, "member_accounts", "learner_id").meaning == "owns"
+    assert meaning(draft, "clicks", "subscriber_id").meaning == "owns"
+    assert (
+        "persons found by their own identity"
+        in meaning(draft, "clicks", "subscriber_id").evidence[0]
+    )
+    assert meaning(draft, "enrolments", "staff_id").meaning == "context"
+    system = datamap.system("shop")
+    assert system.collection("member_accounts").identity == {"email": "email"}
+    assert system.collection("subscribers").identity == {"email": "email"}

@@ -254,7 +254,9 @@ def _not_null_strategy(proposal: Proposal, col: ColumnInfo) -> str | None:
 
 
 def _identity(coll: CollectionDraft, roles: Roles, proposals: dict[str, Proposal]) -> None:
-    if coll.role not in ("person", "other_person"):
+    """Identity fields of every table of persons, owned ones included (a member account
+    found by its own email)."""
+    if coll.role not in ("person", "other_person") and coll.info.name not in roles.scores:
         return
     for col in sorted(
         coll.info.columns, key=lambda c: IDENTITY_ORDER.get(proposals[c.name].identity or "", 9)

@@ -132,25 +132,48 @@ def propose_roles(
 
 
 def _walk_owned(schema: SchemaInfo, roles: Roles) -> None:
+    """Owned tables, breadth first from the person table, then from each other table of
+    persons that is not staff (a newsletter subscriber's clicks are the subscriber's).
+
+    A table of persons pointing at the person (a member account) is the person's own; a
+    staff table never is, and rows pointing at staff are not the staff member's."""
     pointing: dict[str, list[tuple[str, ForeignKey]]] = {}
     for info in schema.tables.values():
         for fk in info.foreign_keys:
             pointing.setdefault(fk.target, []).append((info.name, fk))
-    queue = deque(roles.primary)
-    persons = set(roles.primary) | set(roles.secondary)
+    staff = {t for t in roles.scores if STAFF_WORDS.search(t.lower())}
+    _claim(roles, pointing, roles.primary, staff)
+    for root in list(roles.secondary):
+        if root not in roles.owned and root not in staff:
+            _claim(roles, pointing, [root], staff)
+    roles.secondary = [t for t in roles.secondary if t not in roles.owned]
+
+
+def _claim(
+    roles: Roles,
+    pointing: dict[str, list[tuple[str, ForeignKey]]],
+    roots: list[str],
+    staff: set[str],
+) -> None:
+    queue = deque(roots)
     while queue:
         target = queue.popleft()
         for table, fk in sorted(pointing.get(target, []), key=lambda p: (p[0], p[1].columns)):
-            if table == target or table in persons or table in roles.owned:
+            if table in (target, *roles.primary, *roots) or table in roles.owned or table in staff:
                 continue
-            via = "the person" if target in roles.primary else f"{target}, which the person owns"
-            ref = RefDraft(
+            if target in roles.primary:
+                via = "the person"
+            elif target in roots:
+                via = f"{target} (persons found by their own identity)"
+            else:
+                via = f"{target}, which the person owns"
+            columns = ", ".join(fk.columns)
+            roles.owned[table] = RefDraft(
                 table,
                 fk,
                 "owns",
-                [f"one-to-many: each {table} row points at {via} through {', '.join(fk.columns)}"],
+                [f"one-to-many: each {table} row points at {via} through {columns}"],
             )
-            roles.owned[table] = ref
             queue.append(table)
 
 
