@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from ruamel.yaml import YAML
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from garant.app import Garant
 from garant.breaches import export
 from garant.breaches.communication import exempt
 from garant.breaches.models import Breach
+from garant.breaches.notification import as_text, draft
 from garant.breaches.schemas import BreachUpdate, Facts
 from garant.breaches.service import assess_breach, get_breach, update_breach
 from garant.breaches.wiring import dashboard
@@ -113,3 +115,15 @@ def test_af_b2_dashboard_shows_time_left_late_ones_first(dpo_garant: Garant) -> 
     assert sections[0]["level"] == "late"
     texts = [item["text"] for item in sections[0]["items"]]
     assert texts == ["B-2026-0001 · Old one · late by 3h00", "B-2026-0002 · New one · 57h00 left"]
+
+
+def test_af_b2_notification_draft_on_the_alliance_francaise_example(make_garant: Any) -> None:
+    """AF-B2: the draft names the controller and the DPO exactly as the published policy does."""
+    garant = make_garant(example="alliance-francaise")
+    breach = record(garant, AWARE)
+    with garant.unit_of_work(DPO) as uow:
+        content = draft(uow=uow, ref=breach.reference, phase="initial", lang="fr")
+    text = as_text(content)
+    assert "Responsable de traitement :\n  Alliance Française de Paris" in text
+    assert "dpo@alliancefr.org" in text
+    assert "2026-03-06 18:00 CET" in text and "Notification initiale" in text

@@ -133,8 +133,9 @@ def _num(value: int | None, missing: str) -> str:
 
 def as_text(content: dict[str, Any]) -> str:
     lines = [content["title"], "=" * len(content["title"]), ""]
+    colon = " :" if content["lang"] == "fr" else ":"  # French puts a space before a colon
     for label, value in content["items"]:
-        lines.append(f"{label}:\n  {value}\n")
+        lines.append(f"{label}{colon}\n  {value}\n")
     return "\n".join(lines)
 
 
