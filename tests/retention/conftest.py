@@ -51,6 +51,11 @@ retention_rules:
       fields: [reference, amount, executed_on]
     then: delete
     promises: [DEF-R1, DEF-R3]
+  - id: audience
+    duration: 13 months
+    start: {latest: [collected]}
+    then: delete
+    promises: [AF-R4, DEF-R2]
   - id: contact_requests
     duration: 1 year
     start: {latest: [processed]}
@@ -108,6 +113,11 @@ systems:
           - {name: customer_email, category: contact, label: {fr: Courriel, en: Email}}
           - {name: customer_name, category: identification, label: {fr: Nom, en: Name}}
         retention: {rule: contracts, dates: {executed: executed_on}}
+      - name: audience_hits
+        primary_key: id
+        fields:
+          - {name: cookie_id, category: internet, label: {fr: Traceur, en: Tracker}}
+        retention: {rule: audience, dates: {collected: seen_at}}
       - name: contact_requests
         primary_key: id
         identity: {email: email}
@@ -152,6 +162,7 @@ SCHEMA = [
        subscriber_id INTEGER REFERENCES subscribers(id), url TEXT, clicked_at DATETIME)""",
     """CREATE TABLE contracts (id INTEGER PRIMARY KEY, reference TEXT, customer_email TEXT,
        customer_name TEXT, amount NUMERIC, executed_on DATE)""",
+    "CREATE TABLE audience_hits (id INTEGER PRIMARY KEY, cookie_id TEXT, seen_at DATETIME)",
     """CREATE TABLE contact_requests (id INTEGER PRIMARY KEY, email TEXT, message TEXT,
        processed_at DATE)""",
 ]

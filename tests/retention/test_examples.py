@@ -219,3 +219,18 @@ def test_an_unreadable_binding_keeps_its_rows_and_says_why(def_network: Example)
     assert any("not swept" in reason for reason in row["held_reasons"])
     sweep.run(garant)
     assert def_network.count("orders") == orders
+
+
+def test_af_pd1_collections_without_limited_retention_are_named(af: Example) -> None:
+    """AF-PD1: limited retention by design; personal data no rule limits is reported."""
+    garant = af.at("2026-03-02")
+    found = [w for w in service.rule_warnings(garant) if "AF-PD1" in w]
+    named = {w.split(":", 1)[0] for w in found}
+    bound = {f"af.{c.name}" for _, c in garant.datamap.all_collections() if c.retention}
+    assert not named & bound
+    owned = {"af.order_items", "af.newsletter_clicks"}
+    assert not named & owned, "rows owned by rows under a rule go with them"
+    for name in named:
+        system, coll = name.split(".")
+        collection = garant.datamap.collection(system, coll)
+        assert collection.fields or collection.identity

@@ -202,3 +202,32 @@ def test_def_r3_erasure_moves_invoices_to_the_archive(school: School) -> None:
         assert bundle.expires_at.year == 2034, "10 years from the invoice, counted at once"
     with garant.unit_of_work(cli_actor("dpo@example.org")) as uow, pytest.raises(InvalidInput):
         archive.archive_rows(uow=uow, system="school", collection="learners", keys=[1])
+
+
+def test_af_r4_def_r2_audience_data_kept_at_most_13_months(school: School) -> None:
+    """AF-R4, DEF-R2: audience-measurement data is not kept longer than thirteen months."""
+    school.sql(
+        "INSERT INTO audience_hits VALUES (1, 'c1', '2025-01-31 23:30:00'),"
+        " (2, 'c2', '2025-02-03 10:00:00'), (3, 'c3', '2026-02-20 08:00:00')"
+    )
+    sweep.run(school.open("2026-03-02"))
+    assert school.ids("audience_hits") == [2, 3]
+    sweep.run(school.open("2026-03-03"))
+    assert school.ids("audience_hits") == [3]
+
+
+def test_af_pd1_personal_data_without_a_rule_is_named(school: School) -> None:
+    """AF-PD1: limited retention by design; a collection no rule limits is reported."""
+    from garant.retention.service import rule_warnings
+
+    path = school.root / "datamap.yaml"
+    extra = """      - name: visitors
+        primary_key: id
+        identity: {email: email}
+        fields:
+          - {name: email, category: contact, label: {fr: Courriel, en: Email}}
+"""
+    path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    school.sql("CREATE TABLE visitors (id INTEGER PRIMARY KEY, email TEXT)")
+    found = [w for w in rule_warnings(school.open("2026-03-02")) if "AF-PD1" in w]
+    assert [w.split(":")[0] for w in found] == ["school.visitors"]

@@ -56,6 +56,7 @@ def rule_warnings(garant: Garant) -> list[str]:
     if not garant.datamap_path.exists():
         return out
     config = load_config(garant.workspace)
+    out.extend(unlimited(garant))
     for system, coll in garant.datamap.all_collections():
         rule = rules.get(coll.retention.rule) if coll.retention else None
         if rule is None:
@@ -64,5 +65,38 @@ def rule_warnings(garant: Garant) -> list[str]:
             out.append(
                 f"{system.id}.{coll.name}: held_while {name} of rule {rule.id} is not defined "
                 "in retention.yaml; every row is kept until it is"
+            )
+    return out
+
+
+def owned_by_bound(
+    garant: Garant, system: Any, coll: Any, seen: frozenset[str] = frozenset()
+) -> bool:
+    """Rows owned (transitively) by rows under a rule go with them: their period is bounded."""
+    for ref in coll.references:
+        if ref.meaning != "owns" or ref.to in seen:
+            continue
+        parent = system.get_collection(ref.to)
+        if parent is not None and (
+            parent.retention is not None
+            or owned_by_bound(garant, system, parent, seen | {coll.name})
+        ):
+            return True
+    return False
+
+
+def unlimited(garant: Garant) -> list[str]:
+    """AF-PD1 (limited retention): personal data with no rule and no owner under a rule."""
+    out = []
+    for system, coll in garant.datamap.all_collections():
+        personal = bool(coll.identity) or any(
+            not f.third_party and f.category not in ("other", "professional") for f in coll.fields
+        )
+        if coll.shared or coll.retention is not None or not personal:
+            continue
+        if not owned_by_bound(garant, system, coll):
+            out.append(
+                f"{system.id}.{coll.name}: personal data with no retention rule and no owner "
+                "under one; nothing limits how long it is kept (AF-PD1)"
             )
     return out
