@@ -1,42 +1,43 @@
-"""Garant's own consent data under retention, declared for the retention feature.
+"""Garant's own consent records under retention (``garant.own_data_rules``).
 
-Until ``garant.retention.own`` defines its rule type, each rule is a plain dict:
-the table, the date column it runs from, the duration and why.
+The ledger itself has no rule here: a consent's proof lives as long as the processing it
+allows, then as long as a claim about it can be brought; the person's erasure request
+(rights) removes it with the rest of their records.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from garant.retention.own import OwnDataRule
 
 if TYPE_CHECKING:
     from garant.app import Garant
 
-RULES: list[dict[str, Any]] = [
-    {
-        "table": "cookie_choices",
-        "date_column": "expires_at",
-        "duration": "0 days",
-        "why": "AF-R4: a cookie choice and its proof last 13 months from the choice",
-    },
-    {
-        "table": "suppression_entries",
-        "date_column": "expires_at",
-        "duration": "0 days",
-        "why": "AF-R7: an objection's minimal entry is kept three years",
-    },
-    {
-        "table": "consent_email_codes",
-        "date_column": "expires_at",
-        "duration": "1 day",
-        "why": "a verification code is useless once expired",
-    },
-    {
-        "table": "consent_events",
-        "date_column": "at",
-        "duration": "5 years",
-        "after": "the person's last withdrawal (a consent still in force keeps its proof)",
-        "why": "proof of consent, kept for the limitation period (Code civil art. 2224)",
-    },
+RULES = [
+    # AF-R4: a cookie choice and its proof last 13 months from the choice.
+    OwnDataRule(
+        table="cookie_choices",
+        date_column="chosen_at",
+        rule="cookie_choices",
+        default="13 months",
+        promise="AF-R4",
+    ),
+    # AF-R7: an objection's minimal entry, three years.
+    OwnDataRule(
+        table="suppression_entries",
+        date_column="added_at",
+        rule="suppression_list",
+        default="3 years",
+        promise="AF-R7",
+    ),
+    # A verification code is worthless after its 15 minutes; a day is ample.
+    OwnDataRule(
+        table="consent_email_codes",
+        date_column="created_at",
+        rule="consent_email_codes",
+        default="1 day",
+    ),
 ]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hmac
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from garant.consent import rules
@@ -224,3 +224,31 @@ def withdraw_all(*, uow: UnitOfWork, identity: Identity, source: str) -> list[Co
 def _still_given(uow: UnitOfWork, identity: Identity, purpose: str) -> bool:
     state = current(uow, refs_of(uow.keys, identity), purpose)
     return state is not None and state.given
+
+
+def purpose_counts(uow: UnitOfWork) -> list[dict[str, Any]]:
+    """Per consent purpose: how many people gave, withdrew, or gave for an older version."""
+    rows = uow.session.execute(
+        select(
+            ConsentCurrent.purpose,
+            ConsentCurrent.given,
+            ConsentCurrent.purpose_version,
+            func.count(),
+        ).group_by(ConsentCurrent.purpose, ConsentCurrent.given, ConsentCurrent.purpose_version)
+    )
+    found: dict[tuple[str, bool, str | None], int] = {(p, g, v): int(n) for p, g, v, n in rows}
+    items = []
+    for purpose in catalog(uow.garant).purposes.values():
+        mine = {k: n for k, n in found.items() if k[0] == purpose.id}
+        items.append(
+            {
+                "id": purpose.id,
+                "label": purpose.label_in("en"),
+                "basis": purpose.basis,
+                "version": purpose.version,
+                "given": sum(n for (_, g, v), n in mine.items() if g and v == purpose.version),
+                "stale": sum(n for (_, g, v), n in mine.items() if g and v != purpose.version),
+                "withdrawn": sum(n for (_, g, _v), n in mine.items() if not g),
+            }
+        )
+    return items
