@@ -103,3 +103,19 @@ def test_unknown_identity_kind_is_a_clear_error_and_nobody_gets_an_empty_page(
                        out=out, purpose="access request", lang="en")  # fmt: skip
     page = zipfile.ZipFile(out).read("index.html").decode()
     assert "We hold no data about you" in page
+
+
+def test_a_failed_export_leaves_nothing_half_written(demo: DemoFactory, tmp_path: Path) -> None:
+    garant, truth = demo("alliance-francaise")
+
+    def broken(uow: UnitOfWork, refs: list[str]) -> list[dict[str, Any]]:
+        raise RuntimeError("provider down")
+
+    garant.extensions.setdefault("subject_records", []).append(broken)
+    email = truth["persons"][0]["identities"]["email"]
+    out = tmp_path / "exports" / "p.zip"
+    with pytest.raises(RuntimeError), garant.unit_of_work(SYSTEM) as uow:
+        export_subject(
+            uow=uow, identities=[Identity("email", email)], out=out, purpose="access request"
+        )
+    assert list(out.parent.iterdir()) == []

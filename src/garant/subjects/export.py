@@ -70,34 +70,47 @@ def export_subject(
     portable: bool = False,
     lang: str = "fr",
 ) -> ExportResult:
-    """Write the person's package to ``out`` (a zip, written beside then moved in place)."""
+    """Find the person's rows and write their package to ``out``; audited (DEF-S2)."""
     purpose = check_purpose(purpose)
-    garant = uow.garant
-    check_identities(garant, identities)
-    found = traverse(garant, identities)
-    refs = subject_refs(uow, identities)
-    tmp = out.with_name(out.name + ".part")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with language(lang), zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
-        writer = _Writer(uow, archive, identities, lang=lang, portable=portable)
-        exports, excluded = writer.write_all(found)
-        sections = gather(uow, refs)
-        manifest = writer.manifest(found, exports, excluded, sections)
-        page = report.render(
-            garant, found, exports, excluded, sections, lang=lang, portable=portable
-        )
-        writer.put("index.html", page.encode("utf-8"))
-        manifest["files"] = writer.hashes
-        archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
-    tmp.replace(out)
+    check_identities(uow.garant, identities)
+    found = traverse(uow.garant, identities)
+    manifest = write_package(uow=uow, found=found, out=out, portable=portable, lang=lang)
     audit_access(
         uow,
         "subject.export.portable" if portable else "subject.export",
         identities,
         purpose=purpose,
-        details=found.counts() | {"files": len(writer.hashes), "language": lang},
+        details=found.counts() | {"files": len(manifest["files"]), "language": lang},
     )
     return ExportResult(out, manifest, found)
+
+
+def write_package(
+    *, uow: UnitOfWork, found: SubjectFind, out: Path, portable: bool = False, lang: str = "fr"
+) -> dict[str, Any]:
+    """Package an existing discovery (no audit: the caller audits its access). The zip is
+    written beside ``out`` and moved in place only when complete; returns the manifest."""
+    garant = uow.garant
+    refs = subject_refs(uow, found.identities)
+    tmp = out.with_name(out.name + ".part")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with language(lang), zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+            writer = _Writer(uow, archive, found.identities, lang=lang, portable=portable)
+            exports, excluded = writer.write_all(found)
+            sections = gather(uow, refs)
+            manifest = writer.manifest(found, exports, excluded, sections)
+            page = report.render(
+                garant, found, exports, excluded, sections, lang=lang, portable=portable
+            )
+            writer.put("index.html", page.encode("utf-8"))
+            manifest["files"] = writer.hashes
+            archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    tmp.replace(out)
+    return manifest
 
 
 class _Writer:
