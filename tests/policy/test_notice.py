@@ -79,6 +79,9 @@ def test_def_v2_the_committee_address_and_def_o1_entities(dn: Policy) -> None:
     text = to_markdown(build_notice(dn, "fr"))
     assert "Comité RGPD : Comité RGPD du Réseau DEF" in text and "rgpd@reseau-def.com" in text
     assert "- DEF Events, 7 rue du Saule Trapu" in text
+    assert "| Inscription à un événement |" not in text  # forms are captioned, not rows
+    events_row = next(line for line in text.splitlines() if line.startswith("| Gestion des év"))
+    assert events_row.rstrip().endswith("| DEF Events |")
 
 
 def test_def_t1_transfers_and_their_safeguards(dn: Policy) -> None:

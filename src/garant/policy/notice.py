@@ -93,22 +93,25 @@ def _purposes(policy: Policy, lang: str) -> Section | None:
     if not policy.activities:
         return None
     rows = []
+    group = policy.controller.kind == "group"
     for a in policy.activities:
         basis = w.legal_basis(a.legal_basis)
         if a.legitimate_interest:
             basis += " — " + a.legitimate_interest.get(lang)
-        rows.append(
-            [
-                a.name.get(lang),
-                "; ".join(p.get(lang) for p in a.purposes),
-                basis,
-                w.subjects(a.data_subjects),
-            ]
-        )
+        row = [
+            a.name.get(lang),
+            "; ".join(p.get(lang) for p in a.purposes),
+            basis,
+            w.subjects(a.data_subjects),
+        ]
+        if group:
+            row.append(policy.entity(a.entity).name if a.entity else policy.controller.name)
+        rows.append(row)
+    headers = [_("Processing"), _("Purposes"), _("Legal basis"), _("People concerned")]
+    if group:
+        headers.append(_("Entity"))  # DEF-O1: who is responsible for each processing
     return Section(
-        _("Why we process your data and on what legal basis"),
-        [Table([_("Processing"), _("Purposes"), _("Legal basis"), _("People concerned")], rows)],
-        id="purposes",
+        _("Why we process your data and on what legal basis"), [Table(headers, rows)], id="purposes"
     )
 
 
