@@ -18,7 +18,7 @@ def _login(garant: Garant, role: str) -> tuple[TestClient, str]:
     with garant.unit_of_work() as uow:
         add_user(uow=uow, email=f"{role}@example.org", role=role, password=PASSWORD)
     client = TestClient(create_app(garant))
-    page = client.get("/login")
+    page = client.get("/login?lang=en")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert token is not None
     client.post("/login", data={"csrf_token": token.group(1), "email": f"{role}@example.org",
