@@ -107,3 +107,16 @@ def test_admin_page_and_hold_form(web: tuple[TestClient, dict[Role, str], School
         "/admin/retention/holds", data={"target": "nowhere.x", "reason": "r", "csrf_token": csrf}
     )
     assert bad.status_code == 422 and "nowhere" in bad.text
+
+
+def test_privacy_page_lists_periods_in_the_persons_language(
+    web: tuple[TestClient, dict[Role, str], School],
+) -> None:
+    """AF-R1, AF-R2, DEF-R3 told to the person: periods, start events, archive statute."""
+    client, _, _ = web
+    page = client.get("/privacy/retention", headers={"Accept-Language": "fr"})
+    assert page.status_code == 200
+    assert "Combien de temps nous conservons vos données" in page.text
+    assert "14 mois" in page.text and "Code de commerce" in page.text
+    english = client.get("/privacy/retention", headers={"Accept-Language": "en"})
+    assert "14 months" in english.text

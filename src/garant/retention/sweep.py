@@ -51,6 +51,17 @@ class _Silent:
         pass
 
 
+class Heartbeat(_Silent):
+    """For the worker: every batch extends the job's lease, so a long sweep keeps its job."""
+
+    def __init__(self, beat: Callable[[dict[str, Any]], None]):
+        self.beat, self.done = beat, 0
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        self.beat({"rows": self.done})
+
+
 @dataclass
 class Session:
     """One pass over the connected databases: engines, rules, holds, today."""

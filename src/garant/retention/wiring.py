@@ -48,7 +48,7 @@ def sweep_job(context: JobContext) -> dict[str, Any]:
     from garant.retention import sweep
 
     garant = context.garant
-    record = sweep.run(garant)
+    record = sweep.run(garant, progress=lambda: sweep.Heartbeat(context.heartbeat))
     context.heartbeat({"run": record.id})
     mail_summary(garant, record.id, record.counts, context.payload.get("day", ""))
     return {"run": record.id}
