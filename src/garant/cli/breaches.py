@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
 import typer
 from rich.table import Table
 
 from garant.app import Garant
-from garant.breaches.schemas import Exemption, Phase, Risk
+from garant.breaches.schemas import Exemption, Risk
 from garant.cli.common import (
     ActorOpt,
     AsOfOpt,
@@ -219,8 +219,6 @@ def override_cmd(
     """Replace the assessment's outcome with the DPO's, with the reason recorded."""
     from garant.breaches.service import override
 
-    if risk not in ("none", "risk", "high"):
-        raise InvalidInput(f'--risk: "{risk}" is not one of none, risk, high')
     garant = open_garant(workspace, as_of)
     with garant.unit_of_work(cli_actor(actor or None)) as uow:
         breach = override(
@@ -257,21 +255,14 @@ def notify_cmd(
         raise InvalidInput(f'--phase: "{phase}" is not initial or follow-up')
     garant = open_garant(workspace, as_of)
     with garant.unit_of_work(cli_actor(actor or None)) as uow:
-        content = draft(
-            uow=uow,
-            ref=ref,
-            phase=cast(Phase, step),
-            lang=lang,
-            delay_reasons=delay_reasons,
-        )
+        common: dict[str, Any] = {"ref": ref, "phase": step, "lang": lang}
+        content = draft(uow=uow, delay_reasons=delay_reasons, **common)
         if record_it:
             record_notification(
                 uow=uow,
-                ref=ref,
-                phase=cast(Phase, step),
-                lang=lang,
                 delay_reasons=delay_reasons,
                 authority_reference=authority_reference,
+                **common,
             )
     typer.echo(as_text(content))
     if pdf is not None:
@@ -324,9 +315,6 @@ def exempt_cmd(
     """Record why the persons are not told directly (Art. 34(3))."""
     from garant.breaches.communication import exempt
 
-    allowed = ("unintelligible", "risk_no_longer_likely", "disproportionate_effort")
-    if exemption not in allowed:
-        raise InvalidInput(f'--exemption: "{exemption}" is not one of {", ".join(allowed)}')
     garant = open_garant(workspace, as_of)
     with garant.unit_of_work(cli_actor(actor or None)) as uow:
         exempt(
