@@ -59,12 +59,11 @@ def register_section(uow: UnitOfWork) -> Section:
 
 
 def policy_versions_section(uow: UnitOfWork) -> Section:
-    t = sources.find_table(uow, "policy_", "version")
-    rows = sources.rows(uow, t) if t is not None else []
-    keep = ("version", "published_at", "published_by", "summary", "sha256", "digest")
-    rows = [{k: v for k, v in r.items() if k in keep} for r in rows]
-    return Section("policy_versions", _("Policy versions"), t.name if t is not None else "-",
-                   {"rows": rows}, not rows)  # fmt: skip
+    t = sources.table(uow, "policy_versions", "number")
+    rows = sources.rows(uow, t, "number", "published_at", "published_by", "summary", "sha256") if (
+        t is not None) else []  # fmt: skip
+    return Section("policy_versions", _("Policy versions"), "policy_versions",
+                   {"rows": sorted(rows, key=lambda r: r["number"])}, not rows)  # fmt: skip
 
 
 def security_section(uow: UnitOfWork) -> Section:

@@ -51,6 +51,10 @@ def _table(headers: list[str], rows: Iterable[list[Any]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _h3(text: str) -> str:
+    return f"<h3>{escape(text)}</h3>"
+
+
 def _ids(ids: list[Any]) -> str:
     return f'<span class="ids">(#{escape(", #".join(map(str, ids)))})</span>' if ids else ""
 
@@ -81,7 +85,8 @@ def _processors(s: Section) -> str:
         mechanism = p["mechanism"] or "-"
         if p["scc_module"]:
             mechanism += f" (module {p['scc_module']})"
-        name = f"#{p['id']} {p['name']}" + (f" ({_('for')} {p['parent']})" if p["parent"] else "")
+        for_ = _("for")
+        name = f"#{p['id']} {p['name']}" + (f" ({for_} {p['parent']})" if p["parent"] else "")
         contracts.append(
             [
                 name,
@@ -109,9 +114,9 @@ def _processors(s: Section) -> str:
     t_cols = [_("Processor"), _("Countries"), _("Mechanism"), _("DPF certified"), _("TIA"),
               _("Sub-processors"), _("Alerts")]  # fmt: skip
     return (
-        f"<h3>{escape(_('Contracts (Art. 28)'))}</h3>"
+        _h3(_("Contracts (Art. 28)"))
         + _table(c_cols, contracts)
-        + f"<h3>{escape(_('Transfers (Chapter V)'))}</h3>"
+        + _h3(_("Transfers (Chapter V)"))
         + _table(t_cols, transfers)
     )
 
@@ -175,8 +180,8 @@ def _requests(s: Section) -> str:
 
 
 def _retention(s: Section) -> str:
-    runs = f"<h3>{escape(_('Runs'))}</h3>" + _generic(s, "runs")
-    return runs + f"<h3>{escape(_('Archive destructions'))}</h3>" + _generic(s, "destroyed")
+    runs = _h3(_("Runs")) + _generic(s, "runs")
+    return runs + _h3(_("Archive destructions")) + _generic(s, "destroyed")
 
 
 def _check(s: Section) -> str:
@@ -188,13 +193,14 @@ def _check(s: Section) -> str:
         [_("Run"), _("At"), _("Findings")],
         ([f"#{r['id']}", r["run_at"], r["total"]] for r in s.data["trend"]),
     )
-    return status + found + f"<h3>{escape(_('Trend'))}</h3>" + runs
+    return status + found + _h3(_("Trend")) + runs
 
 
 def _audit(s: Section) -> str:
     d = s.data
-    verdict = (f'<p class="ok">{escape(_("The chain is intact."))}</p>' if d["ok"] else
-               f'<p class="late">{escape(_("The chain is broken:"))} {_e(d["problem"])} '
+    intact, broken = _("The chain is intact."), _("The chain is broken:")
+    verdict = (f'<p class="ok">{escape(intact)}</p>' if d["ok"] else
+               f'<p class="late">{escape(broken)} {_e(d["problem"])} '
                f"(#{_e(d['first_broken'])})</p>")  # fmt: skip
     return verdict + _table([_("Events"), _("Seals")], [[d["events"], d["seals"]]])
 
@@ -210,21 +216,23 @@ RENDERERS: dict[str, Callable[[Section], str]] = {
 def _section(number: int, s: Section) -> str:
     css = ' class="first"' if number == 1 else ""
     head = f'<h2 id="{s.key}"{css}>{number}. {escape(s.title)}</h2>'
-    source = f'<p class="src">{escape(_("Source:"))} {escape(s.source)}</p>'
+    label, none = _("Source:"), _("No records.")
+    source = f'<p class="src">{escape(label)} {escape(s.source)}</p>'
     if s.empty:
-        return head + source + f'<p class="empty">{escape(_("No records."))}</p>'
+        return head + source + f'<p class="empty">{escape(none)}</p>'
     return head + source + RENDERERS[s.key](s)
 
 
 def render(garant: Garant, sections: list[Section], now: datetime, lang: str) -> str:
-    title = _("Accountability dossier")
+    title, as_of = _("Accountability dossier"), _("as of")
+    note = _("Each figure is followed by the numbers of the records it counts.")
     org = garant.policy.controller.name
     toc = "".join(f'<li><a href="#{s.key}">{escape(s.title)}</a></li>' for s in sections)
     body = "".join(_section(i, s) for i, s in enumerate(sections, start=1))
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         f"<title>{escape(title)} — {escape(org)}</title><style>{CSS}</style></head><body>"
-        f"<h1>{escape(title)}</h1><p>{escape(org)} — {escape(_('as of'))} {_e(now)}</p>"
-        f"<p>{escape(_('Each figure is followed by the numbers of the records it counts.'))}</p>"
+        f"<h1>{escape(title)}</h1><p>{escape(org)} — {escape(as_of)} {_e(now)}</p>"
+        f"<p>{escape(note)}</p>"
         f"<ol>{toc}</ol>{body}</body></html>"
     )
