@@ -10,7 +10,7 @@ import time
 
 from sqlalchemy import func, select
 
-from garant.retention import sweep
+from garant.retention import archive, sweep
 from garant.retention.models import RetentionBatch
 from tests.retention.conftest import School
 
@@ -54,3 +54,38 @@ def test_sweep_killed_mid_run_and_rerun_changes_nothing_twice(school: School) ->
     assert applied + recovered == 300, "every row removed exactly once"
     assert all(b.status != "pending" for b in batches)
     assert record.counts["recovered"] == len(settled)
+
+
+def test_def_r5_archive_killed_mid_run_registers_every_bundle_once(school: School) -> None:
+    """DEF-R5 across a crash: every archived row is in exactly one verified bundle."""
+    values = ", ".join(
+        f"({i}, 'C-{i}', 'c{i}@example.org', 'Client {i}', 100, '2020-01-10')"
+        for i in range(1, 201)
+    )
+    school.sql(f"INSERT INTO contracts VALUES {values}")
+    garant = school.open("2024-03-02")
+    env = {**os.environ, "GARANT_DATABASE_URL": school.store_url}
+    args = ["-m", "garant", "retention", "run", "--workspace", str(school.root)]
+    proc = subprocess.Popen(
+        [sys.executable, *args, "--as-of", "2024-03-02", "--json"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    started = 0
+    while time.monotonic() < deadline and started < 8:
+        with garant.unit_of_work() as uow:
+            started = uow.session.scalar(select(func.count()).select_from(RetentionBatch)) or 0
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert 0 < len(school.ids("contracts")) < 200
+    sweep.run(garant)
+    assert school.ids("contracts") == []
+    with garant.unit_of_work() as uow:
+        bundles = archive.list_bundles(uow=uow)
+    assert sum(b.row_count for b in bundles) == 200
+    assert all(archive.verify_bundle(garant, b) == [] for b in bundles)
+    files = list(archive.archive_dir(garant).glob("*.bundle"))
+    assert len(files) == len(bundles), "no orphan bundle left on the medium"
