@@ -22,9 +22,8 @@ import json
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,7 @@ from garant.i18n import language, translate
 from garant.store.uow import UnitOfWork
 from garant.subjects import report
 from garant.subjects.art15 import find_activity, legal_basis
+from garant.subjects.files import HashedEntry, cell, plain
 from garant.subjects.find import traverse
 from garant.subjects.records import gather
 from garant.subjects.rules import Identity, variants
@@ -52,6 +52,15 @@ class CollectionExport:
     records: int = 0
     context: int = 0
     sample: list[Row] = field(default_factory=list)
+
+    def count(self, relation: str, record: Row) -> None:
+        """Tally a record; the first few are kept for the readable page."""
+        if relation == "own":
+            self.records += 1
+        else:
+            self.context += 1
+        if len(self.sample) < 20:
+            self.sample.append(record)
 
 
 @dataclass
@@ -129,13 +138,17 @@ class _Writer:
         self.portable = portable
         self.hashes: dict[str, str] = {}
         self.own_values = {v.lower() for i in identities for v in variants(i)}
+        self.words = {
+            "own": translate(lang, "yours"),
+            "context": translate(lang, "linked, shared with others"),
+        }
 
     def put(self, name: str, data: bytes) -> None:
         self.archive.writestr(name, data)
         self.hashes[name] = hashlib.sha256(data).hexdigest()
 
-    def open(self, name: str, *, bom: bool = False) -> _HashedEntry:
-        return _HashedEntry(self, name, bom=bom)
+    def open(self, name: str, *, bom: bool = False) -> HashedEntry:
+        return HashedEntry(self.archive, self.hashes, name, bom=bom)
 
     def write_all(self, found: SubjectFind) -> tuple[list[CollectionExport], list[dict[str, Any]]]:
         exports: list[CollectionExport] = []
@@ -186,53 +199,46 @@ class _Writer:
         return fields
 
     def _write_collection(self, rowset: RowSet, fields: list[FieldSpec]) -> CollectionExport:
-        coll = rowset.collection
-        base = f"{rowset.system.id}/{coll.name}"
+        """JSON straight into the zip, CSV through a spooled file: one pass over the rows."""
+        base = f"{rowset.system.id}/{rowset.collection.name}"
         export = CollectionExport(rowset, fields, base)
-        connector = connector_for(self.uow.garant, rowset.system.id)
-        select = list(
-            dict.fromkeys(
-                [*coll.key_columns, *(f.name for f in fields)]
-                + ([coll.entity_column] if coll.entity_column else [])
-            )
-        )
-        header = self._json_header(rowset, fields)
         spool = tempfile.SpooledTemporaryFile(max_size=4 << 20, mode="w+", encoding="utf-8")
         with spool, self.open(base + ".json") as out:
-            out.write(header[:-2] + ', "records": [\n')
+            out.write(self._json_header(rowset, fields)[:-2] + ', "records": [\n')
             table = csv.writer(spool)
             table.writerow(
                 [translate(self.lang, "Relation"), translate(self.lang, "Entity")]
                 + [f.label.get(self.lang) for f in fields]
             )
-            relation_words = {
-                "own": translate(self.lang, "yours"),
-                "context": translate(self.lang, "linked, shared with others"),
-            }
-            relations = [("own", rowset.owned)]
-            if not self.portable:
-                relations.append(("context", rowset.context))
-            for relation, keys in relations:
-                for row in _read(connector, coll, list(keys), select):
-                    record = self._record(rowset, fields, row, relation)
-                    out.write(
-                        ("" if export.records + export.context == 0 else ",\n")
-                        + json.dumps(record, default=_plain, ensure_ascii=False)
-                    )
-                    table.writerow(
-                        [relation_words[relation], record["entity"] or ""]
-                        + [_cell(record[f.name]) for f in fields]
-                    )
-                    export.records += relation == "own"
-                    export.context += relation == "context"
-                    if len(export.sample) < 20:
-                        export.sample.append(record)
+            for relation, record in self._records(rowset, fields):
+                out.write(
+                    ("" if export.records + export.context == 0 else ",\n")
+                    + json.dumps(record, default=plain, ensure_ascii=False)
+                )
+                table.writerow(
+                    [self.words[relation], record["entity"] or ""]
+                    + [cell(record[f.name]) for f in fields]
+                )
+                export.count(relation, record)
             out.write("\n]}\n")
             out.close()
             spool.seek(0)
             with self.open(base + ".csv", bom=True) as csv_out:
                 shutil.copyfileobj(spool, csv_out)
         return export
+
+    def _records(self, rowset: RowSet, fields: list[FieldSpec]) -> Iterator[tuple[str, Row]]:
+        """The person's rows, then (outside portability) the context rows, redacted."""
+        coll = rowset.collection
+        connector = connector_for(self.uow.garant, rowset.system.id)
+        entity = [coll.entity_column] if coll.entity_column else []
+        select = list(dict.fromkeys([*coll.key_columns, *(f.name for f in fields), *entity]))
+        relations = [("own", rowset.owned)]
+        if not self.portable:
+            relations.append(("context", rowset.context))
+        for relation, keys in relations:
+            for row in _read(connector, coll, list(keys), select):
+                yield relation, self._record(rowset, fields, row, relation)
 
     def _json_header(self, rowset: RowSet, fields: list[FieldSpec]) -> str:
         coll = rowset.collection
@@ -278,28 +284,6 @@ class _Writer:
         sections: list[dict[str, Any]],
     ) -> dict[str, Any]:
         garant = self.uow.garant
-        systems: dict[str, dict[str, Any]] = {}
-        for export in exports:
-            system = export.rowset.system
-            entry = systems.setdefault(
-                system.id,
-                {
-                    "id": system.id,
-                    "kind": system.kind,
-                    "entity": system.entity,
-                    "hosting_country": system.hosting_country,
-                    "collections": [],
-                },
-            )
-            entry["collections"].append(
-                {
-                    "name": export.rowset.collection.name,
-                    "activity": export.rowset.collection.activity,
-                    "records": export.records,
-                    "context_records": export.context,
-                    "files": [export.path + ".json", export.path + ".csv"],
-                }
-            )
         return {
             "format": "garant.export/1",
             "kind": "portability" if self.portable else "access",
@@ -308,7 +292,7 @@ class _Writer:
             "policy_version": policy_version(garant),
             "language": self.lang,
             "identities": [i.kind for i in found.identities],
-            "systems": list(systems.values()),
+            "systems": _systems(exports),
             "counts": {
                 "records": sum(e.records for e in exports),
                 "context_records": sum(e.context for e in exports),
@@ -318,34 +302,31 @@ class _Writer:
         }
 
 
-class _HashedEntry:
-    """A text file streamed into the zip, its SHA-256 recorded when it closes."""
-
-    def __init__(self, writer: _Writer, name: str, *, bom: bool = False):
-        self.writer, self.name = writer, name
-        self.handle = writer.archive.open(name, "w")
-        self.digest = hashlib.sha256()
-        self.closed = False
-        if bom:
-            self.write("\ufeff")
-
-    def write(self, text: str) -> int:
-        data = text.encode("utf-8")
-        self.handle.write(data)
-        self.digest.update(data)
-        return len(text)
-
-    def close(self) -> None:
-        if not self.closed:
-            self.closed = True
-            self.handle.close()
-            self.writer.hashes[self.name] = self.digest.hexdigest()
-
-    def __enter__(self) -> _HashedEntry:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+def _systems(exports: list[CollectionExport]) -> list[dict[str, Any]]:
+    """Systems with their collections, counts and files (hosting country: Art. 15(2))."""
+    systems: dict[str, dict[str, Any]] = {}
+    for export in exports:
+        system, coll = export.rowset.system, export.rowset.collection
+        entry = systems.setdefault(
+            system.id,
+            {
+                "id": system.id,
+                "kind": system.kind,
+                "entity": system.entity,
+                "hosting_country": system.hosting_country,
+                "collections": [],
+            },
+        )
+        entry["collections"].append(
+            {
+                "name": coll.name,
+                "activity": coll.activity,
+                "records": export.records,
+                "context_records": export.context,
+                "files": [export.path + ".json", export.path + ".csv"],
+            }
+        )
+    return list(systems.values())
 
 
 def _read(connector: Connector, coll: Collection, keys: list[Key], select: list[str]) -> Any:
@@ -361,21 +342,3 @@ def policy_version(garant: Any) -> str:
         return str(label)
     digest = hashlib.sha256(garant.policy_path.read_bytes()).hexdigest()
     return f"sha256:{digest[:16]}"
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, bytes):
-        return value.hex()
-    return str(value)
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    return str(value)
