@@ -70,11 +70,13 @@ def test_af_d1_index_in_french_and_password_hash_excluded(
     assert any(e["field"] == "password_hash" for e in manifest["excluded"])
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "pg_url", "mariadb_url"])
 def test_def_d4_confidential_and_secret_data_left_out_with_reason(
-    demo: DemoFactory, tmp_path: Path
+    demo: DemoFactory, tmp_path: Path, backend: str, request: pytest.FixtureRequest
 ) -> None:
     """DEF-D4: confidential notes and Defence-secret annexes never leave; the reason is listed."""
-    garant, truth = demo("def-network", persons=30)
+    url = None if backend == "sqlite" else str(request.getfixturevalue(backend))
+    garant, truth = demo("def-network", url, persons=30)
     person = person_with(truth, "tender_answers", "customer_notes")
     archive = run_export(garant, person["identities"]["email"], tmp_path / "p.zip", lang="en")
     names = archive.namelist()
