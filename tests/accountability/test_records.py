@@ -11,7 +11,9 @@ from garant.accountability.wiring import dashboard
 from garant.app import Garant
 from garant.audit.models import AuditEvent, AuditPayload
 from garant.i18n import language
+from garant.jobs.worker import run_due
 from tests.accountability.cli import run_cli
+from tests.conftest import SmtpSink, use_smtp
 
 
 def _export_sections(garant: Garant, email: str) -> list[dict]:  # type: ignore[type-arg]
@@ -89,3 +91,24 @@ def test_af_a1_def_s3_records_lapse_and_remind(garant: Garant) -> None:
     assert "Organizational records" in titles
     code, out = run_cli(garant, "record", "add", "poem", "X", "--dated", "2025-01-01")
     assert code == 2 and "kind" in out
+
+
+def test_af_a1_daily_run_keeps_the_trend_and_reminds_the_dpo(
+    garant: Garant, smtp_server: SmtpSink
+) -> None:
+    """AF-A1, DEF-S3: the worker runs the check each day and mails the DPO the lapses."""
+    use_smtp(garant, smtp_server)
+    garant.settings.mail.dpo_address = "dpo@example.org"
+    assert run_cli(garant, "record", "add", "training", "GDPR 2025", "--dated", "2025-01-01",
+                   "--valid-until", "2026-02-01")[0] == 0  # fmt: skip
+    assert run_due(garant).failed == 0
+    run_due(garant)  # the mail queued by the daily job
+    smtp_server.wait_for(1)
+    mails = [m for m in smtp_server.messages if "accountability reminders" in m["Subject"]
+             or "rappels de conformité" in m["Subject"]]  # fmt: skip
+    assert len(mails) == 1 and "GDPR 2025" in mails[0].get_content()
+    run_due(garant)  # the same day is not run twice
+    with garant.unit_of_work() as uow:
+        from garant.accountability.check_runner import trend
+
+        assert len(trend(uow=uow)) == 1

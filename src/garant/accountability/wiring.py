@@ -11,10 +11,13 @@ if TYPE_CHECKING:
 
 def install(garant: Garant) -> None:
     """Register this feature's job handlers, schedulers and dashboard providers."""
+    from garant.accountability import daily
     from garant.accountability.policy_change import JOB, notify_job
     from garant.accountability.records import disclosure_records
 
     garant.jobs.register(JOB, notify_job)
+    garant.jobs.register(daily.JOB, daily.daily_job)
+    garant.schedulers.append(daily.schedule)
     garant.dashboard_providers.append(dashboard)
     # DEF-S4: the person finds disclosures in their access export (garant.subjects.records).
     garant.extensions.setdefault("subject_records", []).append(disclosure_records)
