@@ -15,7 +15,7 @@ from functools import cache
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from stdnum import iban, luhn
+from stdnum import bic, iban, luhn
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import nir
 
@@ -96,6 +96,12 @@ def is_ip(value: object) -> bool:
 def is_iban(value: object) -> bool:
     text = as_text(value)
     return text is not None and len(text) >= 15 and iban.is_valid(text)
+
+
+def is_bic(value: object) -> bool:
+    """A bank identifier code (ISO 9362), checked by python-stdnum."""
+    text = as_text(value)
+    return text is not None and len(text) in (8, 11) and bic.is_valid(text)
 
 
 def is_card(value: object) -> bool:

@@ -25,7 +25,29 @@ from garant.policy.taxonomy import ART9, ART10
 Progress = Callable[[str, int, int], None]
 
 IMMUTABLE_WORDS = re.compile(r"invoice|payment|billing|receipt|factur|ledger|transaction|avoir")
-PURCHASE_WORDS = re.compile(r"order|invoice|payment|rental|purchase|sale|booking|commande|achat")
+# What an unclassified column of the person's own table most likely is, by table name.
+TABLE_DEFAULTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"connection|login|session|(^|_)logs?(_|$)|access_log"), "connection"),
+    (re.compile(r"click|audience|visit|page_?view|tracking|cookie"), "internet"),
+    (re.compile(r"enrol|course|exam|lesson|grade|inscription|formation"), "education"),
+    (
+        re.compile(r"order|invoice|payment|rental|purchase|sale|booking|contract|commande|achat"),
+        "purchases",
+    ),
+    (
+        re.compile(r"tender|job|employment|career|appel_d_offre|staff|employee|personnel"),
+        "professional",
+    ),
+    (re.compile(r"request|message|ticket|complaint|demande"), "communications"),
+    (re.compile(r"newsletter|subscri|opt_?in|consent"), "consent_proof"),
+)
+
+
+def table_default(table: str) -> str:
+    snake = split_name(table)
+    return next((cat for pattern, cat in TABLE_DEFAULTS if pattern.search(snake)), "other")
+
+
 PSEUDONYM_KINDS = {"first_name", "last_name", "full_name", "username"}
 IDENTITY_ORDER = {"email": 0, "phone": 1, "username": 2}
 # Kinds too broad to name a column: the column's own name makes a better label.
@@ -214,15 +236,15 @@ def _field(
     if coll.role not in ("person", "owned") and category == "purchases":
         return None  # a price on a catalogue row (Chinook's Track) is not the person's
     if category is None:
-        if coll.role not in ("person", "owned"):
+        if coll.role not in ("person", "owned", "other_person"):
             return None
-        default = "purchases" if PURCHASE_WORDS.search(coll.info.name.lower()) else "other"
+        default = table_default(coll.info.name)
         proposal = Proposal(
             col.name,
             None,
             default,
             "low",
-            ("no rule matched: a column of a collection the person owns",),
+            ("no rule matched: a column of a person's own collection",),
         )
         category = default
     label = _label(col.name, proposal)
@@ -262,9 +284,13 @@ def _identity(coll: CollectionDraft, roles: Roles, proposals: dict[str, Proposal
         coll.info.columns, key=lambda c: IDENTITY_ORDER.get(proposals[c.name].identity or "", 9)
     ):
         kind = proposals[col.name].identity
+        if proposals[col.name].kind == "account_number":
+            customer = re.search(r"(?i)customer|client", col.name)
+            kind = "customer_number" if customer else "member_number"
         if kind and kind not in coll.identity:
             coll.identity[kind] = col.name
-    if coll.role == "person" and len(coll.info.primary_key) == 1:
+    numbered = any(k.endswith("_number") for k in coll.identity)
+    if coll.role == "person" and len(coll.info.primary_key) == 1 and not numbered:
         singular = coll.info.name.lower().rstrip("s")
         coll.identity[f"{singular}_number"] = coll.info.primary_key[0]
 

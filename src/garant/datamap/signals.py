@@ -107,6 +107,20 @@ KINDS: dict[str, Kind] = {
         ),
         _K("connection", "connection", "Connection data", "Données de connexion"),
         _K(
+            "bic",
+            "financial",
+            "BIC",
+            "BIC",
+            detectors.is_bic,
+            "are valid BICs (python-stdnum, ISO 9362)",
+        ),
+        _K(
+            "account_number",
+            "identification",
+            "Customer or member number",
+            "Numéro de client ou d'adhérent",
+        ),
+        _K(
             "iban",
             "financial",
             "IBAN",
@@ -186,7 +200,16 @@ NAME_RULES: tuple[NameRule, ...] = (
     _rule("phone", r"phone|(^|_)tel(_|$)|telephone|mobile|(^|_)fax(_|$)|(^|_)gsm(_|$)|portable"),
     _rule("first_name", r"(^|_)(first|given|fore|f)_?name(_|$)|(^|_)prenom(_|$)|firstname"),
     _rule("last_name", r"(^|_)(last|family|sur|l)_?name(_|$)|(^|_)nom(_de_famille)?(_|$)|surname"),
-    _rule("full_name", r"(^|_)(full|display|contact|customer|client|person)_?name(_|$)"),
+    _rule(
+        "full_name",
+        r"(^|_)(full|display|contact|customer|client|person|billing|holder|guest|account"
+        r"|owner|recipient|member)_?name(_|$)",
+    ),
+    _rule(
+        "account_number",
+        r"(^|_)(customer|client|member|learner|account|subscriber|adherent|student)"
+        r"_?(number|no|num|code|ref)(_|$)",
+    ),
     _rule("civility", r"(^|_)(gender|sex|civilite|civility|salutation)(_|$)"),
     _rule("birth_date", r"birth|(^|_)dob(_|$)|(^|_)born|naissance", *_DATES),
     _rule(
@@ -200,7 +223,8 @@ NAME_RULES: tuple[NameRule, ...] = (
     ),
     _rule("ip_address", r"(^|_)ip(_|$)|ip_?addr|remote_addr|client_ip|(^|_)ipv[46]"),
     _rule("connection", r"user_agent|last_login|login_at|(^|_)session"),
-    _rule("iban", r"(^|_)iban(_|$)|(^|_)rib(_|$)|bank_account|(^|_)bic(_|$)"),
+    _rule("bic", r"(^|_)(bic|swift)(_code)?(_|$)"),
+    _rule("iban", r"(^|_)iban(_|$)|(^|_)rib(_|$)|bank_account"),
     _rule(
         "payment_card", r"card_?(number|num|no)|(^|_)pan(_|$)|credit_?card|(^|_)cc_?(number|num)"
     ),
