@@ -92,8 +92,8 @@ CASES = {
     "interest_unstated": (
         "    legal_basis: contract",
         "    legal_basis: legitimate_interests",
-        "policy.yaml:4:5: activities[0]: legal_basis legitimate_interests "
-        "needs legitimate_interest",
+        "policy.yaml:7:18: activities[0].legal_basis: legitimate_interests "
+        "needs legitimate_interest: the interest pursued",
     ),
     "yaml_syntax": (
         "    purposes: [{fr: Vendre, en: Selling}]",

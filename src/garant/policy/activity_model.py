@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 
 from garant.policy.common import Contact, Country, Element, Identifier, Text
 from garant.policy.taxonomy import CATEGORIES
@@ -133,15 +133,6 @@ class Activity(Element):
                 known = ", ".join(SUBJECT_CATEGORIES)
                 raise ValueError(f'"{item}" is not a category of persons (known: {known})')
         return value
-
-    @model_validator(mode="after")
-    def _interest_stated(self) -> Activity:
-        if self.legal_basis == "legitimate_interests" and self.legitimate_interest is None:
-            raise ValueError(
-                "legal_basis legitimate_interests needs legitimate_interest: the interest "
-                "pursued, in French and English (GDPR Art. 13(1)(d))"
-            )
-        return self
 
     def retention_for(self, category: str) -> str | None:
         return self.category_retention.get(category, self.retention)

@@ -67,6 +67,14 @@ def _activity_refs(policy: Policy) -> Iterator[Problem]:
         if policy.controller.kind == "group" and a.entity is None:
             yield (*at, "entity"), "is required: in a group every activity belongs to an entity"
         yield from _missing(a.entity, entities, (*at, "entity"), "entity")
+        if a.legal_basis == "legitimate_interests" and a.legitimate_interest is None:
+            yield (
+                (*at, "legal_basis"),
+                (
+                    "legitimate_interests needs legitimate_interest: the interest pursued, in "
+                    "French and English (GDPR Art. 13(1)(d))"
+                ),
+            )
         yield from _missing(a.retention, rules, (*at, "retention"), "retention rule")
         yield from _missing(
             a.consent_purpose, purposes, (*at, "consent_purpose"), "consent purpose"
