@@ -263,7 +263,7 @@ def _rights(policy: Policy) -> Iterator[Finding]:
             "identity-document-always",
             "an identity document is required for every request: the EDPB calls a "
             "systematic copy disproportionate (Guidelines 01/2022 on the right of "
-            "access, §73); Garant deletes each copy once the identity is verified",
+            "access); Garant deletes each copy once the identity is verified",
             ("rights", "identity_proof"),
             ["DEF-D2"],
         )
