@@ -51,7 +51,7 @@ TABLES = ["payments", "order_lines", "orders", "persons", "stores"]
 def _series(dialect: str) -> str:
     """``n`` from :lo to :hi, made by the database."""
     if dialect == "postgresql":
-        return "SELECT generate_series(:lo, :hi) AS n"
+        return "SELECT generate_series(CAST(:lo AS integer), CAST(:hi AS integer)) AS n"
     return (
         "SELECT n FROM (WITH RECURSIVE s(n) AS (SELECT :lo UNION ALL SELECT n + 1 FROM s "
         "WHERE n < :hi) SELECT n FROM s)"

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import statistics
@@ -226,7 +227,13 @@ def main() -> None:
     parser.add_argument("--dir")
     args = parser.parse_args()
     runner = {"shop": run_shop, "pagila": run_pagila, "pagila-big": run_pagila_big, "one": run_one}
-    print(json.dumps(runner[args.dataset](args), indent=2))
+    load_before = os.getloadavg()[0]
+    report = runner[args.dataset](args)
+    if args.dataset != "one":
+        # The machine is shared: the load says how far the times are from a quiet one's.
+        report["load_average_1m"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
+        report["cpus"] = os.cpu_count()
+    print(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":
