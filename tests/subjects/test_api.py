@@ -67,3 +67,26 @@ def test_admin_datamap_page_reads_the_map(demo: DemoFactory) -> None:
     assert page.status_code == 200
     assert "Tender answers" in page.text and "Defence secret" in page.text
     assert "immutable" in page.text and "shared by several people" in page.text
+
+
+def test_def_s2_back_office_find_and_download_with_a_purpose(demo: DemoFactory) -> None:
+    from tests.web.conftest import PASSWORD, csrf_of, login
+
+    garant, truth = demo("alliance-francaise")
+    person = truth["persons"][2]
+    with garant.unit_of_work() as uow:
+        add_user(uow=uow, email="privacy@staff.example", role="privacy", password=PASSWORD)
+    client = TestClient(create_app(garant))
+    login(client, "privacy")
+    token = csrf_of(client, "/admin/subjects")
+    form = {"kind": "email", "value": person["identities"]["email"], "purpose": "phone call #7"}
+    page = client.post("/admin/subjects?lang=en", data=form | {"csrf_token": token})
+    assert page.status_code == 200 and "Learners" in page.text
+    assert "Download their data" in page.text
+    refused = client.post("/admin/subjects", data=form)
+    assert refused.status_code == 403  # no CSRF token
+    package = client.post("/admin/subjects/export", data=form | {"csrf_token": token})
+    assert package.headers["content-type"] == "application/zip"
+    with garant.unit_of_work() as uow:
+        events = recent_events(uow.session, action="subject.")
+    assert [e["details"]["purpose"] for e in events] == ["phone call #7", "phone call #7"]
