@@ -100,3 +100,42 @@ def test_concurrent_discoveries_share_the_connector_safely(demo: DemoFactory) ->
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         assert all(pool.map(check, people))
+
+
+def test_af_d1_one_person_across_two_systems(
+    make_garant: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each system is searched with the identities it knows; results come per system."""
+    from sqlalchemy import create_engine, text
+
+    from tests.conftest import write_workspace
+
+    urls = {}
+    for name, rows in (("crm", "(1, 'Ann@X.example'), (2, 'bob@x.example')"),
+                       ("mailer", "(7, 'ann@x.example')")):  # fmt: skip
+        urls[name] = f"sqlite:///{tmp_path / (name + '.db')}"
+        engine = create_engine(urls[name])
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE people (id INTEGER PRIMARY KEY, email TEXT)"))
+            conn.execute(text(f"INSERT INTO people VALUES {rows}"))
+        engine.dispose()
+        monkeypatch.setenv(f"{name.upper()}_URL", urls[name])
+    collection = (
+        "    collections:\n      - name: people\n        primary_key: id\n"
+        "        identity: {email: email}\n"
+    )
+    root = write_workspace(tmp_path / "two")
+    (root / "datamap.yaml").write_text(
+        "systems:\n"
+        + "".join(
+            f"  - id: {n}\n    kind: sqlite\n    url_env: {n.upper()}_URL\n{collection}"
+            for n in ("crm", "mailer")
+        ),
+        encoding="utf-8",
+    )
+    garant = make_garant(name="two")
+    found = traverse(garant, [Identity("email", "ann@x.example")])
+    assert {(r.system.id, k[0]) for r in found.rowsets for k in r.owned} == {
+        ("crm", 1),
+        ("mailer", 7),
+    }
