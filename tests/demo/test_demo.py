@@ -54,3 +54,31 @@ def test_unknown_example_and_bad_size(tmp_path: Path) -> None:
         generate_database("nowhere", f"sqlite:///{tmp_path / 'x.db'}")
     with pytest.raises(InvalidInput, match="at least 1"):
         generate_database("def-network", f"sqlite:///{tmp_path / 'x.db'}", persons=0)
+
+
+def test_cli_demo_db_at_a_chosen_size_with_its_record(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from garant.cli.main import build_app
+
+    truth = tmp_path / "truth.json"
+    result = CliRunner().invoke(
+        build_app(),
+        [
+            "datamap",
+            "demo-db",
+            "--example",
+            "alliance-francaise",
+            "--persons",
+            "40",
+            "--seed",
+            "9",
+            "--url",
+            f"sqlite:///{tmp_path / 'af.db'}",
+            "--truth",
+            str(truth),
+        ],  # fmt: skip
+    )
+    assert result.exit_code == 0, result.output
+    record = json.loads(truth.read_text())
+    assert record["seed"] == 9 and sum("learners" in p["owned"] for p in record["persons"]) == 40

@@ -161,6 +161,35 @@ def erasure_plan(
     print_json(plan.to_dict())
 
 
+@datamap_app.command("demo-db")
+def demo_db(
+    example: Annotated[str, typer.Option("--example", help="alliance-francaise or def-network.")],
+    url: Annotated[str, typer.Option("--url", help="The database to (re)create and fill.")],
+    persons: Annotated[int, typer.Option("--persons", help="How many persons.")] = 200,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same data.")] = 1,
+    truth: Annotated[
+        Path | None, typer.Option("--truth", help="Write the record of what was made here.")
+    ] = None,
+) -> None:
+    """Generate an example's demo database at any size (its tables are dropped first)."""
+    from rich.progress import Progress
+
+    from garant.demo.generate import generate_database
+
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("persons", total=persons)
+        generate_database(
+            example,
+            url,
+            persons=persons,
+            seed=seed,
+            truth_path=truth,
+            record=truth is not None,
+            progress=lambda n: bar.update(task, completed=n),
+        )
+    console.print(f"{example}: {persons} persons written to the database")
+
+
 def register(app: typer.Typer) -> None:
     """Add this feature's commands and groups to the main app."""
     app.add_typer(datamap_app, name="datamap")

@@ -35,7 +35,10 @@ def generate_database(
     record: bool = True,
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
-    """Create the example's tables (dropping old ones) and fill them; return the record."""
+    """Create the example's tables (dropping old ones) and fill them; return the record.
+
+    ``progress(n)`` hears every 500 persons made; ``record=False`` keeps no record (for
+    benchmark sizes)."""
     module = MODULES.get(example)
     if module is None:
         raise InvalidInput(f'no demo database for "{example}" (choose from {", ".join(MODULES)})')
@@ -46,7 +49,7 @@ def generate_database(
         module.metadata.drop_all(engine)
         module.metadata.create_all(engine)
         with engine.begin() as conn:
-            builder = Builder(conn, module.metadata, seed=seed, record=record)
+            builder = Builder(conn, module.metadata, seed=seed, record=record, progress=progress)
             module.populate(builder, persons)
             builder.flush()
         truth = builder.truth(example, seed)
@@ -55,6 +58,4 @@ def generate_database(
     if truth_path is not None:
         truth_path.parent.mkdir(parents=True, exist_ok=True)
         truth_path.write_text(json.dumps(truth, indent=1, default=str), encoding="utf-8")
-    if progress is not None:
-        progress(persons)
     return truth

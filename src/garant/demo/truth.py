@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,7 +22,15 @@ FLUSH_AT = 20_000
 class Builder:
     """Ids, a seeded Faker, batched inserts in foreign-key order, and the record."""
 
-    def __init__(self, conn: Connection, metadata: MetaData, *, seed: int, record: bool = True):
+    def __init__(
+        self,
+        conn: Connection,
+        metadata: MetaData,
+        *,
+        seed: int,
+        record: bool = True,
+        progress: Callable[[int], None] | None = None,
+    ):
         self.conn = conn
         self.metadata = metadata
         self.rng = random.Random(seed)
@@ -33,8 +42,15 @@ class Builder:
         self._pending: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self._count = 0
         self._emails: set[str] = set()
+        self._progress = progress
+        self._made = 0
 
     def person(self, identities: dict[str, str]) -> int:
+        self._made += 1
+        if self._progress is not None and self._made % 500 == 0:
+            self._progress(self._made)
+        if not self.record:
+            return -1
         self.people.append({"identities": identities, "owned": {}, "context": {}})
         return len(self.people) - 1
 
@@ -60,14 +76,14 @@ class Builder:
             self._next[table.name] = max(self._next[table.name], int(row["id"]))
         self._pending[table.name].append(row)
         self._count += 1
-        if owner is not None and self.record:
+        if owner is not None and owner >= 0:
             self.people[owner]["owned"].setdefault(table.name, []).append(row["id"])
         if self._count >= FLUSH_AT:
             self.flush()
         return int(row.get("id", 0))
 
     def context(self, owner: int, table: Table, row_id: int | str) -> None:
-        if self.record:
+        if owner >= 0:
             found = self.people[owner]["context"].setdefault(table.name, [])
             if row_id not in found:
                 found.append(row_id)
