@@ -81,3 +81,15 @@ def decide_and_run(
     assert shown.status_code == 200
     result: dict[str, Any] = shown.json()
     return result
+
+
+def open_verified(garant: Garant, data: Any) -> int:
+    """Submit through the service and confirm with the mailed code (two transactions)."""
+    from garant.rights import identity, intake
+
+    with garant.unit_of_work() as uow:
+        rid = intake.submit(uow=uow, data=data)[0].id
+    code = code_for(garant, rid)
+    with garant.unit_of_work() as uow:
+        identity.confirm_code(uow=uow, request_id=rid, code=code)
+    return int(rid)

@@ -346,6 +346,62 @@ def close_cmd(
         console.print(f"request {req.id}: {req.status}")
 
 
+@request_app.command("copy")
+def copy_cmd(
+    request_id: int,
+    workspace: WorkspaceOpt = Path("."),
+    fee: Annotated[float, typer.Option(help="Fee in euros for this further copy")] = 0.0,
+    fee_reason: Annotated[str | None, typer.Option()] = None,
+    as_of: AsOfOpt = None,
+    actor: ActorOpt = "",
+) -> None:
+    """A further copy of an access export (Art. 15(3): a reasonable fee may apply)."""
+    from garant.jobs.worker import run_one
+    from garant.rights import execute
+
+    garant = open_garant(workspace, as_of)
+    with garant.unit_of_work(cli_actor(actor or None)) as uow:
+        execute.further_copy(
+            uow=uow, request_id=request_id, fee_cents=round(fee * 100), fee_reason=fee_reason
+        )
+    while run_one(garant, kinds=[execute.JOB]):
+        pass
+    console.print(f"request {request_id}: further copy made")
+
+
+@request_app.command("lift")
+def lift_cmd(
+    restriction_id: int,
+    workspace: WorkspaceOpt = Path("."),
+    as_of: AsOfOpt = None,
+    actor: ActorOpt = "",
+) -> None:
+    """Lift a restriction of processing; the person is told first (Art. 18(3))."""
+    from garant.rights import restriction
+
+    garant = open_garant(workspace, as_of)
+    with garant.unit_of_work(cli_actor(actor or None)) as uow:
+        row = restriction.lift(uow=uow, restriction_id=restriction_id)
+        console.print(f"restriction {row.id}: {row.status}")
+
+
+@request_app.command("task-done")
+def task_done_cmd(
+    task_id: int,
+    workspace: WorkspaceOpt = Path("."),
+    note: Annotated[str | None, typer.Option()] = None,
+    as_of: AsOfOpt = None,
+    actor: ActorOpt = "",
+) -> None:
+    """Art. 19: a processor or recipient confirmed it did the same."""
+    from garant.rights import tasks
+
+    garant = open_garant(workspace, as_of)
+    with garant.unit_of_work(cli_actor(actor or None)) as uow:
+        task = tasks.complete(uow=uow, task_id=task_id, note=note)
+        console.print(f"task {task.id}: {task.status}")
+
+
 @request_app.command("letter")
 def letter_cmd(
     request_id: int,

@@ -51,6 +51,12 @@ class ReasonIn(BaseModel):
     reason: str
 
 
+class CopyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    fee_cents: int = 0
+    fee_reason: str | None = None
+
+
 class DirectiveIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     identities: dict[str, str]
@@ -164,6 +170,18 @@ def close(garant: GarantDep, actor: Manager, request_id: int) -> DetailRead:
     with garant.unit_of_work(actor) as uow:
         service.close(uow=uow, request_id=request_id)
     return _detail(garant, actor, request_id)
+
+
+@router.post(f"{STAFF}/requests/{{request_id}}/copy", dependencies=CSRF, status_code=202)
+def further_copy(
+    garant: GarantDep, actor: Manager, request_id: int, data: CopyIn
+) -> dict[str, Any]:
+    """Art. 15(3): a further copy of an access export, for a reasonable fee with reasons."""
+    with garant.unit_of_work(actor) as uow:
+        job = execute.further_copy(
+            uow=uow, request_id=request_id, fee_cents=data.fee_cents, fee_reason=data.fee_reason
+        )
+        return {"job": job.id, "status": job.status}
 
 
 @router.get(f"{STAFF}/requests/{{request_id}}/letter", response_class=PlainTextResponse)
