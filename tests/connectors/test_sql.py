@@ -127,3 +127,53 @@ def test_an_unreachable_system_is_a_connector_error() -> None:
     with pytest.raises(ConnectorError, match="s\\.people: cannot read the table"):
         list(connector.read(dm.collection("s", "people"), [(1,)]))
     connector.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "pg_url", "mariadb_url"])
+def test_identifiers_are_quoted_reserved_words_and_mixed_case(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """Chinook's ``InvoiceLine``, a table called ``Order`` with a column ``Group``."""
+    from sqlalchemy import Column, Integer, MetaData, String, Table
+
+    url = (
+        f"sqlite:///{tmp_path / 'q.db'}"
+        if backend == "sqlite"
+        else str(request.getfixturevalue(backend))
+    )
+    meta = MetaData()
+    Table("Order", meta, Column("Id", Integer, primary_key=True), Column("Group", String(50)))
+    engine = create_engine(url)
+    meta.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            meta.tables["Order"].insert(), [{"Id": 1, "Group": "a@x"}, {"Id": 2, "Group": "b@x"}]
+        )
+    engine.dispose()
+    kind = {"sqlite": "sqlite", "pg_url": "postgresql", "mariadb_url": "mysql"}[backend]
+    dm = DataMap.model_validate(
+        {
+            "systems": [
+                {
+                    "id": "q",
+                    "kind": kind,
+                    "url_env": "Q",
+                    "collections": [
+                        {
+                            "name": "orders",
+                            "table": "Order",
+                            "primary_key": "Id",
+                            "identity": {"email": "Group"},
+                        }
+                    ],
+                }
+            ]
+        }  # fmt: skip
+    )
+    coll = dm.collection("q", "orders")
+    connector = open_connector(dm.system("q"), url)
+    with connector.reading():
+        assert [r["Id"] for r in connector.find(coll, ["Group"], [("A@X",)], casefold=True)] == [1]
+    assert connector.update(coll, [((1,), {"Group": None})]) == 1
+    assert connector.delete(coll, [(1,), (2,)]) == 2
+    connector.close()
