@@ -12,6 +12,7 @@ from garant.accountability import checks, checks_external, sources
 from garant.accountability.checks import Check, Context, Finding, Unavailable
 from garant.accountability.models import CheckRun
 from garant.clock import local_date
+from garant.errors import GarantError
 from garant.store.uow import UnitOfWork
 
 CHECKS: list[tuple[str, Check]] = [
@@ -61,6 +62,9 @@ def run_checks(*, uow: UnitOfWork, store: bool = True) -> Report:
             continue
         except SQLAlchemyError as exc:  # a connected system down must not hide the rest
             status[name] = f"not checked: a database could not be read ({type(exc).__name__})"
+            continue
+        except GarantError as exc:
+            status[name] = f"not checked: {exc.message}"
             continue
         findings.extend(found)
         counts[name] = len(found)
