@@ -233,3 +233,41 @@ def test_bad_url_and_unknown_person_table_are_clear_errors(tmp_path: Path) -> No
         cwd=tmp_path,
     )
     assert wrong.returncode == 2 and "--person clients: no such table" in wrong.stderr
+
+
+def notes(findings: list[Finding]) -> dict[tuple[str, str | None], str]:
+    return {(f.collection, f.column): f.message for f in findings if f.level == "note"}
+
+
+def test_lookups_no_index_serves_are_noted_not_drift(shop: Shop) -> None:
+    """An owns reference or an identity without an index makes every discovery scan the
+    table: said as a note (MariaDB indexes every foreign key itself)."""
+    _, datamap, _ = draft_of(shop)
+    found = check_datamap(datamap)
+    before = notes(found)
+    if shop.kind != "mysql":
+        assert before[("orders", "customer_id")] == (
+            "owns reference: no index starts with customer_id: each discovery scans orders"
+        )
+    assert before[("customers", "email")] == (
+        "identity email: no index starts with email: each discovery scans customers"
+    )
+    alter(
+        shop,
+        "CREATE INDEX orders_customer ON orders (customer_id)",
+        "CREATE INDEX customers_email ON customers (email)",
+    )
+    after = notes(check_datamap(datamap))
+    assert ("orders", "customer_id") not in after and ("customers", "email") not in after
+    assert drift(found) == {}
+
+
+def test_partition_without_the_index_is_named(pg_url: str) -> None:
+    shop = build_shop(pg_url, customers=6)
+    alter(shop, "CREATE INDEX events_2025_customer ON events_2025 (customer_id)")
+    _, datamap, _ = draft_of(shop)
+    message = notes(check_datamap(datamap))[("events", "customer_id")]
+    assert message == (
+        "owns reference: partition(s) events_2026 of events have no index starting with "
+        "customer_id: each discovery scans them"
+    )

@@ -112,6 +112,7 @@ def _collection(
     owned = coll.name in owned_collections(system)
     new = _new_columns(coll, table, live, conn, sample_size, owned)
     yield from (finding(c, lv, m) for c, lv, m in new)
+    yield from (finding(c, lv, m) for c, lv, m in _indexes(coll, table))
 
 
 Item = tuple[str | None, str, str]
@@ -227,6 +228,38 @@ def _new_columns(
                 f"column {col.name} is not in the map and looks like {proposal.category} "
                 f"({'; '.join(proposal.evidence)})",
             )
+
+
+def _indexes(coll: Collection, table: TableInfo) -> Iterator[Item]:
+    """Lookups a discovery makes that no index serves: each one scans the whole table."""
+    for kind, column in coll.identity.items():
+        if table.column(column) is None:
+            continue
+        if kind in coll.casefold:
+            if not any(column.lower() in e and "lower" in e for e in table.index_expressions):
+                yield (
+                    column,
+                    "note",
+                    f"identity {kind} is matched as lower({column}) and no index serves it: "
+                    f"each discovery scans {table.name} (index lower({column}), or set "
+                    "casefold: [] if the values are stored lower-case)",
+                )
+        elif column not in table.index_leads:
+            yield (column, "note", _scan_note(table, column, f"identity {kind}"))
+    for ref in coll.references:
+        if ref.meaning == "owns" and table.column(ref.columns[0]) is not None:
+            if ref.columns[0] not in table.index_leads:
+                yield (ref.columns[0], "note", _scan_note(table, ref.columns[0], "owns reference"))
+
+
+def _scan_note(table: TableInfo, column: str, what: str) -> str:
+    lacking = table.unindexed_partitions(column)
+    if table.partitions and lacking and len(lacking) < len(table.partitions):
+        return (
+            f"{what}: partition(s) {', '.join(lacking)} of {table.name} have no index "
+            f"starting with {column}: each discovery scans them"
+        )
+    return f"{what}: no index starts with {column}: each discovery scans {table.name}"
 
 
 def _unmapped_links(system: System, live: SchemaInfo) -> Iterator[Finding]:

@@ -74,6 +74,14 @@ class TableInfo:
     unique: list[tuple[str, ...]] = field(default_factory=list)
     foreign_keys: list[ForeignKey] = field(default_factory=list)
     partitions: tuple[str, ...] = ()
+    index_leads: set[str] = field(default_factory=set)
+    """Columns some index starts with (the key's and unique constraints' included)."""
+    index_expressions: list[str] = field(default_factory=list)
+    """Indexed expressions, as the database prints them (``lower(email)``)."""
+    partition_index_leads: dict[str, set[str]] = field(default_factory=dict)
+
+    def unindexed_partitions(self, column: str) -> list[str]:
+        return sorted(p for p, leads in self.partition_index_leads.items() if column not in leads)
 
     def column(self, name: str) -> ColumnInfo | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -172,7 +180,23 @@ def _read_table(insp: Inspector, engine: Engine, name: str, schema: str | None) 
     pk = tuple(insp.get_pk_constraint(name, schema=schema).get("constrained_columns") or ())
     unique = [tuple(u["column_names"]) for u in insp.get_unique_constraints(name, schema=schema)]
     fks = _declared_keys(insp, name, schema)
-    return TableInfo(name, columns, pk, unique, fks)
+    table = TableInfo(name, columns, pk, unique, fks)
+    _read_indexes(insp, table, name, schema)
+    return table
+
+
+def _read_indexes(insp: Inspector, table: TableInfo, name: str, schema: str | None) -> None:
+    """What lets a lookup by a column avoid scanning the table."""
+    for cols in (table.primary_key, *table.unique):
+        if cols:
+            table.index_leads.add(cols[0])
+    for index in insp.get_indexes(name, schema=schema):
+        names = index.get("column_names") or []
+        expressions = [str(e) for e in (index.get("expressions") or []) if e is not None]
+        if names and names[0] is not None:
+            table.index_leads.add(names[0])
+        elif expressions:
+            table.index_expressions.append(expressions[0].lower())
 
 
 def _declared_keys(insp: Inspector, name: str, schema: str | None) -> list[ForeignKey]:
@@ -212,6 +236,14 @@ def _lift_partition_keys(
 ) -> None:
     """Give the parent every key its partitions declare, saying where each was found."""
     parent.partitions = tuple(partitions)
+    # An index on every partition serves the parent as well as one on the parent.
+    per_part = [_read_table(insp, insp.bind, p, schema) for p in partitions]  # type: ignore[arg-type]
+    if per_part:
+        parent.partition_index_leads = {t.name: t.index_leads for t in per_part}
+        parent.index_leads |= set.intersection(*(t.index_leads for t in per_part))
+        parent.index_expressions += sorted(
+            set.intersection(*(set(t.index_expressions) for t in per_part))
+        )
     leaves = partitions
     found: dict[tuple[tuple[str, ...], str, tuple[str, ...]], list[str]] = defaultdict(list)
     for part in leaves:
