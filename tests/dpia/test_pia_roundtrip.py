@@ -112,3 +112,35 @@ def test_pia_import_errors_are_clear(garant: Garant, tmp_path: Path) -> None:
     bad.write_text("{not json")
     code, out = _cli(garant, "dpia", "import", str(bad))
     assert code == 2 and f"{bad}:1:2" in out
+
+
+ASSESSMENT = """\
+context: {overview: Scoring of prospects, data: "Company, contact, purchases"}
+principles: {legal_basis: Legitimate interests, retention: 3 years}
+risks:
+  illegitimate_access: {impacts: [Spam], threats: [Phishing], sources: [Attacker],
+                        measures: [MFA], severity: 2, likelihood: 2}
+  unwanted_change: {severity: 1, likelihood: 1}
+  disappearance: {severity: 3, likelihood: 3, severity_note: Single copy}
+measures: [{title: MFA, content: Two factors for every account}]
+validation: {author: A, evaluator: B, validator: C, decision: validated}
+"""
+
+
+def test_af_a1_dpia_assessed_after_the_cnil_method(garant: Garant, tmp_path: Path) -> None:
+    """AF-A1: the three risks with severity and likelihood, measures, validation, Art. 36."""
+    code, out = _cli(garant, "dpia", "screen", "Scoring", "--criterion", "evaluation_scoring",
+                     "--criterion", "large_scale", "--json")  # fmt: skip
+    dpia_id = json.loads(out)["id"]
+    source = tmp_path / "assessment.yaml"
+    source.write_text(ASSESSMENT, encoding="utf-8")
+    code, out = _cli(garant, "dpia", "assess", str(dpia_id), str(source))
+    assert code == 0, out
+    assert "validated" in out and "prior consultation needed" in out
+    code, out = _cli(garant, "dpia", "list", "--json")
+    [dpia] = json.loads(out)
+    assert dpia["risks"]["disappearance"]["high"] is True
+    assert dpia["risks"]["illegitimate_access"]["high"] is False
+    source.write_text("risks: {illegitimate_access: {severity: 9}}", encoding="utf-8")
+    code, out = _cli(garant, "dpia", "assess", str(dpia_id), str(source))
+    assert code == 2 and "severity" in out

@@ -273,6 +273,32 @@ def dpia_import(
             console.print(f"[green]Imported[/green] DPIA #{dpia.id} {dpia.title} ({dpia.status})")
 
 
+@dpia_app.command("assess")
+def dpia_assess(
+    dpia_id: int, file: Path, workspace: WorkspaceOpt = Path("."), actor: ActorOpt = ""
+) -> None:
+    """Write a DPIA's assessment from a YAML or JSON file (context, principles, risks,
+    measures, validation, prior_consultation): the CNIL method's sections."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    from garant.dpia.schemas import DpiaAssessment
+    from garant.dpia.service import assess, describe
+
+    if not file.is_file():
+        raise InvalidInput(f"{file}: no such file")
+    try:
+        raw = YAML(typ="safe").load(file.read_text(encoding="utf-8"))
+    except YAMLError as exc:
+        raise InvalidInput(f"{file}: not YAML or JSON: {exc}") from None
+    data = _validated(DpiaAssessment, **(raw or {}))
+    with closing(open_garant(workspace)) as garant:
+        with garant.unit_of_work(cli_actor(actor or None)) as uow:
+            result = describe(assess(uow=uow, dpia_id=dpia_id, data=data))
+    flag = " [red]prior consultation needed (Art. 36)[/red]" if result["prior_consultation"] else ""
+    console.print(f"DPIA #{dpia_id}: {result['status']}{flag}")
+
+
 @dpia_app.command("export")
 def dpia_export(
     dpia_id: int, out: Annotated[Path, typer.Option()], workspace: WorkspaceOpt = Path(".")

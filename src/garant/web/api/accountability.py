@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from garant.accountability.schemas import DisclosureCreate, DisclosureRead, RecordCreate, RecordRead
 from garant.accounts.roles import Permission
-from garant.dpia.schemas import DpiaCreate
+from garant.dpia.schemas import DpiaAssessment, DpiaCreate
 from garant.processors.schemas import AuditCreate, ProcessorCreate
 from garant.store.uow import Actor
 from garant.web.deps import GarantDep, Requires, csrf_protect
@@ -85,6 +85,17 @@ def screen(data: DpiaCreate, garant: GarantDep, actor: DpiaManageActor) -> dict[
 
     with garant.unit_of_work(actor) as uow:
         return describe(screen_processing(uow=uow, data=data))
+
+
+@router.put("/dpias/{dpia_id}/assessment", dependencies=CSRF)
+def assess_dpia(
+    dpia_id: int, data: DpiaAssessment, garant: GarantDep, actor: DpiaManageActor
+) -> dict[str, Any]:
+    """The CNIL method's sections; the Art. 36 flag follows the residual risks."""
+    from garant.dpia.service import assess, describe
+
+    with garant.unit_of_work(actor) as uow:
+        return describe(assess(uow=uow, dpia_id=dpia_id, data=data))
 
 
 @router.post("/dpias/import", status_code=201, dependencies=CSRF)
