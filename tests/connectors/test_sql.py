@@ -177,3 +177,25 @@ def test_identifiers_are_quoted_reserved_words_and_mixed_case(
     assert connector.update(coll, [((1,), {"Group": None})]) == 1
     assert connector.delete(coll, [(1,), (2,)]) == 2
     connector.close()
+
+
+@pytest.mark.postgres
+def test_typed_identity_columns_take_text_safely(pg_url: str) -> None:
+    """A uuid or date identity given as text: parsed when it is one, else matches nothing."""
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE m (id INTEGER PRIMARY KEY, ref UUID, born DATE)"))
+        conn.execute(
+            text("INSERT INTO m VALUES (1, '6f1c1d0e-8d0a-4c55-9e5c-7e2d2f0b6a11', '1990-05-04')")
+        )
+    engine.dispose()
+    dm = datamap("postgresql", name="m", table="m", identity={"ref": "ref", "born": "born"},
+                 fields=[])  # fmt: skip
+    coll = dm.collection("s", "m")
+    connector = open_connector(dm.system("s"), pg_url)
+    good = [("6F1C1D0E-8D0A-4C55-9E5C-7E2D2F0B6A11",)]
+    assert [r["id"] for r in connector.find(coll, ["ref"], good)] == [1]
+    assert list(connector.find(coll, ["ref"], [("x' OR 1=1 --",)])) == []
+    assert [r["id"] for r in connector.find(coll, ["born"], [("1990-05-04",)])] == [1]
+    assert list(connector.find(coll, ["born"], [("05/04/1990",)])) == []
+    connector.close()

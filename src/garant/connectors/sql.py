@@ -11,7 +11,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import (
     Column,
@@ -281,9 +284,24 @@ def _coerce(col: Column[Any], value: Any) -> Any:
     if kind is int and isinstance(value, str):
         text = value.strip()
         return int(text) if text.lstrip("-").isdigit() and len(text) < 19 else _INVALID
-    if kind is str and isinstance(value, (int, float)):
+    if kind is str:
         return str(value)
+    parse = _PARSERS.get(kind)
+    if parse is not None and isinstance(value, str):
+        try:
+            return parse(value.strip())
+        except (ValueError, ArithmeticError):
+            return _INVALID
     return value
+
+
+_PARSERS: dict[type, Any] = {
+    float: float,
+    Decimal: Decimal,
+    UUID: UUID,
+    date: date.fromisoformat,
+    datetime: datetime.fromisoformat,
+}
 
 
 def _condition(table: Table, cond: Condition) -> ColumnElement[bool]:
