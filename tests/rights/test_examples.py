@@ -85,3 +85,35 @@ def test_af_d3_erasure_on_the_example_keeps_invoices_and_current_course(
     reply = mails(garant, "rights_reply", rid)[-1].body_text or ""
     assert "What we kept, and why" in reply
     assert "a current course" in reply and "legal obligation" in reply
+
+
+def test_def_d2_def_network_asks_for_an_identity_document(
+    make_garant: Callable[..., Garant], store_url: str
+) -> None:
+    """DEF-D2: a written request with a copy of an identity document, per entity; the
+    privacy center is not one of DEF's channels (email and post), so staff enter it."""
+    from garant.rights import identity, intake
+    from garant.rights.schemas import RequestCreate
+
+    garant = make_garant(example="def-network", url=store_url, now=NOW)
+    data = RequestCreate(
+        type="access",
+        identities={"email": "client@example.com"},
+        channel="email",
+        entity="def-training",
+        lang="fr",
+    )
+    with garant.unit_of_work() as uow:
+        req, _ = intake.submit(uow=uow, data=data)
+        assert req.status == "awaiting_identity"
+        check = identity.pending_check(uow, req)
+        assert check is not None and check.method == "document"
+        assert req.pauses and req.pauses[0][1] is None  # the clock stands still meanwhile
+        rid = req.id
+    assert mails(garant, "rights_document", rid)
+    with api_client(garant) as client:
+        refused = client.post(
+            "/api/public/rights/requests",
+            json={"type": "access", "identities": {"email": "a@b.fr"}},
+        )
+    assert refused.status_code == 422 and "email or post" in refused.json()["detail"]

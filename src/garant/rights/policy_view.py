@@ -85,6 +85,17 @@ def identity_proof(policy: Policy, entity: str | None) -> str:
     return str(_get(rights, "identity_proof", "code") or "code")
 
 
+def channels(policy: Policy, entity: str | None) -> list[str]:
+    """The channels the policy offers (AF-X1); every channel when it names none."""
+    rights = _get(policy, "rights")
+    if rights is None:
+        return ["web", "email", "post", "api"]
+    for rule in _get(rights, "by_entity", []) or []:
+        if _get(rule, "entity") == entity and _get(rule, "channels"):
+            return [str(c) for c in _get(rule, "channels")]
+    return [str(c) for c in _get(rights, "channels", []) or []]
+
+
 def prospecting_activities(policy: Policy) -> set[str]:
     """Activities objected to without reason (Art. 21(2)-(3), AF-D5)."""
     rights = _get(policy, "rights")
@@ -148,6 +159,12 @@ def authority(policy: Policy) -> dict[str, str]:
 
 def controller_name(policy: Policy) -> str:
     return str(_get(_get(policy, "controller"), "name", ""))
+
+
+def rights_contact(policy: Policy) -> str:
+    rights = _get(policy, "rights")
+    parts = [str(_get(rights, "email", "") or ""), str(_get(rights, "address", "") or "")]
+    return ", ".join(p for p in parts if p)
 
 
 def dpo_contact(policy: Policy) -> str:

@@ -252,6 +252,7 @@ def submit(garant: GarantDep, data: RequestCreate) -> OpenedRequest:
         update={"channel": Channel.API, "received_at": None, "received_on": None}
     )
     with garant.unit_of_work(Actor("subject", "api")) as uow:
+        intake.check_self_service(uow=uow, entity=data.entity)
         req, token = intake.submit(uow=uow, data=data)
         return service.opened(req, token)
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile
 
 from garant.errors import GarantError
 from garant.i18n import current_language
@@ -45,6 +46,7 @@ def submit(
             message=message or None,
         )
         with garant.unit_of_work(SUBJECT) as uow:
+            intake.check_self_service(uow=uow)
             _, token = intake.submit(uow=uow, data=data)
     except (ValueError, GarantError) as exc:
         context = {"types": TYPES, "error": str(exc)}
@@ -64,6 +66,8 @@ def status(request: Request, garant: GarantDep, token: str) -> Response:
         "req": out,
         "token": token,
         "waiting_code": bool(check and check.method == "email_code"),
+        "waiting_document": bool(check and check.method == "document" and not check.document),
+        "document_types": identity.DOCUMENT_TYPES,
         "download": link,
         "error": request.query_params.get("error"),
     }
@@ -78,6 +82,24 @@ def verify(garant: GarantDep, token: str, code: Annotated[str, Form()]) -> Respo
             identity.confirm_code(uow=uow, request_id=req.id, code=code)
     except GarantError:
         return RedirectResponse(f"/privacy/requests/status/{token}?error=code", status_code=303)
+    return RedirectResponse(f"/privacy/requests/status/{token}", status_code=303)
+
+
+@router.post("/status/{token}/document", dependencies=[Depends(csrf_protect)])
+async def document(request: Request, garant: GarantDep, token: str) -> Response:
+    """The identity document the policy asks for (DEF-D2): kept encrypted until checked."""
+    form = await request.form()
+    upload, kind = form.get("document"), form.get("document_type")
+    content = await upload.read() if isinstance(upload, UploadFile) else b""
+    await form.close()
+    try:
+        with garant.unit_of_work(SUBJECT) as uow:
+            req = service.by_follow_token(uow, token)
+            identity.upload_document(
+                uow=uow, request_id=req.id, document_type=str(kind or ""), content=content
+            )
+    except GarantError:
+        return RedirectResponse(f"/privacy/requests/status/{token}?error=document", status_code=303)
     return RedirectResponse(f"/privacy/requests/status/{token}", status_code=303)
 
 
