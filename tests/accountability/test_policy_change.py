@@ -21,14 +21,16 @@ def test_def_v1_new_version_told_by_email_with_a_record(
     garant = make_garant(policy=POLICY, url=store_url)
     write_demo(garant.workspace)
     garant.reload()
-    seed_row(garant, "policy_versions", garant.clock.now(), number=2, content=POLICY,
-             summary="Newsletter kept 3 years")  # fmt: skip
+    from garant.policy.versions import publish
+
+    with garant.unit_of_work() as uow:  # the policy feature's publish: version 1
+        publish(uow=uow, path=garant.policy_path, note="Newsletter kept 3 years")
     use_smtp(garant, smtp_server)
 
-    code, out = run_cli(garant, "policy-change", "notify", "2", "--as-of", "2026-03-01")
+    code, out = run_cli(garant, "policy-change", "notify", "1", "--as-of", "2026-03-01")
     assert code == 0, out
     assert "5 person(s) told" in out  # 4 learners, and eve who only subscribed
-    code, out = run_cli(garant, "policy-change", "notify", "2", "--as-of", "2026-03-01")
+    code, out = run_cli(garant, "policy-change", "notify", "1", "--as-of", "2026-03-01")
     assert "0 person(s) told" in out  # nobody twice
 
     assert run_due(garant).failed == 0
@@ -41,9 +43,9 @@ def test_def_v1_new_version_told_by_email_with_a_record(
     first = messages[0]
     assert first["Subject"] == "Demo School has updated its privacy policy"
     body = first.get_content()
-    assert "version (2)" in body and "Newsletter kept 3 years" in body
+    assert "version (1)" in body and "Newsletter kept 3 years" in body
 
-    code, out = run_cli(garant, "policy-change", "list", "2", "--json")
+    code, out = run_cli(garant, "policy-change", "list", "1", "--json")
     notices = json.loads(out)
     assert len(notices) == 5 and all(n["told_at"] and n["outbox_id"] for n in notices)
     assert "@" not in out  # who was told is kept as keyed hashes

@@ -7,6 +7,7 @@ keys), and a notice row keyed by their hash records when.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,19 @@ TEMPLATE = "accountability_policy_change"
 BATCH = 500
 
 
+def _summary_text(summary: str, note: str) -> str:
+    """The publisher's note, else the semantic changes (``[{section, id, change}]``)."""
+    if note.strip():
+        return note.strip()
+    try:
+        changes = json.loads(summary) if summary.strip().startswith("[") else None
+    except ValueError:
+        changes = None
+    if not isinstance(changes, list):
+        return summary.strip()
+    return "; ".join(f"{c.get('section')} {c.get('id')}: {c.get('change')}" for c in changes)
+
+
 def _version_summary(uow: UnitOfWork, version: str) -> str:
     """The version's summary from the policy's published versions, when installed."""
     t = sources.table(uow, "policy_versions", "number", "summary")
@@ -35,10 +49,11 @@ def _version_summary(uow: UnitOfWork, version: str) -> str:
         return ""
     if not version.isdigit():
         raise InvalidInput(f"policy version {version!r}: a version is a number (see policy log)")
-    row = uow.session.execute(select(t.c.summary).where(t.c.number == int(version))).first()
+    row = uow.session.execute(select(t).where(t.c.number == int(version))).first()
     if row is None:
         raise InvalidInput(f"policy version {version} has not been published")
-    return str(row.summary or "")
+    data = dict(row._mapping)
+    return _summary_text(str(data.get("summary") or ""), str(data.get("note") or ""))
 
 
 def _context(garant: Garant, version: str, summary: str) -> dict[str, Any]:
