@@ -136,7 +136,7 @@ def archive_rows(
     report it). The bundle is recorded, with its audit event, in the caller's ``uow``.
     Returns the bundle id, or ``None`` when no row was archived.
     """
-    from garant.retention.sweep import archive_rows as move
+    from garant.retention.erasure import archive_rows as move
 
     return move(
         uow.garant,

@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, select
+from sqlalchemy import and_
 
 from garant.clock import local_date
 from garant.retention import archive as archives
@@ -139,48 +139,62 @@ def run(
     progress: ProgressFactory | None = None,
 ) -> RetentionRun:
     """Apply every due rule; returns the run record with its counts."""
-    from garant.retention import own
-
     session = open_session(garant)
     try:
-        with garant.unit_of_work(actor) as uow:
-            record = RetentionRun(
-                as_of=uow.now(),
-                started_at=uow.now(),
-                status="running",
-                dry_run=dry_run,
-                actor=actor.label,
-                counts={},
-            )
-            uow.session.add(record)
-            uow.session.flush()
-            uow.audit(
-                "retention.run.start", "retention_run", record.id, details={"dry_run": dry_run}
-            )
+        run_id = _start(garant, actor, dry_run)
         counts: dict[str, Any] = {"collections": {}, "recovered": 0}
         if not dry_run:
-            counts["recovered"] = settle_pending(session, record.id, actor)
+            from garant.retention.recovery import settle_pending
+
+            counts["recovered"] = settle_pending(session, run_id, actor)
         for step in session.steps:
             bar = (progress or _Silent)()
             done = (
                 dry_count(session, step)
                 if dry_run
-                else apply_step(session, record, step, actor, bar)
+                else apply_step(session, run_id, step, actor, bar)
             )
             slot = counts["collections"].setdefault(step.target.name, {})
             slot[step.action] = slot.get(step.action, 0) + done
         if not dry_run:
-            counts["own_data"] = own.apply_all(garant, actor=actor, run_id=record.id)
-            with garant.unit_of_work(actor) as uow:
-                counts["archives_destroyed"] = archives.destroy_expired(uow=uow)
-        with garant.unit_of_work(actor) as uow:
-            saved = uow.session.get(RetentionRun, record.id)
-            assert saved is not None
-            saved.status, saved.finished_at, saved.counts = "done", uow.now(), counts
-            uow.audit("retention.run.finish", "retention_run", record.id, details=_flat(counts))
-        return saved
+            _own_and_expired(garant, actor, run_id, counts)
+        return _finish(garant, actor, run_id, counts)
     finally:
         session.close()
+
+
+def _start(garant: Garant, actor: Actor, dry_run: bool) -> int:
+    with garant.unit_of_work(actor) as uow:
+        record = RetentionRun(
+            as_of=uow.now(),
+            started_at=uow.now(),
+            status="running",
+            dry_run=dry_run,
+            actor=actor.label,
+            counts={},
+        )
+        uow.session.add(record)
+        uow.session.flush()
+        uow.audit("retention.run.start", "retention_run", record.id, details={"dry_run": dry_run})
+        return record.id
+
+
+def _own_and_expired(garant: Garant, actor: Actor, run_id: int, counts: dict[str, Any]) -> None:
+    """Garant's own records (rules other features declare), then expired archives (DEF-R6)."""
+    from garant.retention import own
+
+    counts["own_data"] = own.apply_all(garant, actor=actor, run_id=run_id)
+    with garant.unit_of_work(actor) as uow:
+        counts["archives_destroyed"] = archives.destroy_expired(uow=uow)
+
+
+def _finish(garant: Garant, actor: Actor, run_id: int, counts: dict[str, Any]) -> RetentionRun:
+    with garant.unit_of_work(actor) as uow:
+        saved = uow.session.get(RetentionRun, run_id)
+        assert saved is not None
+        saved.status, saved.finished_at, saved.counts = "done", uow.now(), counts
+        uow.audit("retention.run.finish", "retention_run", run_id, details=_flat(counts))
+        return saved
 
 
 def _flat(counts: dict[str, Any]) -> dict[str, Any]:
@@ -193,9 +207,7 @@ def dry_count(session: Session, step: Step) -> int:
         return step.count(conn, step.todo)
 
 
-def apply_step(
-    session: Session, record: RetentionRun, step: Step, actor: Actor, bar: Progress
-) -> int:
+def apply_step(session: Session, run_id: int, step: Step, actor: Actor, bar: Progress) -> int:
     engine = session.dbs.engine(step.target.system)
     if not isinstance(bar, _Silent):  # a bar needs its total; the worker does without
         with engine.connect() as conn:
@@ -206,7 +218,7 @@ def apply_step(
             planned, high = step.next_batch(conn, low, size)
         if not planned:
             return total
-        applied = apply_batch(session, record, step, actor, low, high, planned)
+        applied = apply_batch(session, run_id, step, actor, low, high, planned)
         total += applied
         bar.advance(applied)
         low = high
@@ -214,7 +226,7 @@ def apply_step(
 
 def apply_batch(
     session: Session,
-    record: RetentionRun,
+    run_id: int,
     step: Step,
     actor: Actor,
     low: Any,
@@ -234,9 +246,9 @@ def apply_batch(
             step.target.collection.name,
             [r[step.target.pk.name] for r in rows],
         )
-    batch_id = _announce(garant, record, step, actor, low, high, planned, bid)
+    batch_id = _announce(garant, run_id, step, actor, low, high, planned, bid)
     if bid is not None:
-        manifest = _write_archive(session, step, bid, rows)
+        manifest = write_archive(session, step, bid, rows)
         keys = [r[step.target.pk.name] for r in rows]
         where = step.target.pk.in_(keys)
     with engine.begin() as conn:
@@ -247,13 +259,13 @@ def apply_batch(
     with garant.unit_of_work(actor) as uow:
         if bid is not None:
             archives.record_bundle(uow=uow, manifest=manifest, reason="retention")
-        _close(uow, batch_id, applied, children, step, record.id)
+        _close(uow, batch_id, applied, children, step, run_id)
     return applied
 
 
 def _announce(
     garant: Garant,
-    record: RetentionRun,
+    run_id: int,
     step: Step,
     actor: Actor,
     low: Any,
@@ -263,7 +275,7 @@ def _announce(
 ) -> int:
     with garant.unit_of_work(actor) as uow:
         batch = RetentionBatch(
-            run_id=record.id,
+            run_id=run_id,
             target=step.target.name,
             rule=step.rule.id,
             action=step.action,
@@ -297,7 +309,7 @@ def _close(uow: Any, batch_id: int, applied: int, children: int, step: Step, run
     )
 
 
-def _write_archive(
+def write_archive(
     session: Session, step: Step, bid: str, rows: list[dict[str, Any]], active: bool = True
 ) -> dict[str, Any]:
     garant, rule = session.garant, step.rule
@@ -326,111 +338,3 @@ def _write_archive(
         "expires_at": local_midnight(expires, session.ctx.timezone).isoformat(),
     }
     return archives.write_bundle(garant, bid=bid, meta=meta, rows=extract)
-
-
-# --- recovery -----------------------------------------------------------------------------
-def settle_pending(session: Session, run_id: int, actor: Actor) -> int:
-    """Close batches a crash left pending: applied if their rows are gone, else redone."""
-    garant = session.garant
-    with garant.unit_of_work(actor) as uow:
-        pending = list(
-            uow.session.scalars(select(RetentionBatch).where(RetentionBatch.status == "pending"))
-        )
-        settled = [(b.id, b.target, b.action, b.key_low, b.key_high, b.bundle_id) for b in pending]
-    for batch_id, target, action, low, high, bid in settled:
-        step = next(
-            (s for s in session.steps if s.target.name == target and s.action == action), None
-        )
-        left = 0
-        if step is not None:
-            pk_type = step.target.pk.type.python_type
-            lo = None if low is None else pk_type(low)
-            where = and_(step.in_range(lo, pk_type(high)), step.todo)
-            with session.dbs.engine(step.target.system).connect() as conn:
-                left = step.count(conn, where)
-        _settle(session, batch_id, bid, committed=left == 0, actor=actor)
-    return len(settled)
-
-
-def _settle(
-    session: Session, batch_id: int, bid: str | None, *, committed: bool, actor: Actor
-) -> None:
-    garant = session.garant
-    with garant.unit_of_work(actor) as uow:
-        batch = uow.session.get(RetentionBatch, batch_id)
-        assert batch is not None
-        if bid is not None:
-            if committed:
-                archives.record_bundle(
-                    uow=uow, manifest=archives.read_manifest(garant, bid), reason="retention"
-                )
-            else:
-                for suffix in (".bundle", ".manifest.json"):
-                    (archives.archive_dir(garant) / f"{bid}{suffix}").unlink(missing_ok=True)
-        batch.status = "recovered" if committed else "rolled_back"
-        uow.audit(
-            "retention.batch.settle",
-            "retention_run",
-            batch.run_id,
-            details={"batch": batch_id, "outcome": batch.status, "planned": batch.planned},
-        )
-
-
-# --- erasure under a legal duty (DEF-R3) ------------------------------------------------------
-def archive_rows(
-    garant: Garant,
-    *,
-    actor: Actor,
-    system: str,
-    collection: str,
-    keys: list[Any],
-    reason: str = "erasure",
-    record_in: Any = None,
-) -> str | None:
-    """Move rows under a legal duty to the archive instead of deleting them (DEF-R3).
-
-    The rows are extracted with the fields of their rule's archive phase, encrypted,
-    written as a bundle, and removed from the live database with the rows they own. Rows
-    under a legal hold are left untouched. Returns the bundle id (``None`` if nothing
-    was archived). Raises ``InvalidInput`` when the collection's rule has no archive.
-    """
-    from garant.errors import InvalidInput
-
-    session = open_session(garant)
-    try:
-        step = next(
-            (
-                s
-                for s in session.steps
-                if s.action == "archive"
-                and s.target.system.id == system
-                and s.target.collection.name == collection
-            ),
-            None,
-        )
-        if step is None:
-            raise InvalidInput(f"{system}.{collection}: its retention rule has no archive phase")
-        # Only legal holds (and restrictions) stop an erasure's archive, not the conditions
-        # that extend the active phase: the person asked for erasure.
-        legal = replace(session.ctx, config=RetentionConfig())
-        reasons = step.target.held_reasons(legal)
-        reasons.pop("child under a longer duty", None)
-        where = and_(step.target.pk.in_(list(keys)), *(~r for r in reasons.values()))
-        engine = session.dbs.engine(step.target.system)
-        with engine.connect() as conn:
-            rows = [dict(r) for r in conn.execute(archive_select(step, where)).mappings()]
-        if not rows:
-            return None
-        picked = [r[step.target.pk.name] for r in rows]
-        bid = archives.bundle_id(system, collection, picked)
-        manifest = _write_archive(session, step, bid, rows, active=False)
-        with engine.begin() as conn:
-            delete_rows(conn, step.target, step.target.pk.in_(picked))
-        if record_in is not None:
-            archives.record_bundle(uow=record_in, manifest=manifest, reason=reason)
-        else:
-            with garant.unit_of_work(actor) as uow:
-                archives.record_bundle(uow=uow, manifest=manifest, reason=reason)
-        return bid
-    finally:
-        session.close()
