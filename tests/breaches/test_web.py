@@ -71,14 +71,19 @@ def test_af_b1_af_b2_api_register_assessment_notification_export(
     facts = SCENARIOS[7]["facts"]  # EDPB case 09: trusted recipient
     assessed = client.post(f"/api/breaches/{ref}/assessment", json=facts, headers=manage)
     assert assessed.json()["risk"] == "none" and assessed.json()["notify_authority"] is False
+    not_dpo = client.post(
+        f"/api/breaches/{ref}/override", json={"risk": "risk", "reason": "x"}, headers=manage
+    )
+    assert not_dpo.status_code == 403 and "only the DPO" in not_dpo.text
+    dpo = _bearer(api_tokens["dpo"])
     refused = client.post(
-        f"/api/breaches/{ref}/override", json={"risk": "risk", "reason": ""}, headers=manage
+        f"/api/breaches/{ref}/override", json={"risk": "risk", "reason": ""}, headers=dpo
     )
     assert refused.status_code == 422
     over = client.post(
         f"/api/breaches/{ref}/override",
         json={"risk": "risk", "reason": "Recipient unreachable"},
-        headers=manage,
+        headers=dpo,
     )
     assert over.json()["risk"] == "risk" and over.json()["override_reason"]
 
@@ -123,8 +128,9 @@ def _login(client: TestClient, role: str) -> str:
             "email": f"{role}@staff.example",
             "password": PASSWORD,
             "csrf_token": token.group(1),
-            "next": "/admin",
+            "next": "/admin/breaches",
         },
+        follow_redirects=False,
     )
     page = client.get("/admin/breaches/new")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
@@ -186,11 +192,11 @@ def test_af_b2_browser_records_a_breach_and_sees_its_clock(
 ) -> None:
     with live_server(staffed_dpo) as server:
         page = browser.new_page(locale="en-GB")
-        page.goto(f"{server.url}/admin")
+        page.goto(f"{server.url}/admin/breaches")
         page.get_by_label("Email").fill("dpo@staff.example")
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{server.url}/admin")
+        page.wait_for_url(f"{server.url}/admin/breaches")
         page.get_by_role("link", name="Breaches").click()
         page.get_by_role("link", name="Record a breach").click()
         page.get_by_label("Title", exact=True).fill("Stolen laptop")
@@ -202,6 +208,7 @@ def test_af_b2_browser_records_a_breach_and_sees_its_clock(
         # now is 2026-03-02 09:00 UTC = 10:00 Paris; aware 08:30 Paris: 70h30 left
         assert "70h30 left" in clock.inner_text()
         assert "2026-03-05 08:30 CET" in clock.inner_text()
-        page.goto(f"{server.url}/admin")
-        assert page.get_by_text("B-2026-0001 · Stolen laptop · 70h30 left").is_visible()
+        page.get_by_role("link", name="Breaches").click()
+        row = page.get_by_role("row", name=re.compile("B-2026-0001"))
+        assert "70h30 left" in row.inner_text()
         page.close()

@@ -15,7 +15,7 @@ from garant.breaches import rules
 from garant.breaches.adjustments import assess
 from garant.breaches.models import Breach, BreachCommunication, BreachEvent, BreachNotification
 from garant.breaches.schemas import Assessment, BreachCreate, BreachUpdate, Facts, Risk
-from garant.errors import InvalidInput, NotFound
+from garant.errors import InvalidInput, NotFound, PermissionDenied
 from garant.store.uow import UnitOfWork
 
 OBJECT = "breach"
@@ -153,6 +153,8 @@ def override(
     inform_persons: bool | None = None,
 ) -> Breach:
     """The DPO's decision replaces the method's, with the reason kept in the register."""
+    if uow.actor.role != "dpo":
+        raise PermissionDenied("only the DPO may override the assessment of a breach")
     if risk not in ("none", "risk", "high"):
         raise InvalidInput(f'risk: "{risk}" is not one of none, risk, high')
     if not reason.strip():
