@@ -196,10 +196,11 @@ def check(
             )
         if findings:
             console.print(table)
+        noted = len(findings) - len(drift)
         console.print(
-            f"{len(drift)} drift finding(s), {len(findings) - len(drift)} note(s)"
-            if findings
-            else "the map matches the live database"
+            f"{len(drift)} drift finding(s), {noted} note(s)"
+            if drift
+            else "the map matches the live database" + (f"; {noted} note(s)" if noted else "")
         )
     if drift:
         raise typer.Exit(1)
