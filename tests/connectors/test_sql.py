@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -199,3 +200,23 @@ def test_typed_identity_columns_take_text_safely(pg_url: str) -> None:
     assert [r["id"] for r in connector.find(coll, ["born"], [("1990-05-04",)])] == [1]
     assert list(connector.find(coll, ["born"], [("05/04/1990",)])) == []
     connector.close()
+
+
+def test_the_apps_connector_follows_a_reloaded_map(
+    tmp_path: Path, make_garant: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from garant.connectors import connector_for
+    from tests.conftest import write_workspace
+
+    for name in ("one", "two"):
+        make_people(f"sqlite:///{tmp_path / (name + '.db')}")
+    root = write_workspace(tmp_path / "ws")
+    body = "systems:\n  - id: s\n    kind: sqlite\n    url_env: S_URL\n    url: sqlite:///{}\n"
+    (root / "datamap.yaml").write_text(body.format(tmp_path / "one.db"))
+    garant = make_garant(name="ws")
+    first = connector_for(garant, "s")
+    assert connector_for(garant, "s") is first
+    (root / "datamap.yaml").write_text(body.format(tmp_path / "two.db"))
+    garant.reload()
+    second = connector_for(garant, "s")
+    assert second is not first and str(second.system.url).endswith("two.db")

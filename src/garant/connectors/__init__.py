@@ -48,10 +48,13 @@ def open_connector(
 def connector_for(garant: Garant, system_id: str) -> Connector:
     """The app's connector for a system, opened once and reused (the engine pools)."""
     pool: dict[str, Connector] = garant.extensions.setdefault("connectors", {})
+    datamap = garant.datamap
+    system = datamap.system(system_id)
     found = pool.get(system_id)
+    if found is not None and found.system is not system and found.system != system:
+        found.close()  # the map was reloaded with another description of this system
+        found = None
     if found is None:
-        datamap = garant.datamap
-        system = datamap.system(system_id)
         found = open_connector(system, workspace=datamap.base_dir or garant.workspace)
         pool[system_id] = found
     return found
