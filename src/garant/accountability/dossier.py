@@ -67,16 +67,24 @@ def policy_versions_section(uow: UnitOfWork) -> Section:
 
 
 def security_section(uow: UnitOfWork) -> Section:
+    """The measures now, then as each published version declared them (DEF-SEC2)."""
     current = sources.security_measures(uow)
-    runs = uow.session.scalars(select(CheckRun).order_by(CheckRun.id))
-    history, previous = [], None
-    for run in runs:
-        measures = sorted(run.measures or [])
-        if measures != previous:
-            history.append({"run": run.id, "at": run.run_at, "measures": ", ".join(measures)})
-            previous = measures
+    history = [
+        {"version": label, "measures": ", ".join(f"{m} ({strength})" for m, (strength, _r)
+                                                 in sorted(measures.items()))}
+        for label, measures in sources.published_measures(uow)
+    ]  # fmt: skip
+    if not history:
+        runs = uow.session.scalars(select(CheckRun).order_by(CheckRun.id))
+        previous: list[str] | None = None
+        for run in runs:
+            measures = sorted(run.measures or [])
+            if measures != previous:
+                history.append({"version": f"check run #{run.id} ({run.run_at:%Y-%m-%d})",
+                                "measures": ", ".join(measures)})  # fmt: skip
+                previous = measures
     return Section("security", _("Security measures and their history"),
-                   "policy.yaml, org_check_runs", {"current": current, "history": history},
+                   "policy.yaml, policy_versions", {"current": current, "history": history},
                    not current and not history)  # fmt: skip
 
 

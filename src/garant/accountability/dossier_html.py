@@ -74,8 +74,8 @@ def _versions(s: Section) -> str:
 
 def _security(s: Section) -> str:
     out = "<p>" + _("Declared now:") + " " + _e(s.data["current"]) + "</p>"
-    hist = [[h["at"], h["measures"], f"#{h['run']}"] for h in s.data["history"]]
-    return out + _table([_("Since"), _("Measures"), _("Check run")], hist)
+    hist = [[h["version"], h["measures"]] for h in s.data["history"]]
+    return out + _table([_("Version"), _("Measures (strength)")], hist)
 
 
 def _processors(s: Section) -> str:
