@@ -95,17 +95,41 @@ def pagila_datamap(url: str) -> str:
     return write_draft(draft, url_env="GARANT_BENCH_PAGILA_URL", url=url, when=datetime.now(UTC))
 
 
-def grow_pagila_copy(url: str, extra: int, *, customer: int = 1) -> tuple[str, str, int]:
-    """A copy of Pagila (``<db>_bench_big``) where one customer has ``extra`` more rentals,
-    each paid: returns its URL, the customer's email and the rows added."""
+INDEXES_CHECK_ASKS_FOR = [
+    "CREATE INDEX rental_customer ON rental (customer_id)",
+    "CREATE INDEX payment_p2022_07_customer ON payment_p2022_07 (customer_id)",
+    "CREATE INDEX customer_lower_email ON customer (lower(email))",
+]
+
+
+def copy_database(url: str, suffix: str) -> str:
+    """A fresh copy of the database (``<db><suffix>``) made from it as a template."""
     source = make_url(url)
-    copy = f"{source.database}_bench_big"
+    copy = f"{source.database}{suffix}"
     admin = create_engine(source.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{copy}" TEMPLATE "{source.database}"'))
     admin.dispose()
-    target = source.set(database=copy)
+    return source.set(database=copy).render_as_string(hide_password=False)
+
+
+def indexed_pagila_copy(url: str) -> str:
+    """Pagila with the three indexes ``garant datamap check`` notes as missing."""
+    target = copy_database(url, "_bench_indexed")
+    engine = create_engine(target)
+    with engine.begin() as conn:
+        for statement in INDEXES_CHECK_ASKS_FOR:
+            conn.execute(text(statement))
+        conn.execute(text("ANALYZE"))
+    engine.dispose()
+    return target
+
+
+def grow_pagila_copy(url: str, extra: int, *, customer: int = 1) -> tuple[str, str, int]:
+    """A copy of Pagila (``<db>_bench_big``) where one customer has ``extra`` more rentals,
+    each paid: returns its URL, the customer's email and the rows added."""
+    target = copy_database(url, "_bench_big")
     engine = create_engine(target)
     with engine.begin() as conn:
         first = conn.execute(text("SELECT max(rental_id) FROM rental")).scalar_one()
@@ -132,4 +156,4 @@ def grow_pagila_copy(url: str, extra: int, *, customer: int = 1) -> tuple[str, s
         ).scalar_one()
         conn.execute(text("ANALYZE"))
     engine.dispose()
-    return target.render_as_string(hide_password=False), str(email), 2 * extra
+    return target, str(email), 2 * extra

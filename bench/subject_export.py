@@ -150,6 +150,10 @@ def run_shop(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run_pagila(args: argparse.Namespace) -> dict[str, Any]:
+    if args.indexed:
+        from baselines import indexed_pagila_copy
+
+        args.url = indexed_pagila_copy(args.url)
     engine = create_engine(args.url)
     with engine.connect() as conn:
         emails = [
@@ -162,7 +166,8 @@ def run_pagila(args: argparse.Namespace) -> dict[str, Any]:
         report = measure(garant, conn, chosen, PAGILA_BASELINE, Path(tmp))
         garant.close()
     engine.dispose()
-    return {"dataset": "pagila (599 customers)", "url": "postgresql"} | report
+    name = "pagila (599 customers)" + (", with the indexes check notes" if args.indexed else "")
+    return {"dataset": name, "url": "postgresql"} | report
 
 
 def run_pagila_big(args: argparse.Namespace) -> dict[str, Any]:
@@ -223,6 +228,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--extra", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--indexed", action="store_true", help="pagila: in a copy with the indexes check notes"
+    )
     parser.add_argument("--email")
     parser.add_argument("--dir")
     args = parser.parse_args()
