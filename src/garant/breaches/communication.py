@@ -8,7 +8,7 @@ clear language with the items of Art. 34(2) and recorded by keyed hash.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -114,12 +114,47 @@ def _already_told(uow: UnitOfWork, breach: Breach, emails: list[str]) -> set[str
     return told
 
 
+def _queue_all(
+    uow: UnitOfWork,
+    breach: Breach,
+    row: BreachCommunication,
+    todo: dict[str, str],
+    language: str,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    """One outbox message and one recipient record per person; ``progress(done, total)``."""
+    context = _context(uow, breach, language)
+    for done, (subject_ref, email) in enumerate(todo.items(), start=1):
+        message = queue_mail(
+            uow=uow,
+            to=email,
+            template=TEMPLATE,
+            lang=language,
+            context=context,
+            key=f"breach:{breach.id}:{subject_ref}",
+            recipient_ref=subject_ref,
+        )
+        uow.session.add(
+            BreachRecipient(
+                breach_id=breach.id,
+                communication_id=row.id,
+                subject_ref=subject_ref,
+                message_id=message.id,
+                lang=language,
+                queued_at=uow.now(),
+            )
+        )
+        if progress is not None and (done % 200 == 0 or done == len(todo)):
+            progress(done, len(todo))
+
+
 def communicate(
     *,
     uow: UnitOfWork,
     ref: str | int,
     identities: Iterable[str] | None = None,
     lang: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BreachCommunication:
     """Queue the Art. 34 message to every affected person not yet told; record who was."""
     breach = service.get_breach(uow=uow, ref=ref)
@@ -150,27 +185,7 @@ def communicate(
     )
     uow.session.add(row)
     uow.session.flush()
-    context = _context(uow, breach, language)
-    for subject_ref, email in todo.items():
-        message = queue_mail(
-            uow=uow,
-            to=email,
-            template=TEMPLATE,
-            lang=language,
-            context=context,
-            key=f"breach:{breach.id}:{subject_ref}",
-            recipient_ref=subject_ref,
-        )
-        uow.session.add(
-            BreachRecipient(
-                breach_id=breach.id,
-                communication_id=row.id,
-                subject_ref=subject_ref,
-                message_id=message.id,
-                lang=language,
-                queued_at=uow.now(),
-            )
-        )
+    _queue_all(uow, breach, row, todo, language, progress)
     service._event(uow, breach, "communicated", f"{len(todo)} person(s)")
     uow.audit(
         "breach.communicate",

@@ -293,10 +293,18 @@ def communicate_cmd(
             raise InvalidInput(f"{identities}: no such file")
         lines = identities.read_text(encoding="utf-8").splitlines()
         given = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    from rich.progress import Progress
+
     garant = open_garant(workspace, as_of)
-    with garant.unit_of_work(cli_actor(actor or None)) as uow:
-        row = communicate(uow=uow, ref=ref, identities=given, lang=lang)
-        count = row.recipients
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("Queuing messages", total=None)
+
+        def shown(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        with garant.unit_of_work(cli_actor(actor or None)) as uow:
+            row = communicate(uow=uow, ref=ref, identities=given, lang=lang, progress=shown)
+            count = row.recipients
     console.print(f"[green]{count} message(s) queued[/green]; `garant worker --once` sends them")
 
 
