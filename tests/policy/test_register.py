@@ -94,7 +94,10 @@ def test_xlsx_has_the_organization_and_the_register(dn: Policy, tmp_path: Path) 
     path = tmp_path / "register.xlsx"
     path.write_bytes(export_register(dn, "xlsx"))
     book = load_workbook(path)
-    assert book.sheetnames == ["Organisme", "Registre"]
+    assert book.sheetnames == ["Organisme", "Registre", *(a.id for a in dn.activities)]
+    events = {r[0]: r[1] for r in book["events"].iter_rows(values_only=True)}
+    assert events["Nom du traitement"] == "Gestion des événements"
+    assert events["Entité"] == "DEF Events"
     org = {r[0]: r[1] for r in book["Organisme"].iter_rows(values_only=True)}
     assert org["Organisme"] == "COFLEC (DEF Network)"
     register = list(book["Registre"].iter_rows(values_only=True))

@@ -227,9 +227,24 @@ def _xlsx(
     for row in rows:
         sheet.append([row[k] for k, _h in columns])
     sheet.freeze_panes = "B2"
+    for row in rows:  # and, as in the CNIL template, one sheet per activity
+        detail = book.create_sheet(_sheet_name(row["reference"], book.sheetnames))
+        for key, heading in columns:
+            detail.append([heading, row[key]])
+        detail.column_dimensions["A"].width = 40
+        detail.column_dimensions["B"].width = 100
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _sheet_name(reference: str, taken: list[str]) -> str:
+    """Excel sheet names: at most 31 characters, unique, none of []:*?/\\."""
+    base = "".join("_" if ch in "[]:*?/\\" else ch for ch in reference)[:28]
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}~{n}", n + 1
+    return name
 
 
 def _json(
