@@ -153,6 +153,12 @@ def test_af_d6_restriction_marked_honoured_and_lifted_after_notice(school: Garan
             reason = restriction.blocker(uow, _refs(school), "registration")
             assert reason and "accuracy_contested" in reason
             assert any(b(uow, _refs(school), "newsletter") for b in school.use_blockers)
+            from garant.consent.check import may_use
+
+            refused = may_use(
+                uow=uow, identity=("email", "ada@example.org"), purpose="registration"
+            )
+            assert not refused.allowed and "restricted" in refused.reason
         lifted = client.post(f"/api/rights/restrictions/{shown['restrictions'][0]['id']}/lift")
         assert lifted.status_code == 200, lifted.text
     assert mails(school, "rights_lift", rid)
@@ -199,6 +205,11 @@ def test_objection_stops_legitimate_interest_use_only_after_a_decision(school: G
         reason = restriction.blocker(uow, _refs(school), "analytics")
         assert reason and "objection upheld" in reason
         assert restriction.blocker(uow, _refs(school), "registration") is None
+        from garant.consent.check import may_use
+
+        ada = ("email", "ada@example.org")
+        assert not may_use(uow=uow, identity=ada, purpose="analytics").allowed
+        assert may_use(uow=uow, identity=ada, purpose="registration").allowed
 
 
 def test_objection_continued_with_compelling_grounds_lifts_restriction(school: Garant) -> None:

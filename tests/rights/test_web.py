@@ -81,6 +81,11 @@ def test_person_and_dpo_through_the_pages(school_sqlite: Garant) -> None:
         assert 'id="status">answered' in page.text and "request.answered" in page.text
         letter = dpo.get(f"/admin/rights/{rid}/letter")
         assert "CNIL" in letter.text
+        assert "email_code · passed" in page.text  # the record of the identity check
+        task = re.findall(rf"/admin/rights/{rid}/tasks/(\d+)/done", page.text)
+        assert len(task) == 2  # Art. 19: the processor and the recipient
+        dpo.post(f"/admin/rights/{rid}/tasks/{task[0]}/done", data={"csrf_token": token})
+        assert len(re.findall(r"/tasks/\d+/done", dpo.get(f"/admin/rights/{rid}").text)) == 1
 
 
 def test_def_d2_document_uploaded_in_the_privacy_center(make_garant, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -239,3 +239,25 @@ def test_af_d9_reply_in_french_names_the_cnil(school_sqlite: Garant) -> None:
     text = mails(garant, "rights_reply", rid)[-1].body_text or ""
     assert "Nous ne détenons aucune donnée personnelle vous concernant." in text
     assert "CNIL" in text and "recours juridictionnel" in text
+
+
+def test_fee_for_a_manifestly_excessive_request_then_paid(school_sqlite: Garant) -> None:
+    """Art. 12(5)(a): a reasonable fee with its reason; once paid the request goes on."""
+    garant = school_sqlite
+    rid = open_verified(garant, ada("access"))
+    with garant.unit_of_work() as uow:
+        with pytest.raises(InvalidInput, match="reason"):
+            decisions.decide(uow=uow, request_id=rid, data=DecideIn(fee_cents=2500))
+    with garant.unit_of_work() as uow:
+        decisions.decide(
+            uow=uow,
+            request_id=rid,
+            data=DecideIn(fee_cents=2500, fee_reason="Repetitive requests: twelfth this year"),
+        )
+        assert service.get(uow, rid).status == "awaiting_fee"
+    text = mails(garant, "rights_fee", rid)[0].body_text or ""
+    assert "25.00 EUR" in text and "twelfth this year" in text
+    with garant.unit_of_work() as uow:
+        decisions.decide(uow=uow, request_id=rid, data=DecideIn(fee_paid=True))
+        decisions.decide(uow=uow, request_id=rid, data=DecideIn(accept_proposals=True))
+        assert service.get(uow, rid).status == "decided"

@@ -10,7 +10,7 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from garant.accounts.roles import Permission
 from garant.audit.service import events_for
 from garant.i18n import gettext as _
-from garant.rights import decisions, execute, identity, reply, restriction, service
+from garant.rights import decisions, execute, identity, reply, restriction, service, tasks
 from garant.rights.schemas import DecideIn
 from garant.store.uow import Actor
 from garant.web.deps import GarantDep, Requires, csrf_protect
@@ -110,6 +110,21 @@ def extend(
 def close(garant: GarantDep, actor: Manager, request_id: int) -> Response:
     with garant.unit_of_work(actor) as uow:
         service.close(uow=uow, request_id=request_id)
+    return _back(request_id)
+
+
+@router.post("/{request_id}/restrictions/{restriction_id}/lift", dependencies=CSRF)
+def lift(garant: GarantDep, actor: Manager, request_id: int, restriction_id: int) -> Response:
+    """The person is told before the restriction is lifted (Art. 18(3))."""
+    with garant.unit_of_work(actor) as uow:
+        restriction.lift(uow=uow, restriction_id=restriction_id)
+    return _back(request_id)
+
+
+@router.post("/{request_id}/tasks/{task_id}/done", dependencies=CSRF)
+def task_done(garant: GarantDep, actor: Manager, request_id: int, task_id: int) -> Response:
+    with garant.unit_of_work(actor) as uow:
+        tasks.complete(uow=uow, task_id=task_id)
     return _back(request_id)
 
 
