@@ -174,6 +174,7 @@ def test_af_x2_reply_deadline_beyond_one_month() -> None:
 def test_cli_check_exit_codes_and_file_lines(af_ws: Path, def_ws: Path) -> None:
     code, out, _ = run("policy", "check", "--workspace", str(af_ws))
     assert code == 0 and "0 error(s)" in out and "warning: sharing:" in out
+    assert "element(s) marked assumed: true" in out
     code, out, _ = run("policy", "check", "--workspace", str(def_ws))
     assert code == 1
     line = next(x for x in out.splitlines() if "archive-below" in x or "L213-1" in x)

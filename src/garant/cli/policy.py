@@ -58,8 +58,10 @@ def check(workspace: WorkspaceOpt = Path("."), as_json: JsonOpt = False) -> None
     """Lint the policy: privacy by design, statutes, transfers, forms (exit 1 on errors)."""
     from garant.policy.lint import errors
     from garant.policy.service import run_check
+    from garant.policy.walk import assumed_elements
 
-    findings = run_check(open_garant(workspace))
+    garant = open_garant(workspace)
+    findings = run_check(garant)
     if as_json:
         print_json([f.as_dict() for f in findings])
     else:
@@ -70,6 +72,13 @@ def check(workspace: WorkspaceOpt = Path("."), as_json: JsonOpt = False) -> None
             )
         n_err = len(errors(findings))
         console.print(f"{n_err} error(s), {len(findings) - n_err} warning(s)")
+        assumed = assumed_elements(garant.policy)
+        if assumed:
+            console.print(
+                f"{len(assumed)} element(s) marked assumed: true (values the "
+                "published policy does not give; confirm them)",
+                highlight=False,
+            )
     if errors(findings):
         raise typer.Exit(1)
 

@@ -29,3 +29,8 @@ def iter_elements(node: Any, path: Path = ()) -> Iterator[tuple[Path, Element]]:
 
 def tagged_ids(policy: BaseModel) -> set[str]:
     return {pid for _, element in iter_elements(policy) for pid in element.promises}
+
+
+def assumed_elements(policy: BaseModel) -> list[Path]:
+    """Key paths of the elements whose values the published policy does not give."""
+    return [path for path, element in iter_elements(policy) if element.assumed]
