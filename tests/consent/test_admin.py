@@ -23,7 +23,13 @@ def _login(garant: Garant, role: str) -> tuple[TestClient, str]:
     assert token is not None
     client.post(
         "/login",
-        data={"csrf_token": token.group(1), "email": f"{role}@example.org", "password": PASSWORD},
+        data={
+            "csrf_token": token.group(1),
+            "email": f"{role}@example.org",
+            "password": PASSWORD,
+            "next": "/admin/consent",
+        },
+        follow_redirects=False,
     )
     page = client.get("/admin/consent")
     assert page.status_code == 200
