@@ -10,8 +10,11 @@ import time
 
 from sqlalchemy import func, select
 
+from garant.clock import FixedClock
+from garant.jobs.models import Job
+from garant.jobs.worker import run_due
 from garant.retention import archive, sweep
-from garant.retention.models import RetentionBatch
+from garant.retention.models import RetentionBatch, RetentionRun
 from tests.retention.conftest import School
 
 
@@ -44,8 +47,18 @@ def test_sweep_killed_mid_run_and_rerun_changes_nothing_twice(school: School) ->
     proc.wait()
     left = len(school.ids("subscribers"))
     assert 0 < left < 300, f"the kill should land mid-run ({left} left)"
-    record = sweep.run(garant)
+    # The killed command's job keeps its lease for 5 minutes, then the worker takes it up.
+    assert isinstance(garant.clock, FixedClock)
+    garant.clock.advance(minutes=6)
+    run_due(garant)
     assert school.ids("subscribers") == []
+    with garant.unit_of_work() as uow:
+        jobs = uow.session.scalars(select(Job).where(Job.kind == "retention.sweep")).all()
+        assert {j.status for j in jobs} == {"done"}
+        killed = next(j for j in jobs if j.idempotency_key.startswith("retention.sweep:run:"))
+        assert killed.attempts == 2, "the killed run's job was taken up again"
+        record = uow.session.get(RetentionRun, killed.result["run"])
+        assert record is not None
     with garant.unit_of_work() as uow:
         batches = list(uow.session.scalars(select(RetentionBatch)))
     applied = sum(b.applied or 0 for b in batches if b.status == "done")

@@ -91,8 +91,8 @@ def run_cmd(
     json_out: JsonOpt = False,
     actor: ActorOpt = "",
 ) -> None:
-    """Apply every due rule in batches; an interrupted run is completed by the next one."""
-    from garant.retention.sweep import run
+    """Apply every due rule in batches, as a job; an interrupted run is completed later."""
+    from garant.retention.wiring import run_as_job
 
     garant = open_garant(workspace, as_of)
     columns = (
@@ -102,7 +102,7 @@ def run_cmd(
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=console, disable=json_out) as progress:
-        record = run(
+        record = run_as_job(
             garant,
             actor=cli_actor(actor or None),
             dry_run=dry_run,

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, time
 from typing import TYPE_CHECKING, Any
 
 from garant.clock import local_date
 from garant.jobs.service import JobContext, enqueue
+from garant.retention.models import RetentionRun
 from garant.retention.own import audit_payload_rule
 
 if TYPE_CHECKING:
     from garant.app import Garant
-    from garant.store.uow import UnitOfWork
+    from garant.store.uow import Actor, UnitOfWork
 
 SWEEP_JOB = "retention.sweep"
+PROGRESS_KEY = "retention.progress"
 
 
 def install(garant: Garant) -> None:
@@ -44,14 +47,77 @@ def schedule_sweep(garant: Garant) -> None:
 
 
 def sweep_job(context: JobContext) -> dict[str, Any]:
-    """The worker's daily sweep: resumable (pending batches are settled), then the DPO's mail."""
+    """A sweep as a job: resumable (pending batches are settled first), then the DPO's mail."""
     from garant.retention import sweep
+    from garant.store.uow import SYSTEM, Actor
 
-    garant = context.garant
-    record = sweep.run(garant, progress=lambda: sweep.Heartbeat(context.heartbeat))
-    context.heartbeat({"run": record.id})
-    mail_summary(garant, record.id, record.counts, context.payload.get("day", ""))
+    garant, payload = context.garant, context.payload
+    actor = Actor(*payload["actor"]) if payload.get("actor") else SYSTEM
+    dry_run = bool(payload.get("dry_run", False))
+    shown = garant.extensions.get(PROGRESS_KEY)
+
+    def progress() -> sweep.Progress:
+        return _Both(shown() if shown else None, sweep.Heartbeat(context.heartbeat))
+
+    record = sweep.run(garant, actor=actor, dry_run=dry_run, progress=progress)
+    if not dry_run:
+        mail_summary(garant, record.id, record.counts, payload.get("day", ""))
     return {"run": record.id}
+
+
+class _Both:
+    """The caller's progress bar, if any, and the job's heartbeat."""
+
+    def __init__(self, bar: Any, beat: Any):
+        self.bar, self.beat = bar, beat
+
+    def start(self, label: str, total: int) -> None:
+        if self.bar is not None:
+            self.bar.start(label, total)
+
+    def advance(self, count: int) -> None:
+        if self.bar is not None:
+            self.bar.advance(count)
+        self.beat.advance(count)
+
+
+def run_as_job(
+    garant: Garant, *, actor: Actor, dry_run: bool = False, progress: Any = None
+) -> RetentionRun:
+    """Run a sweep now as a job of its own (CLI, API): the job table records it, and if
+    this process dies its lease runs out and the worker completes it."""
+    from garant.errors import Conflict
+    from garant.jobs.models import Job
+    from garant.jobs.worker import run_one
+
+    today = local_date(garant.clock.now(), garant.timezone).isoformat()
+    with garant.unit_of_work(actor) as uow:
+        job = enqueue(
+            uow=uow,
+            kind=SWEEP_JOB,
+            key=f"{SWEEP_JOB}:run:{secrets.token_hex(8)}",
+            payload={"day": today, "dry_run": dry_run, "actor": [actor.kind, actor.id, actor.role]},
+            max_attempts=3,
+        )
+        job_id = job.id
+    status, result, error = "pending", None, None
+    garant.extensions[PROGRESS_KEY] = progress
+    try:
+        while run_one(garant, kinds=[SWEEP_JOB]) is not None:
+            with garant.unit_of_work() as uow:
+                mine = uow.session.get(Job, job_id)
+                assert mine is not None
+                status, result, error = mine.status, mine.result, mine.error
+            if status in ("done", "failed") or (status == "pending" and error):
+                break
+    finally:
+        garant.extensions.pop(PROGRESS_KEY, None)
+    if status != "done" or not result:
+        raise Conflict(f"the sweep did not finish: {error or status}")
+    with garant.unit_of_work() as uow:
+        record = uow.session.get(RetentionRun, result["run"])
+        assert record is not None
+        return record
 
 
 def mail_summary(garant: Garant, run_id: int, counts: dict[str, Any], day: str) -> None:

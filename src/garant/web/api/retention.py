@@ -17,6 +17,7 @@ from garant.retention.schemas import (
     RunCreate,
     RunRead,
 )
+from garant.retention.wiring import run_as_job
 from garant.store.uow import Actor
 from garant.web.deps import GarantDep, Requires, csrf_protect
 
@@ -49,7 +50,7 @@ def run(
     body: RunCreate,
 ) -> RunRead:
     """Run the sweep now (the worker runs it daily)."""
-    return RunRead.model_validate(sweep.run(garant, actor=actor, dry_run=body.dry_run))
+    return RunRead.model_validate(run_as_job(garant, actor=actor, dry_run=body.dry_run))
 
 
 @router.get("/holds")
