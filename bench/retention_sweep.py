@@ -132,7 +132,8 @@ def main() -> None:
         for kind in args.kinds.split(","):
             with tempfile.TemporaryDirectory(prefix="bench-ret-") as tmp:
                 rows_out.append(bench_kind(kind, rows, args.runs, args.batch, Path(tmp)))
-    args.out.write_text(json.dumps(rows_out, indent=1), encoding="utf-8")
+            # Written after every size and backend: a long run interrupted keeps what it did.
+            args.out.write_text(json.dumps(rows_out, indent=1), encoding="utf-8")
     print(
         "| backend | rows | garant (median) | hand SQL (median) | ratio "
         "| garant peak RSS | SQL peak RSS |"
