@@ -122,8 +122,9 @@ class Garant:
             self.__dict__.pop(name, None)
 
     # --- transactions ---------------------------------------------------------------
-    def unit_of_work(self, actor: Actor = SYSTEM) -> UnitOfWork:
-        return UnitOfWork(self, actor)
+    def unit_of_work(self, actor: Actor = SYSTEM, *, read_only: bool = False) -> UnitOfWork:
+        """One transaction; ``read_only=True`` for pure reads (pages, dashboards, reports)."""
+        return UnitOfWork(self, actor, read_only=read_only)
 
     def schedule_due_work(self) -> None:
         """Let every engine enqueue what its schedule says is due (idempotent keys)."""

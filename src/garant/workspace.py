@@ -111,7 +111,7 @@ def prepare_demo(directory: Path, example: str = "alliance-francaise") -> tuple[
     create_workspace(target, example=example, demo=True)
     garant = Garant.open(target)
     build_demo_data(garant, example)
-    email, password = "dpo@demo.garant.local", secrets.token_urlsafe(12)
+    email, password = "dpo@demo.garant.example", secrets.token_urlsafe(12)
     with garant.unit_of_work() as uow:
         add_user(uow=uow, email=email, role="dpo", password=password)
     return garant, email, password

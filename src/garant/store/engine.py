@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from garant.errors import ConfigError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+READ_ONLY = "garant_read_only"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -23,10 +24,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin_immediate(conn: Any) -> None:
+def _sqlite_begin(conn: Any) -> None:
     # A deferred transaction that later writes can fail at once with "database is locked"
-    # when two writers race; taking the write lock at BEGIN makes them queue instead.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # when two writers race; taking the write lock at BEGIN makes writers queue instead.
+    # Read-only work begins deferred: in WAL mode it then blocks nobody, not even a unit
+    # of work that a read opens inside it (the dashboard asking every engine).
+    if conn.get_execution_options().get(READ_ONLY):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_store_engine(url: str) -> Engine:
@@ -41,7 +47,7 @@ def create_store_engine(url: str) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     if backend == "postgresql":
         if parsed.drivername == "postgresql":
@@ -57,13 +63,17 @@ class Store:
         self.url = url
         self.engine = create_store_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False, future=True)
+        self.read_sessions = sessionmaker(
+            self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
 
     @property
     def backend(self) -> str:
         return self.engine.dialect.name
 
-    def session(self) -> Session:
-        return self.sessions()
+    def session(self, *, read_only: bool = False) -> Session:
+        """A session; ``read_only`` ones must not write (on SQLite they hold no write lock)."""
+        return self.read_sessions() if read_only else self.sessions()
 
     def upgrade(self) -> None:
         """Bring the schema to the newest revision (``garant db upgrade``, and at start)."""

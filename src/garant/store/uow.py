@@ -51,10 +51,11 @@ def normalize_identity(kind: str, value: str) -> str:
 
 
 class UnitOfWork:
-    def __init__(self, garant: Garant, actor: Actor):
+    def __init__(self, garant: Garant, actor: Actor, *, read_only: bool = False):
         self.garant = garant
         self.actor = actor
-        self.session: Session = garant.store.session()
+        self.read_only = read_only
+        self.session: Session = garant.store.session(read_only=read_only)
         self.clock: Clock = garant.clock
         self.keys: KeyRing = garant.keys
 

@@ -32,7 +32,7 @@ def dashboard(
     actor: Annotated[Actor, Depends(Requires(Permission.DASHBOARD_VIEW))],
 ) -> Response:
     sections = []
-    with garant.unit_of_work(actor) as uow:
+    with garant.unit_of_work(actor, read_only=True) as uow:
         for provider in garant.dashboard_providers:
             sections.extend(provider(garant, uow))
     order = {"late": 0, "risk": 1, "due": 2, "info": 3}
