@@ -126,8 +126,7 @@ CASES = {
     "promise_malformed": (
         "  - id: shop\n    name",
         "  - id: shop\n    promises: [af-r1]\n    name",
-        'policy.yaml:5:16: activities[0].promises[0]: "af-r1" is not a '
-        "promise ID (e.g. AF-R2, DEF-SEC1)",
+        'policy.yaml:5:16: activities[0].promises[0]: "af-r1" is not a promise ID (e.g. AF-R2)',
     ),
     "controller_name_missing": (
         "  name: Test\n",

@@ -38,7 +38,7 @@ def _matching(pattern: re.Pattern[str], what: str) -> AfterValidator:
 Identifier = Annotated[
     str, _matching(_IDENTIFIER, "an id (lower case letters, digits, _ . -; e.g. newsletter)")
 ]
-PromiseId = Annotated[str, _matching(_PROMISE, "a promise ID (e.g. AF-R2, DEF-SEC1)")]
+PromiseId = Annotated[str, _matching(_PROMISE, "a promise ID (e.g. AF-R2)")]
 Country = Annotated[str, _matching(_COUNTRY, "a country code (two capitals, e.g. FR, US)")]
 
 
