@@ -54,3 +54,18 @@ def test_translation_follows_the_language_of_the_moment() -> None:
     assert gettext("Dashboard") == "Dashboard"
     assert translate("en", "Dashboard") == "Dashboard"
     assert translate("de", "Dashboard") == "Dashboard"
+
+
+def test_one_message_one_french_wording_across_catalogs() -> None:
+    """Two features translating the same words differently would make the interface
+    contradict itself (and the later catalog would silently win)."""
+    from babel.messages.pofile import read_po
+
+    wordings: dict[str, set[str]] = {}
+    for po in sorted((LOCALE_DIR / "fr" / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as handle:
+            for message in read_po(handle, locale="fr"):
+                if message.id and message.string:
+                    wordings.setdefault(str(message.id), set()).add(str(message.string))
+    conflicts = {mid: sorted(w) for mid, w in wordings.items() if len(w) > 1}
+    assert conflicts == {}, f"translated differently in two catalogs: {conflicts}"
