@@ -32,6 +32,7 @@ def test_person_submits_verifies_and_dpo_answers(
         add_user(uow=uow, email="dpo@ecole.example", role="dpo", password=PASSWORD)
     with live_server(garant) as server:
         person = browser.new_page(locale="en-GB")
+        person.set_default_timeout(90_000)  # two shared cores: argon2 and the worker are slow
         person.goto(f"{server.url}/privacy/requests")
         person.get_by_label("The right you exercise").select_option("access")
         person.get_by_label("Your email address").fill("ada@example.org")
@@ -47,6 +48,7 @@ def test_person_submits_verifies_and_dpo_answers(
         assert person.locator("#status").inner_text() == "verified"
 
         dpo = browser.new_page(locale="en-GB")
+        dpo.set_default_timeout(90_000)
         dpo.goto(f"{server.url}/login")
         dpo.get_by_label("Email").fill("dpo@ecole.example")
         dpo.get_by_label("Password").fill(PASSWORD)

@@ -44,7 +44,12 @@ def run(*, uow: UnitOfWork, request_id: int) -> Job:
         uow.audit("request.run", "request", req.id)
     elif req.status != Status.RUNNING:
         raise Conflict(f"request {req.id} is {req.status}: only a decided request can run")
-    return enqueue(uow=uow, kind=JOB, key=f"{JOB}:{req.id}", payload={"request_id": req.id})
+    job = enqueue(uow=uow, kind=JOB, key=f"{JOB}:{req.id}", payload={"request_id": req.id})
+    if job.status == "failed":
+        # staff fixed the cause (a system down, a map corrected): the same job resumes
+        job.status, job.attempts, job.run_at, job.error = "pending", 0, uow.now(), None
+        uow.audit("request.retry", "request", req.id, details={"job": job.id})
+    return job
 
 
 def further_copy(

@@ -33,11 +33,12 @@ def handler(context: JobContext) -> dict[str, Any]:
         today = service.today(uow)
         query = select(RightsRequest).where(RightsRequest.status.in_([s.value for s in OPEN]))
         for req in uow.session.scalars(query):
-            left = deadlines.days_left(req.due_day, today)
+            due_day = service.refresh_due(uow, req).due
+            left = deadlines.days_left(due_day, today)
             due = [n for n in days_before if left <= n]
             if left < 0 or not due:
                 continue
-            mark = f"{req.due_day.isoformat()}:{min(due)}"
+            mark = f"{due_day.isoformat()}:{min(due)}"
             if mark in (req.reminded or []):
                 continue
             if reply.send_reminder(uow=uow, req=req, days=left):

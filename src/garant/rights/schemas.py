@@ -59,6 +59,13 @@ class RequestCreate(BaseModel):
             raise ValueError("give at least one identity (for example email=...)")
         return cleaned
 
+    @field_validator("destination_url")
+    @classmethod
+    def _destination(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("destination_url must be an http(s) URL")
+        return value
+
     @field_validator("export_format")
     @classmethod
     def _format(cls, value: str) -> str:

@@ -277,8 +277,10 @@ def list_requests(
     if overdue or open_only:
         query = query.where(RightsRequest.status.in_([s.value for s in OPEN]))
     if overdue:
+        # the stored due day never runs later than the live one (a pause only adds days)
         query = query.where(RightsRequest.due_day < today(uow))
-    return [read(uow, r) for r in uow.session.scalars(query)]
+    rows = [read(uow, r) for r in uow.session.scalars(query)]
+    return [r for r in rows if r.overdue] if overdue else rows
 
 
 def extend(*, uow: UnitOfWork, request_id: int, reason: str) -> RightsRequest:
