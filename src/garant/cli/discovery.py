@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -45,9 +47,34 @@ def infer(
     """Draft a datamap.yaml from a live database: categories, identities, references,
     each proposal with its evidence, for a person to confirm."""
     from garant.datamap import discovery
+    from garant.datamap.draft_writer import draft_dict
 
     garant = open_garant(workspace)
     policy = garant.policy
+    with _progress_bar() as progress, garant.unit_of_work(cli_actor(actor or None)) as uow:
+        result = discovery.infer(
+            uow=uow,
+            system=system,
+            url=url,
+            sample_size=sample,
+            persons=person or None,
+            schema=db_schema,
+            region=policy.country or "FR",
+            special_declared=policy.processes_special_categories,
+            progress=progress,
+        )
+    if json_out:
+        print_json(draft_dict(result.draft))
+    elif out is None:
+        typer.echo(result.text, nl=False)
+    else:
+        discovery.write_new_file(out, result.text, force=force)
+    _summary(result, out)
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A bar on standard error (the draft may be on standard output)."""
     with Progress(
         TextColumn("sampling {task.description}"),
         BarColumn(),
@@ -60,25 +87,7 @@ def infer(
         def progress(name: str, done: int, total: int) -> None:
             bar.update(task, description=name or "done", completed=done, total=total)
 
-        with garant.unit_of_work(cli_actor(actor or None)) as uow:
-            result = discovery.infer(
-                uow=uow,
-                system=system,
-                url=url,
-                sample_size=sample,
-                persons=person or None,
-                schema=db_schema,
-                region=policy.country or "FR",
-                special_declared=policy.processes_special_categories,
-                progress=progress,
-            )
-    if json_out:
-        print_json(draft_json(result.draft))
-    elif out is None:
-        typer.echo(result.text, nl=False)
-    else:
-        discovery.write_new_file(out, result.text, force=force)
-    _summary(result, out)
+        yield progress
 
 
 def _summary(result: Any, out: Path | None) -> None:
@@ -105,60 +114,6 @@ def _summary(result: Any, out: Path | None) -> None:
         )
     if out is not None:
         err_console.print(f"{out}: draft written; confirm every proposal before using it")
-
-
-def draft_json(draft: Any) -> dict[str, Any]:
-    """The draft with every proposal's evidence, for tools and reviews."""
-    return {
-        "system": draft.system,
-        "kind": draft.kind,
-        "person_tables": draft.roles.primary,
-        "other_person_tables": draft.roles.secondary,
-        "collections": [
-            {
-                "name": c.info.name,
-                "role": c.role,
-                "primary_key": list(c.info.primary_key),
-                "partitions": list(c.info.partitions),
-                "identity": c.identity,
-                "shared": c.shared,
-                "immutable": c.immutable,
-                "fields": [
-                    {
-                        "name": f.column.name,
-                        "category": f.category,
-                        "kind": f.proposal.kind,
-                        "confidence": f.proposal.confidence,
-                        "evidence": list(f.proposal.evidence),
-                        "special": list(f.proposal.special),
-                    }
-                    for f in c.fields
-                ],
-                "references": [
-                    {
-                        "column": list(r.fk.columns),
-                        "to": r.fk.target,
-                        "meaning": r.meaning,
-                        "origin": r.fk.origin,
-                        "missing_on": list(r.fk.missing_on),
-                        "evidence": r.evidence,
-                    }
-                    for r in c.refs
-                ],
-            }
-            for c in draft.collections
-        ],
-        "not_mapped": [{"table": t, "reason": r} for t, r in draft.unmapped],
-        "special_columns": [
-            {
-                "table": s.table,
-                "column": s.column,
-                "categories": list(s.categories),
-                "evidence": list(s.evidence),
-            }
-            for s in draft.special
-        ],
-    }
 
 
 @datamap_app.command("check")
@@ -188,22 +143,26 @@ def check(
     if json_out:
         print_json({"drift": len(drift), "findings": [f.as_dict() for f in findings]})
     else:
-        table = Table("level", "system", "collection", "column", "finding")
-        for f in findings:
-            style = "red" if f.level == "drift" else "dim"
-            table.add_row(
-                f"[{style}]{f.level}[/{style}]", f.system, f.collection, f.column or "", f.message
-            )
-        if findings:
-            console.print(table)
-        noted = len(findings) - len(drift)
-        console.print(
-            f"{len(drift)} drift finding(s), {noted} note(s)"
-            if drift
-            else "the map matches the live database" + (f"; {noted} note(s)" if noted else "")
-        )
+        _print_findings(findings, len(drift))
     if drift:
         raise typer.Exit(1)
+
+
+def _print_findings(findings: list[Any], drift: int) -> None:
+    table = Table("level", "system", "collection", "column", "finding")
+    for f in findings:
+        style = "red" if f.level == "drift" else "dim"
+        table.add_row(
+            f"[{style}]{f.level}[/{style}]", f.system, f.collection, f.column or "", f.message
+        )
+    if findings:
+        console.print(table)
+    noted = len(findings) - drift
+    console.print(
+        f"{drift} drift finding(s), {noted} note(s)"
+        if drift
+        else "the map matches the live database" + (f"; {noted} note(s)" if noted else "")
+    )
 
 
 def register(app: typer.Typer) -> None:

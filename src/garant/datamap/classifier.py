@@ -91,27 +91,15 @@ def classify_column(
     special, special_ev, by_name = _special(snake, split_name(table), present)
     if by_name:
         # The column is named after a special category: that is what it holds (DEF-C4).
-        return Proposal(
-            name,
-            best.kind if best else None,
-            by_name[0],
-            "medium",
-            tuple(best.evidence) if best else (),
-            special,
-            special_ev,
-        )
+        evidence = tuple(best.evidence) if best else ()
+        found = best.kind if best else None
+        return Proposal(name, found, by_name[0], "medium", evidence, special, special_ev)
     if best is None:
         return Proposal(name, None, None, "low", (), special, special_ev)
     spec = KINDS[best.kind]
-    return Proposal(
-        name,
-        best.kind,
-        spec.category,
-        _confidence(best, spec.validates),
-        tuple(best.evidence),
-        special,
-        special_ev,
-    )
+    confidence = _confidence(best, spec.validates)
+    evidence = tuple(best.evidence)
+    return Proposal(name, best.kind, spec.category, confidence, evidence, special, special_ev)
 
 
 def _name_candidates(snake: str, family: str) -> list[tuple[str, str]]:

@@ -43,6 +43,11 @@ def open_engine(url: str) -> Engine:
         raise InvalidInput(f"--url: not a database URL SQLAlchemy can open ({exc})") from None
 
 
+def url_env_name(system: str) -> str:
+    """``GARANT_<SYSTEM>_URL``: the variable the draft names for the connection URL."""
+    return "GARANT_" + "".join(c if c.isalnum() else "_" for c in system.upper()) + "_URL"
+
+
 def safe_url(url: str) -> str | None:
     """The URL to write in the map, or None when it carries a password (use the variable)."""
     parsed = make_url(url)
@@ -76,8 +81,7 @@ def infer(
         )
     finally:
         engine.dispose()
-    env = "GARANT_" + "".join(c if c.isalnum() else "_" for c in system.upper()) + "_URL"
-    text = write_draft(draft, url_env=env, url=safe_url(url), when=uow.now())
+    text = write_draft(draft, url_env=url_env_name(system), url=safe_url(url), when=uow.now())
     uow.audit(
         "datamap.inferred",
         "system",

@@ -164,3 +164,58 @@ def _reference(ref: RefDraft) -> list[str]:
         out.append(f"            to_column: {names(fk.target_columns)}")
     out.append(f"            meaning: {ref.meaning}  # {_comment('; '.join(ref.evidence))}")
     return out
+
+
+def draft_dict(draft: Draft) -> dict[str, Any]:
+    """The draft with every proposal's evidence, as JSON for tools and reviews."""
+    return {
+        "system": draft.system,
+        "kind": draft.kind,
+        "person_tables": draft.roles.primary,
+        "other_person_tables": draft.roles.secondary,
+        "collections": [_collection_dict(c) for c in draft.collections],
+        "not_mapped": [{"table": t, "reason": r} for t, r in draft.unmapped],
+        "special_columns": [
+            {
+                "table": s.table,
+                "column": s.column,
+                "categories": list(s.categories),
+                "evidence": list(s.evidence),
+            }
+            for s in draft.special
+        ],
+    }
+
+
+def _collection_dict(c: CollectionDraft) -> dict[str, Any]:
+    return {
+        "name": c.info.name,
+        "role": c.role,
+        "primary_key": list(c.info.primary_key),
+        "partitions": list(c.info.partitions),
+        "identity": c.identity,
+        "shared": c.shared,
+        "immutable": c.immutable,
+        "fields": [
+            {
+                "name": f.column.name,
+                "category": f.category,
+                "kind": f.proposal.kind,
+                "confidence": f.proposal.confidence,
+                "evidence": list(f.proposal.evidence),
+                "special": list(f.proposal.special),
+            }
+            for f in c.fields
+        ],
+        "references": [
+            {
+                "column": list(r.fk.columns),
+                "to": r.fk.target,
+                "meaning": r.meaning,
+                "origin": r.fk.origin,
+                "missing_on": list(r.fk.missing_on),
+                "evidence": r.evidence,
+            }
+            for r in c.refs
+        ],
+    }
