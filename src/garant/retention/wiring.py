@@ -158,6 +158,8 @@ def dashboard(garant: Garant, uow: UnitOfWork) -> list[dict[str, Any]]:
         forecast = plan(garant)
     except GarantError as exc:
         return [{"level": "risk", "title": _("Retention"), "summary": str(exc), "items": []}]
+    if not forecast:
+        return []
     due = sum(r["due_now"] for r in forecast)
     soon = sum(r["due_within_horizon"] for r in forecast)
     held = sum(r["held"] for r in forecast)
