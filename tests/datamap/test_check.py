@@ -271,3 +271,33 @@ def test_partition_without_the_index_is_named(pg_url: str) -> None:
         "owns reference: partition(s) events_2026 of events have no index starting with "
         "customer_id: each discovery scans them"
     )
+
+
+def test_infer_json_carries_every_proposal_with_its_evidence(tmp_path: Path) -> None:
+    db = tmp_path / "shop.db"
+    build_shop(f"sqlite:///{db}", customers=8)
+    ws = write_workspace(tmp_path / "ws")
+    done = run(
+        "datamap",
+        "infer",
+        "-w",
+        str(ws),
+        "--system",
+        "shop",
+        "--url",
+        f"sqlite:///{db}",
+        "--json",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    draft = json.loads(done.stdout)
+    assert draft["person_tables"] == ["customers"]
+    customers = next(c for c in draft["collections"] if c["name"] == "customers")
+    email = next(f for f in customers["fields"] if f["name"] == "email")
+    assert (email["category"], email["kind"], email["confidence"]) == ("contact", "email", "high")
+    assert "8 of 8 sampled values are valid email addresses (email-validator)" in email["evidence"]
+    payments = next(c for c in draft["collections"] if c["name"] == "payments")
+    by_column = {tuple(r["column"]): r for r in payments["references"]}
+    assert by_column[("order_id",)]["meaning"] == "context"
+    assert by_column[("customer_id",)]["meaning"] == "owns"
+    assert draft["special_columns"][0]["categories"] == ["health"]
