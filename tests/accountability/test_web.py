@@ -29,7 +29,7 @@ def test_af_sec2_dpo_manages_processors_in_the_back_office(staffed: Garant) -> N
     """AF-SEC2, DEF-SP1: a processor added through the form shows with its alerts."""
     with TestClient(create_app(staffed)) as client:
         csrf = login(client, Role.DPO)
-        client.get("/admin?lang=en")  # the language cookie: English pages
+        client.get("/admin/accountability/dossier?lang=en")  # the language cookie: English
         form = {"name": "Mailer", "service": "Newsletter", "countries": "US",
                 "mechanism": "adequacy", "contract_signed": "2025-01-01",
                 "clauses": ["documented_instructions", "confidentiality"],

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -13,7 +14,10 @@ from garant.accountability.checks import Check, Context, Finding, Unavailable
 from garant.accountability.models import CheckRun
 from garant.clock import local_date
 from garant.errors import GarantError
-from garant.store.uow import UnitOfWork
+from garant.store.uow import SYSTEM, Actor, UnitOfWork
+
+if TYPE_CHECKING:
+    from garant.app import Garant
 
 CHECKS: list[tuple[str, Check]] = [
     ("retention", checks_external.retention_overdue),
@@ -37,6 +41,7 @@ class Report:
     run_at: str
     findings: list[Finding]
     status: dict[str, str]
+    counts: dict[str, int]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -69,18 +74,35 @@ def run_checks(*, uow: UnitOfWork, store: bool = True) -> Report:
         findings.extend(found)
         counts[name] = len(found)
         status[name] = f"{len(found)} finding(s)" if found else "ok"
+    report = Report(now.isoformat(), findings, status, counts)
     if store:
-        run = CheckRun(
-            run_at=now,
-            total=len(findings),
-            counts=counts,
-            findings=[f.as_dict() for f in findings],
-            measures=sources.security_measures(uow),
-        )
-        uow.session.add(run)
-        uow.session.flush()
-        uow.audit("check.run", "check_run", run.id, details={"total": len(findings)})
-    return Report(now.isoformat(), findings, status)
+        save_run(uow=uow, report=report, measures=sources.security_measures(uow))
+    return report
+
+
+def save_run(*, uow: UnitOfWork, report: Report, measures: list[str]) -> CheckRun:
+    run = CheckRun(
+        run_at=datetime.fromisoformat(report.run_at),
+        total=len(report.findings),
+        counts=report.counts,
+        findings=[f.as_dict() for f in report.findings],
+        measures=measures,
+    )
+    uow.session.add(run)
+    uow.session.flush()
+    uow.audit("check.run", "check_run", run.id, details={"total": run.total})
+    return run
+
+
+def run_and_store(garant: Garant, actor: Actor = SYSTEM) -> Report:
+    """Check in a read-only transaction (other engines may open their own meanwhile), then
+    keep the run in a short write transaction."""
+    with garant.unit_of_work(actor, read_only=True) as uow:
+        report = run_checks(uow=uow, store=False)
+        measures = sources.security_measures(uow)
+    with garant.unit_of_work(actor) as uow:
+        save_run(uow=uow, report=report, measures=measures)
+    return report
 
 
 def trend(*, uow: UnitOfWork, limit: int = 30) -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from garant.accountability.check_runner import run_checks
+from garant.accountability.check_runner import run_and_store
 from garant.accountability.records import record_reminders
 from garant.clock import local_date
 from garant.jobs.service import JobContext, enqueue
@@ -29,8 +29,8 @@ def schedule(garant: Garant) -> None:
 def daily_job(context: JobContext) -> dict[str, Any]:
     garant = context.garant
     day = str(context.payload["day"])
+    report = run_and_store(garant)
     with garant.unit_of_work() as uow:
-        report = run_checks(uow=uow)
         reminders = record_reminders(uow=uow)
         alerts = all_alerts(uow=uow)
         dpo = garant.settings.mail.dpo_address

@@ -220,9 +220,10 @@ def build_html(garant: Garant, actor: Actor = SYSTEM) -> str:
     from garant.accountability.dossier_html import render
 
     lang = garant.policy.languages[0] if garant.policy.languages else "fr"
-    with language(lang), garant.unit_of_work(actor) as uow:
+    with language(lang), garant.unit_of_work(actor, read_only=True) as uow:
         sections = gather(uow)
         html = render(garant, sections, uow.now(), lang)
+    with garant.unit_of_work(actor) as uow:
         uow.audit("dossier.export", "dossier", None, details={"sections": len(sections)})
     return html
 

@@ -442,11 +442,14 @@ def check(
     store: Annotated[bool, typer.Option("--store/--no-store", help="Keep for the trend")] = True,
 ) -> None:
     """Compare the promises with the real data; every gap with its evidence."""
-    from garant.accountability.check_runner import run_checks
+    from garant.accountability.check_runner import run_and_store, run_checks
 
     with closing(open_garant(workspace, as_of)) as garant:
-        with garant.unit_of_work() as uow:
-            report = run_checks(uow=uow, store=store).as_dict()
+        if store:
+            report = run_and_store(garant, cli_actor(None)).as_dict()
+        else:
+            with garant.unit_of_work(read_only=True) as uow:
+                report = run_checks(uow=uow, store=False).as_dict()
         if json_out:
             print_json(report)
         else:

@@ -65,7 +65,7 @@ def processors_page(request: Request, garant: GarantDep, actor: ProcessorRead) -
     from garant.processors.rules import CLAUSES, adequacy_decisions
     from garant.processors.service import describe, list_processors
 
-    with garant.unit_of_work(actor) as uow:
+    with garant.unit_of_work(actor, read_only=True) as uow:
         items = [describe(uow=uow, processor=p) for p in list_processors(uow=uow)]
     return render(
         request,
@@ -136,7 +136,7 @@ def dpias_page(request: Request, garant: GarantDep, actor: DpiaRead) -> Response
     from garant.dpia.rules import CNIL_LIST, CRITERIA
     from garant.dpia.service import describe, list_dpias
 
-    with garant.unit_of_work(actor) as uow:
+    with garant.unit_of_work(actor, read_only=True) as uow:
         items = [describe(d) for d in list_dpias(uow=uow)]
     return render(
         request, BASE + "dpias.html", {"dpias": items, "criteria": CRITERIA, "cnil_list": CNIL_LIST}
@@ -180,7 +180,7 @@ async def dpias_import(
 def disclosures_page(request: Request, garant: GarantDep, actor: DisclosureRead) -> Response:
     from garant.accountability.records import is_flagged, list_disclosures
 
-    with garant.unit_of_work(actor) as uow:
+    with garant.unit_of_work(actor, read_only=True) as uow:
         items = [(d, is_flagged(d)) for d in list_disclosures(uow=uow)]
     return render(request, BASE + "disclosures.html", {"disclosures": items})
 
@@ -215,7 +215,7 @@ def records_page(request: Request, garant: GarantDep, actor: RegisterRead) -> Re
     from garant.accountability.records import list_records, record_state
     from garant.processors.service import today
 
-    with garant.unit_of_work(actor) as uow:
+    with garant.unit_of_work(actor, read_only=True) as uow:
         day = today(uow)
         items = [(r, record_state(r, day)) for r in list_records(uow=uow)]
     return render(request, BASE + "records.html", {"records": items})
@@ -256,7 +256,7 @@ def check_page(request: Request, garant: GarantDep, actor: CheckRun) -> Response
     from garant.accountability.check_runner import trend
     from garant.accountability.models import CheckRun as Run
 
-    with garant.unit_of_work(actor) as uow:
+    with garant.unit_of_work(actor, read_only=True) as uow:
         runs = trend(uow=uow)
         last = uow.session.scalar(select(Run).order_by(Run.id.desc()).limit(1))
         findings = list(last.findings) if last else []
@@ -270,10 +270,9 @@ def check_page(request: Request, garant: GarantDep, actor: CheckRun) -> Response
 
 @router.post("/check", dependencies=CSRF)
 def check_run(garant: GarantDep, actor: CheckRun) -> Response:
-    from garant.accountability.check_runner import run_checks
+    from garant.accountability.check_runner import run_and_store
 
-    with garant.unit_of_work(actor) as uow:
-        run_checks(uow=uow)
+    run_and_store(garant, actor)
     return _back("check")
 
 

@@ -38,7 +38,7 @@ RegisterReadActor = Annotated[Actor, Depends(Requires(P.REGISTER_READ))]
 def processors(garant: GarantDep, actor: ProcessorReadActor) -> list[dict[str, Any]]:
     from garant.processors.service import describe, list_processors
 
-    with garant.unit_of_work(actor) as uow:
+    with garant.unit_of_work(actor, read_only=True) as uow:
         return [describe(uow=uow, processor=p) for p in list_processors(uow=uow)]
 
 
@@ -56,7 +56,7 @@ def add_processor(
 def processor_alerts(garant: GarantDep, actor: ProcessorReadActor) -> list[dict[str, Any]]:
     from garant.processors.service import all_alerts
 
-    with garant.unit_of_work(actor) as uow:
+    with garant.unit_of_work(actor, read_only=True) as uow:
         return all_alerts(uow=uow)
 
 
@@ -75,7 +75,7 @@ def add_audit(
 def dpias(garant: GarantDep, actor: DpiaReadActor) -> list[dict[str, Any]]:
     from garant.dpia.service import describe, list_dpias
 
-    with garant.unit_of_work(actor) as uow:
+    with garant.unit_of_work(actor, read_only=True) as uow:
         return [describe(d) for d in list_dpias(uow=uow)]
 
 
@@ -116,7 +116,7 @@ def export_pia(dpia_id: int, garant: GarantDep, actor: DpiaReadActor) -> dict[st
     from garant.dpia.pia import export_pia as do_export
     from garant.dpia.service import get_dpia
 
-    with garant.unit_of_work(actor) as uow:
+    with garant.unit_of_work(actor, read_only=True) as uow:
         return do_export(get_dpia(uow=uow, dpia_id=dpia_id))
 
 
@@ -124,7 +124,7 @@ def export_pia(dpia_id: int, garant: GarantDep, actor: DpiaReadActor) -> dict[st
 def disclosures(garant: GarantDep, actor: DisclosureReadActor) -> list[DisclosureRead]:
     from garant.accountability.records import list_disclosures
 
-    with garant.unit_of_work(actor) as uow:
+    with garant.unit_of_work(actor, read_only=True) as uow:
         return [DisclosureRead.model_validate(d) for d in list_disclosures(uow=uow)]
 
 
@@ -147,7 +147,7 @@ def org_records(garant: GarantDep, actor: RegisterReadActor) -> list[dict[str, A
     from garant.accountability.records import list_records, record_state
     from garant.processors.service import today
 
-    with garant.unit_of_work(actor) as uow:
+    with garant.unit_of_work(actor, read_only=True) as uow:
         day = today(uow)
         return [
             RecordRead.model_validate(r).model_dump() | {"state": record_state(r, day)}
@@ -166,17 +166,16 @@ def add_record(data: RecordCreate, garant: GarantDep, actor: RecordsManageActor)
 @router.post("/check", dependencies=CSRF)
 def run_check(garant: GarantDep, actor: CheckRunActor) -> dict[str, Any]:
     """Run the live compliance check now and keep its counts for the trend."""
-    from garant.accountability.check_runner import run_checks
+    from garant.accountability.check_runner import run_and_store
 
-    with garant.unit_of_work(actor) as uow:
-        return run_checks(uow=uow).as_dict()
+    return run_and_store(garant, actor).as_dict()
 
 
 @router.get("/check/trend")
 def check_trend(garant: GarantDep, actor: CheckRunActor) -> list[dict[str, Any]]:
     from garant.accountability.check_runner import trend
 
-    with garant.unit_of_work(actor) as uow:
+    with garant.unit_of_work(actor, read_only=True) as uow:
         return trend(uow=uow)
 
 
