@@ -461,3 +461,37 @@ def test_accounts_and_subscribers_own_their_rows_staff_do_not(tmp_path: Path) ->
     system = datamap.system("shop")
     assert system.collection("member_accounts").identity == {"email": "email"}
     assert system.collection("subscribers").identity == {"email": "email"}
+
+
+def test_a_named_postgresql_schema_is_read_and_written(pg_url: str) -> None:
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:
+        for statement in (
+            "CREATE SCHEMA crm",
+            "CREATE TABLE crm.clients (id integer PRIMARY KEY, email text NOT NULL, "
+            "first_name text, last_name text)",
+            "CREATE TABLE crm.tickets (id integer PRIMARY KEY, client_id integer "
+            "REFERENCES crm.clients (id), body text)",
+            "INSERT INTO crm.clients VALUES (1, 'ana@example.org', 'Ana', 'Martin'), "
+            "(2, 'bob@example.org', 'Bob', 'Durand')",
+            "INSERT INTO crm.tickets VALUES (1, 1, 'x'), (2, 2, 'y'), (3, 1, 'z')",
+        ):
+            conn.execute(text(statement))
+    engine.dispose()
+    draft, datamap, text_ = draft_of(Shop(pg_url, "postgresql"), schema="crm")
+    assert "schema: crm" in text_
+    system = datamap.system("shop")
+    assert system.collection("tickets").db_schema == "crm"
+    assert meaning(draft, "tickets", "client_id").meaning == "owns"
+    connector = open_connector(system, pg_url)
+    try:
+        found = {
+            rs.collection.name: rs
+            for rs in walk_system(system, connector, [Identity("email", "ana@example.org")])
+        }
+    finally:
+        connector.close()
+    assert {k[0] for k in found["tickets"].owned} == {1, 3}
+    from garant.datamap.check import check_datamap
+
+    assert [f for f in check_datamap(datamap) if f.level == "drift"] == []
