@@ -78,3 +78,22 @@ def test_check_on_an_empty_workspace_reports_nothing_and_does_not_fail(garant: G
     report = json.loads(out)
     assert code == 0 and report["total"] == 0
     assert report["status"]["processor_contracts"] == "ok"
+
+
+def test_af_t1_def_t1_transfer_declared_without_safeguard_is_found(
+    make_garant: Callable[..., Garant],
+) -> None:
+    """AF-T1, DEF-T1: a transfer outside the EU needs adequacy or an appropriate safeguard."""
+    transfers = (
+        "    transfers:\n"
+        "      - {country: US, recipient: CRM vendor, mechanism: none}\n"
+        "      - {country: IN, recipient: Support desk, mechanism: scc, scc_module: 2}\n"
+        "      - {country: CH, recipient: Swiss hosting, mechanism: adequacy}\n"
+    )
+    policy = POLICY.replace("    security_measures: [access_control]\n",
+                            "    security_measures: [access_control]\n" + transfers)  # fmt: skip
+    garant = make_garant(policy=policy)
+    code, out = run_cli(garant, "check", "--json", "--as-of", "2026-03-02", "--no-store")
+    findings = [f for f in json.loads(out)["findings"] if f["check"] == "transfer"]
+    assert [f["evidence"]["country"] for f in findings] == ["US"], out
+    assert "AF-T1" in findings[0]["promises"]

@@ -26,6 +26,7 @@ CHECKS: list[tuple[str, Check]] = [
     ("consent", checks_external.consent_without_records),
     ("processor_contracts", checks.processors_without_contract),
     ("transfers", checks.transfers_without_mechanism),
+    ("declared_transfers", checks.declared_transfers),
     ("processor_audits", checks.audits_overdue),
     ("requests", checks_external.requests_overdue),
     ("breaches", checks_external.breaches_late),

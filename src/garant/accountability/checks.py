@@ -101,6 +101,38 @@ def transfers_without_mechanism(ctx: Context) -> list[Finding]:
     return out
 
 
+@dataclass
+class _Declared:
+    """An activity's declared transfer, shaped like a processor for the transfer rule."""
+
+    countries: list[str]
+    mechanism: str | None
+    scc_module: str | None
+    tia_date: object = True  # the policy does not record the TIA per activity transfer
+    derogation: str | None = "declared in the policy"
+    dpf_certified: bool = False
+
+
+def declared_transfers(ctx: Context) -> list[Finding]:
+    """AF-T1, DEF-T1: the transfers each activity declares in the policy are safeguarded."""
+    out = []
+    for activity in sources.activities(ctx.uow):
+        for t in sources.get(activity, "transfers", []) or []:
+            mechanism = sources.get(t, "mechanism")
+            module = sources.get(t, "scc_module")
+            declared = _Declared([str(sources.get(t, "country"))],
+                                 None if mechanism in (None, "none") else str(mechanism),
+                                 str(module) if module else None)  # fmt: skip
+            for problem in processor_rules.transfer_problems(declared, ctx.today):
+                out.append(Finding(
+                    "transfer", "late",
+                    f"activity {sources.get(activity, 'id')} to {sources.get(t, 'recipient')}: "
+                    f"{problem}",
+                    {"activity": sources.get(activity, "id"), "country": declared.countries[0],
+                     "mechanism": declared.mechanism}, ["AF-T1", "DEF-T1"]))  # fmt: skip
+    return out
+
+
 def audits_overdue(ctx: Context) -> list[Finding]:
     """DEF-SP1: the audit right is exercised when planned."""
     query = select(Processor).where(Processor.next_audit < ctx.today).order_by(Processor.name)

@@ -52,6 +52,9 @@ def register_section(uow: UnitOfWork) -> Section:
             "data": ", ".join(map(str, sources.get(a, "data_categories", []))),
             "recipients": ", ".join(map(str, sources.get(a, "recipients", []))),
             "processors": ", ".join(map(str, sources.get(a, "processors", []))),
+            "transfers": "; ".join(
+                f"{sources.get(t, 'country')} ({sources.get(t, 'recipient')}, "
+                f"{sources.get(t, 'mechanism')})" for t in sources.get(a, "transfers", []) or []),
             "retention": sources.get(a, "retention", ""),
         })  # fmt: skip
     return Section("register", _("Register of processing activities"), "policy.yaml",

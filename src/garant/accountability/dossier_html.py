@@ -61,8 +61,9 @@ def _ids(ids: list[Any]) -> str:
 
 def _register(s: Section) -> str:
     cols = [_("Activity"), _("Purposes"), _("Legal basis"), _("Data"), _("Recipients"),
-            _("Processors"), _("Retention")]  # fmt: skip
-    keys = ["name", "purposes", "legal_basis", "data", "recipients", "processors", "retention"]
+            _("Processors"), _("Transfers"), _("Retention")]  # fmt: skip
+    keys = ["name", "purposes", "legal_basis", "data", "recipients", "processors", "transfers",
+            "retention"]  # fmt: skip
     return _table(cols, ([r[k] for k in keys] for r in s.data["rows"]))
 
 
