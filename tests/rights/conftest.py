@@ -146,6 +146,7 @@ systems:
         primary_key: id
         activity: newsletter
         identity: {email: email}
+        restriction: {column: restricted, value: 1}
         retention: {rule: newsletter, dates: {collected: subscribed_on}}
         fields:
           - {name: email, category: contact, label: {fr: E-mail, en: Email}, portable: true}
@@ -167,8 +168,10 @@ CREATE TABLE enrolments (id INTEGER PRIMARY KEY, learner_id INTEGER REFERENCES l
   course_code TEXT, ends_on DATE);
 CREATE TABLE invoices (id INTEGER PRIMARY KEY, learner_id INTEGER REFERENCES learners(id),
   number TEXT, billed_name TEXT, amount NUMERIC, issued_on DATE);
-CREATE TABLE newsletter (id INTEGER PRIMARY KEY, email TEXT, subscribed_on DATE);
-CREATE TABLE visits (id INTEGER PRIMARY KEY, learner_id INTEGER REFERENCES learners(id), page TEXT);
+CREATE TABLE newsletter (id INTEGER PRIMARY KEY, email TEXT, subscribed_on DATE,
+  restricted INTEGER);
+CREATE TABLE visits (id INTEGER PRIMARY KEY, learner_id INTEGER REFERENCES learners(id), page TEXT,
+  seen_on DATE, restricted INTEGER);
 INSERT INTO learners VALUES
   (1, 'L-001', 'Ada', 'Lovelace', 'ada@example.org', '+33612345678', 'shy', NULL),
   (2, 'L-002', 'Bob', 'Martin', 'bob@example.org', '+33698765432', NULL, NULL);
@@ -179,9 +182,10 @@ INSERT INTO enrolments VALUES
 INSERT INTO invoices VALUES
   (20, 1, 'F-2025-001', 'Ada Lovelace', 450, '2025-02-01'),
   (21, 2, 'F-2025-002', 'Bob Martin', 450, '2025-02-03');
-INSERT INTO newsletter VALUES (30, 'ada@example.org', '2025-01-10'),
-  (31, 'bob@example.org', '2025-01-11');
-INSERT INTO visits VALUES (40, 1, '/courses'), (41, 1, '/prices'), (42, 2, '/courses');
+INSERT INTO newsletter VALUES (30, 'ada@example.org', '2025-01-10', NULL),
+  (31, 'bob@example.org', '2025-01-11', NULL);
+INSERT INTO visits VALUES (40, 1, '/courses', '2024-01-05', NULL), (41, 1, '/prices', '2024-01-06', NULL),
+  (42, 2, '/courses', '2024-01-07', NULL);
 """
 
 

@@ -149,6 +149,9 @@ def test_af_d6_restriction_marked_honoured_and_lifted_after_notice(school: Garan
             (1,),
             (None,),
         ]
+        # the marks the retention sweep reads to keep restricted rows (AF-D6)
+        marked = school_rows(school.workspace, "select id, restricted from newsletter order by id")
+        assert marked == [(30, 1), (31, None)]
         with school.unit_of_work() as uow:
             reason = restriction.blocker(uow, _refs(school), "registration")
             assert reason and "accuracy_contested" in reason

@@ -128,7 +128,7 @@ def test_erasure_and_replay_from_the_cli(workspace: Path) -> None:
     assert "answered" in cli(workspace, "request", "run", rid).output
     assert school_rows(workspace, "select count(*) from visits") == [(1,)]
     with __import__("sqlite3").connect(workspace / "school.db") as conn:
-        conn.execute("insert into visits values (40, 1, '/courses')")  # as a restore brings back
+        conn.execute("insert into visits values (40, 1, '/courses', '2024-01-05', null)")
     replay = cli(workspace, "erasure", "replay", "--json")
     assert json.loads(replay.output)["school.visits"] == 1
     assert school_rows(workspace, "select count(*) from visits") == [(1,)]
