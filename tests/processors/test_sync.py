@@ -44,3 +44,13 @@ def test_af_t1_sub_processor_in_the_us_needs_a_mechanism(
     transfers = [a for a in json.loads(out) if a["kind"] == "transfer_invalid"]
     assert [a["processor"] for a in transfers] == ["Amazon Web Services"]
     assert "US" in transfers[0]["message"]
+
+
+def test_af_t1_check_sees_declared_processors_before_any_sync(
+    make_garant: Callable[..., Garant],
+) -> None:
+    """AF-T1: the live check evaluates the policy's processors even before they are synced."""
+    garant = make_garant(example="alliance-francaise")
+    code, out = run_cli(garant, "check", "--json", "--no-store", "--as-of", "2026-03-02")
+    transfers = [f for f in json.loads(out)["findings"] if f["check"] == "transfer"]
+    assert any("Amazon Web Services" in f["message"] for f in transfers), out

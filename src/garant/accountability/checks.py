@@ -66,10 +66,21 @@ class Context:
 Check = Callable[[Context], list[Finding]]
 
 
+def all_processors(ctx: Context) -> list[Any]:
+    """The register's processors, plus those the policy declares that were never synced
+    into it (evaluated as declared; ``garant processor sync`` records them)."""
+    from garant.processors.service import policy_processors
+
+    registered = list(ctx.uow.session.scalars(select(Processor).order_by(Processor.name)))
+    names = {p.name for p in registered}
+    declared = [p for p in policy_processors(ctx.uow) if p.name not in names]
+    return registered + declared
+
+
 def processors_without_contract(ctx: Context) -> list[Finding]:
     """AF-SEC2, DEF-SP1: every processor works under a signed Art. 28 contract."""
     out = []
-    for p in ctx.uow.session.scalars(select(Processor).order_by(Processor.name)):
+    for p in all_processors(ctx):
         for alert in processor_rules.alerts(p, ctx.today):
             if alert.kind in ("contract_missing", "contract_expired", "clause_missing"):
                 out.append(
@@ -87,7 +98,7 @@ def processors_without_contract(ctx: Context) -> list[Finding]:
 def transfers_without_mechanism(ctx: Context) -> list[Finding]:
     """AF-T1, DEF-T1: no transfer outside the EEA without a valid Chapter V mechanism."""
     out = []
-    for p in ctx.uow.session.scalars(select(Processor).order_by(Processor.name)):
+    for p in all_processors(ctx):
         for problem in processor_rules.transfer_problems(p, ctx.today):
             out.append(
                 Finding(

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from garant.clock import local_date
-from garant.errors import Conflict, InvalidInput, NotFound
+from garant.errors import Conflict, GarantError, InvalidInput, NotFound
 from garant.processors import rules
 from garant.processors.models import Processor, ProcessorAudit
 from garant.processors.schemas import AuditCreate, ProcessorCreate, ProcessorUpdate
@@ -197,6 +197,30 @@ def _upsert(uow: UnitOfWork, name: str, values: dict[str, Any], parent_id: int |
     existing.updated_at = uow.now()
     uow.session.flush()
     return existing
+
+
+def policy_processors(uow: UnitOfWork) -> list[Processor]:
+    """The policy's processors and sub-processors as unsaved register entries."""
+    try:
+        policy = uow.garant.policy
+    except GarantError:
+        return []
+    lang = policy.languages[0] if policy.languages else "fr"
+    out = []
+    for declared in getattr(policy, "processors", []) or []:
+        out.append(Processor(name=declared.name, parent_id=None, **_from_policy(declared, lang)))
+        for sub in declared.sub_processors:
+            out.append(
+                Processor(
+                    name=sub.name,
+                    parent_id=-1,
+                    service=sub.service,
+                    countries=[sub.country],
+                    dpf_certified=False,
+                    clauses={},
+                )
+            )
+    return out
 
 
 def sync_from_policy(*, uow: UnitOfWork) -> list[Processor]:
