@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from garant.accountability import records, sources
 from garant.accountability.models import CheckRun
-from garant.accountability.scan import ColumnFinding, scan_columns
+from garant.accountability.scan import ColumnFinding, scan_columns, unreachable
 from garant.dpia.models import Dpia
 from garant.processors import rules as processor_rules
 from garant.processors.models import Processor
@@ -59,6 +59,9 @@ class Context:
         datamap = sources.datamap_of(self.uow)
         if datamap is None:
             raise Unavailable("no data map in the workspace")
+        missing = unreachable(datamap)
+        if missing and len(missing) == len(datamap.systems):
+            raise Unavailable("no connected database can be opened: " + "; ".join(missing))
         policy = sources.policy_of(self.uow)
         return scan_columns(datamap, region=str(sources.get(policy, "country", "FR")))
 

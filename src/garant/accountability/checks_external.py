@@ -9,7 +9,7 @@ from sqlalchemy import and_, or_, select
 
 from garant.accountability import sources
 from garant.accountability.checks import BREACH_DEADLINE, Context, Finding, Unavailable
-from garant.accountability.scan import identities
+from garant.accountability.scan import identities, unreachable
 from garant.errors import GarantError
 
 
@@ -86,6 +86,9 @@ def consent_without_records(ctx: Context) -> list[Finding]:
     datamap = sources.datamap_of(ctx.uow)
     if t is None or datamap is None:
         raise Unavailable("the consent ledger or the data map is not installed")
+    closed = unreachable(datamap)
+    if closed and _consent_activities(ctx):
+        raise Unavailable("cannot open " + "; ".join(closed))
     out = []
     for activity, purpose in _consent_activities(ctx).items():
         missing = 0

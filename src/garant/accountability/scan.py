@@ -44,6 +44,18 @@ def _missing_sqlite(url: str) -> bool:
     return path not in ("", ":memory:") and not Path(path).exists()
 
 
+def unreachable(datamap: Any) -> list[str]:
+    """Systems of the map Garant cannot open: no URL, or a SQLite file that is not there."""
+    out = []
+    for system in datamap.systems:
+        url = datamap.url_of(system)
+        if not url:
+            out.append(f"{system.id} (no URL: set {system.url_env})")
+        elif _missing_sqlite(url):
+            out.append(f"{system.id} (no database file at {url.removeprefix('sqlite:///')})")
+    return out
+
+
 def engines(datamap: Any) -> Iterator[tuple[Any, Engine]]:
     """An engine per connected SQL system the map names and that can be reached."""
     for system in datamap.systems:
