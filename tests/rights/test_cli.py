@@ -87,11 +87,13 @@ def test_af_x2_extend_and_overdue_from_the_cli(workspace: Path) -> None:
         "erasure",
         "--identity",
         "email=ada@example.org",
+        "--identity",
+        "member_number=L-001",
         "--received",
         "2026-02-27",
         "--json",
     )
-    rid = str(json.loads(opened.output)["id"])
+    rid = str(json.loads(opened.output)["id"])  # verified by the number: the clock runs
     extended = cli(workspace, "request", "extend", rid, "--reason", "Many systems to search")
     assert extended.exit_code == 0 and "2026-05-27" in extended.output
     again = cli(workspace, "request", "extend", rid, "--reason", "again")

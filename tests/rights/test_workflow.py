@@ -261,3 +261,20 @@ def test_fee_for_a_manifestly_excessive_request_then_paid(school_sqlite: Garant)
         decisions.decide(uow=uow, request_id=rid, data=DecideIn(fee_paid=True))
         decisions.decide(uow=uow, request_id=rid, data=DecideIn(accept_proposals=True))
         assert service.get(uow, rid).status == "decided"
+
+
+def test_def_d3_portability_on_paper_when_asked(school_sqlite: Garant) -> None:
+    """DEF-D3: the copy is electronic (JSON and CSV) unless the person asks for paper;
+    then the printable letter carries the data itself."""
+    from garant.rights import reply
+
+    garant = school_sqlite
+    rid = open_verified(garant, ada("portability", export_format="paper"))
+    with garant.unit_of_work() as uow:
+        decisions.decide(uow=uow, request_id=rid, data=DecideIn(accept_proposals=True))
+        execute.run(uow=uow, request_id=rid)
+    run_requests(garant)
+    with garant.unit_of_work() as uow:
+        _, text = reply.letter(uow, service.get(uow, rid))
+    assert "[school.learners]" in text and "first_name: Ada" in text
+    assert "Bob" not in text

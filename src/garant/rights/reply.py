@@ -209,4 +209,24 @@ def letter(uow: UnitOfWork, req: RightsRequest) -> tuple[str, str]:
     address = data.get("reply_address") or ""
     name = data.get("requester_name") or ""
     header = "\n".join(x for x in (name, address) if x)
-    return rendered.subject, (header + "\n\n" if header else "") + rendered.text
+    body = (header + "\n\n" if header else "") + rendered.text
+    return rendered.subject, body + _paper_copy(uow, req)
+
+
+def _paper_copy(uow: UnitOfWork, req: RightsRequest) -> str:
+    """DEF-D3: electronic by default; on paper, the letter carries the data itself."""
+    import json
+
+    from garant.rights import package
+
+    latest = package.latest(uow, req.id)
+    if (req.scope or {}).get("export_format") != "paper" or latest is None or not latest.content:
+        return ""
+    data = json.loads(package.data_json(uow, latest))
+    lines = ["", translate(req.lang, "Your personal data"), ""]
+    for place, rows in data.items():
+        lines.append(f"[{place}]")
+        for row in rows:
+            lines.extend(f"  {k}: {'' if v is None else v}" for k, v in row.items())
+            lines.append("")
+    return "\n".join(lines)
