@@ -278,3 +278,52 @@ def test_def_d3_portability_on_paper_when_asked(school_sqlite: Garant) -> None:
         _, text = reply.letter(uow, service.get(uow, rid))
     assert "[school.learners]" in text and "first_name: Ada" in text
     assert "Bob" not in text
+
+
+def test_af_d4_transfer_to_an_unreachable_endpoint_is_retried_then_resumes(
+    school_sqlite: Garant,
+) -> None:
+    """AF-D4: a failed transfer leaves the request running; the job is retried and the
+    package built before the failure is not built again."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from garant.jobs.worker import run_one
+    from tests.conftest import free_port
+
+    port = free_port()
+    garant = school_sqlite
+    data = ada("portability", destination_url=f"http://127.0.0.1:{port}/in")
+    rid = open_verified(garant, data)
+    with garant.unit_of_work() as uow:
+        decisions.decide(uow=uow, request_id=rid, data=DecideIn(accept_proposals=True))
+        execute.run(uow=uow, request_id=rid)
+    assert run_one(garant, kinds=[execute.JOB]) is False  # nobody listens yet
+    with garant.unit_of_work() as uow:
+        assert service.get(uow, rid).status == "running"
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["content-length"]))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            return None
+
+    server = HTTPServer(("127.0.0.1", port), Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        assert isinstance(garant.clock, FixedClock)
+        garant.clock.advance(minutes=2)  # the first retry delay
+        assert run_requests(garant) == 1
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    with garant.unit_of_work() as uow:
+        read = service.read(uow, service.get(uow, rid))
+        assert read.status == "answered"
+        assert package.count(uow, rid) == 1  # built once, before the failure
+    assert next(t for t in read.tasks if t["kind"] == "transfer")["receipt"]["status"] == 200
