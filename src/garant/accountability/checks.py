@@ -7,6 +7,7 @@ evidence (record ids, table and column names, counts), never a personal value.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -228,6 +229,25 @@ def unmapped_personal_columns(ctx: Context) -> list[Finding]:
     ]
 
 
+SHARE = re.compile(r"(\d+) of (\d+) sampled values")
+MAPPED_VALUE_SHARE = 0.10
+
+
+def _convincing(c: ColumnFinding) -> bool:
+    """Art. 9 signals worth a finding: the column's name, an unmapped column, or, for a
+    column the map already classifies, values that say so in at least one case in ten
+    (a street named after a church is not a religious belief)."""
+    if not c.mapped or any(" name matches " in e for e in c.special_evidence):
+        return True
+    for evidence in c.special_evidence:
+        found = SHARE.search(evidence)
+        if found and "words of" in evidence:
+            hits, total = int(found.group(1)), int(found.group(2)) or 1
+            if hits / total >= MAPPED_VALUE_SHARE:
+                return True
+    return False
+
+
 def special_category_columns(ctx: Context) -> list[Finding]:
     """DEF-C4: where the policy declares no Art. 9 data, no column may look like it."""
     policy = sources.policy_of(ctx.uow)
@@ -245,12 +265,12 @@ def special_category_columns(ctx: Context) -> list[Finding]:
                 "table": c.table,
                 "column": c.column,
                 "special": list(c.special),
-                "why": c.evidence[:3],
+                "why": c.special_evidence[:3],
             },
             ["DEF-C4"],
         )
         for c in ctx.columns
-        if c.special
+        if c.special and _convincing(c)
     ]
 
 

@@ -26,6 +26,7 @@ class ColumnFinding:
     special: tuple[str, ...] = ()
     mapped: bool = False
     evidence: list[str] = field(default_factory=list)
+    special_evidence: list[str] = field(default_factory=list)
 
 
 def _classifier() -> Any | None:
@@ -109,7 +110,8 @@ def scan_columns(datamap: Any, region: str = "FR") -> list[ColumnFinding]:
                             proposal.category if personal else None,
                             tuple(proposal.special),
                             col.name in mapped.get(name, set()),
-                            list(proposal.evidence) + list(proposal.special_evidence),
+                            list(proposal.evidence),
+                            list(proposal.special_evidence),
                         )
                     )
     return found
