@@ -25,7 +25,7 @@ from garant.dpia.service import list_dpias
 from garant.i18n import gettext as _
 from garant.i18n import language
 from garant.processors.service import describe as describe_processor
-from garant.processors.service import list_processors
+from garant.processors.service import list_processors, policy_processors
 from garant.store.uow import SYSTEM, Actor, UnitOfWork
 
 if TYPE_CHECKING:
@@ -92,9 +92,13 @@ def security_section(uow: UnitOfWork) -> Section:
 
 
 def processors_section(uow: UnitOfWork) -> Section:
-    rows = [describe_processor(uow=uow, processor=p) for p in list_processors(uow=uow)]
-    return Section("processors", _("Processors and transfers"), "processor_processors",
-                   {"rows": rows}, not rows)  # fmt: skip
+    """The register, and what the policy declares that was not synced into it yet."""
+    registered = list_processors(uow=uow)
+    names = {p.name for p in registered}
+    declared = [p for p in policy_processors(uow) if p.name not in names]
+    rows = [describe_processor(uow=uow, processor=p) for p in registered + declared]
+    return Section("processors", _("Processors and transfers"),
+                   "processor_processors, policy.yaml", {"rows": rows}, not rows)  # fmt: skip
 
 
 def dpia_section(uow: UnitOfWork) -> Section:

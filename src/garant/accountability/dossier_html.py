@@ -87,7 +87,9 @@ def _processors(s: Section) -> str:
         if p["scc_module"]:
             mechanism += f" (module {p['scc_module']})"
         for_ = _("for")
-        name = f"#{p['id']} {p['name']}" + (f" ({for_} {p['parent']})" if p["parent"] else "")
+        name = (f"#{p['id']} " if p["id"] else "") + p["name"]
+        name += f" ({for_} {p['parent']})" if p["parent"] else ""
+        name += "" if p["registered"] else " (policy.yaml)"
         contracts.append(
             [
                 name,

@@ -111,7 +111,10 @@ def all_alerts(*, uow: UnitOfWork, day: date | None = None) -> list[dict[str, An
 
 def describe(*, uow: UnitOfWork, processor: Processor) -> dict[str, Any]:
     """One processor as the register and the dossier show it."""
+    saved = processor.id is not None
     parent = uow.session.get(Processor, processor.parent_id) if processor.parent_id else None
+    subs = sub_processors(uow=uow, processor_id=processor.id) if saved else []
+    audits = audits_of(uow=uow, processor_id=processor.id) if saved else []
     return {
         "id": processor.id,
         "name": processor.name,
@@ -120,20 +123,21 @@ def describe(*, uow: UnitOfWork, processor: Processor) -> dict[str, Any]:
         "countries": processor.countries,
         "mechanism": processor.mechanism,
         "scc_module": processor.scc_module,
-        "dpf_certified": processor.dpf_certified,
         "derogation": processor.derogation,
         "tia_date": processor.tia_date,
         "contract_signed": processor.contract_signed,
         "contract_expires": processor.contract_expires,
         "clauses": {key: bool((processor.clauses or {}).get(key)) for key in rules.CLAUSES},
+        "dpf_certified": bool(processor.dpf_certified),
         "breach_notice_hours": processor.breach_notice_hours,
         "next_audit": processor.next_audit,
         "parent": parent.name if parent else None,
-        "sub_processors": [s.name for s in sub_processors(uow=uow, processor_id=processor.id)],
+        "sub_processors": [s.name for s in subs],
         "audits": [
             {"on": a.audited_on, "auditor": a.auditor, "outcome": a.outcome, "notes": a.notes}
-            for a in audits_of(uow=uow, processor_id=processor.id)
+            for a in audits
         ],
+        "registered": saved,
         "alerts": [a.as_dict() for a in rules.alerts(processor, today(uow))],
     }
 
