@@ -42,7 +42,7 @@ __all__ = ["Decision", "may_disclose", "may_use"]
 
 
 class DecisionCache:
-    """Decisions by (hashes, purpose, collected-for), valid while the audit head stands."""
+    """Decisions by (identity, purpose, collected-for), valid while the audit head stands."""
 
     def __init__(self) -> None:
         self.entries: dict[tuple[object, ...], tuple[float, Decision]] = {}
@@ -94,19 +94,23 @@ def cache_for(garant: Garant) -> DecisionCache | None:
 def may_use(
     *, uow: UnitOfWork, identity: Identity, purpose: str, collected_for: str | None = None
 ) -> Decision:
-    """Decide for one person and one purpose (a consent purpose or an activity id)."""
-    cat = catalog(uow.garant)
-    target = cat.known(purpose)
-    if collected_for is not None:
-        cat.known(collected_for)
-    refs = refs_of(uow.keys, clean_identity(identity))
+    """Decide for one person and one purpose (a consent purpose or an activity id).
+
+    The cache is looked up by the identity as given, before any hashing: a hit costs a
+    dictionary lookup. Only answers for known purposes and valid identities are stored.
+    """
     cache = cache_for(uow.garant)
-    key = (tuple(refs), purpose, collected_for)
+    key = (tuple(identity), purpose, collected_for)
     if cache is not None:
         cache.validate(uow)
         hit = cache.get(key)
         if hit is not None:
             return hit
+    cat = catalog(uow.garant)
+    target = cat.known(purpose)
+    if collected_for is not None:
+        cat.known(collected_for)
+    refs = refs_of(uow.keys, clean_identity(identity))
     decision = evaluate(uow, cat, refs, target, collected_for)
     if cache is not None:
         cache.put(key, decision)

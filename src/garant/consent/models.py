@@ -38,7 +38,18 @@ class ConsentCurrent(Base):
     """The latest event per person and purpose: a projection of the ledger, rebuildable."""
 
     __tablename__ = "consent_current"
-    __table_args__ = (Index("ix_consent_current_purpose", "purpose", "subject_ref"),)
+    # Covering: the audience filter reads a purpose's whole state from the index alone.
+    __table_args__ = (
+        Index(
+            "ix_consent_current_purpose",
+            "purpose",
+            "subject_ref",
+            "given",
+            "basis",
+            "purpose_version",
+            "at",
+        ),
+    )
 
     subject_ref: Mapped[str] = mapped_column(String(80), primary_key=True)
     purpose: Mapped[str] = mapped_column(String(100), primary_key=True)

@@ -31,7 +31,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("consent_current", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_consent_current_purpose", ["purpose", "subject_ref"], unique=False
+            "ix_consent_current_purpose",
+            ["purpose", "subject_ref", "given", "basis", "purpose_version", "at"],
+            unique=False,
         )
 
     op.create_table(
