@@ -82,7 +82,9 @@ def _security(s: Section) -> str:
 def _processors(s: Section) -> str:
     contracts, transfers = [], []
     for p in s.data["rows"]:
-        missing = [k for k, v in p["clauses"].items() if not v]
+        missing: Any = [k for k, v in p["clauses"].items() if not v]
+        if p["parent"]:
+            missing = _("contract with its processor (Art. 28(4))")
         mechanism = p["mechanism"] or "-"
         if p["scc_module"]:
             mechanism += f" (module {p['scc_module']})"

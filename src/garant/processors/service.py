@@ -131,7 +131,7 @@ def describe(*, uow: UnitOfWork, processor: Processor) -> dict[str, Any]:
         "dpf_certified": bool(processor.dpf_certified),
         "breach_notice_hours": processor.breach_notice_hours,
         "next_audit": processor.next_audit,
-        "parent": parent.name if parent else None,
+        "parent": parent.name if parent else getattr(processor, "declared_parent", None),
         "sub_processors": [s.name for s in subs],
         "audits": [
             {"on": a.audited_on, "auditor": a.auditor, "outcome": a.outcome, "notes": a.notes}
