@@ -54,3 +54,14 @@ def test_af_t1_check_sees_declared_processors_before_any_sync(
     code, out = run_cli(garant, "check", "--json", "--no-store", "--as-of", "2026-03-02")
     transfers = [f for f in json.loads(out)["findings"] if f["check"] == "transfer"]
     assert any("Amazon Web Services" in f["message"] for f in transfers), out
+
+
+def test_def_o2_a_processor_serves_activities_of_the_register(
+    make_garant: Callable[..., Garant],
+) -> None:
+    """DEF-O2: the activities a processor serves are the policy's."""
+    garant = make_garant(example="def-network")
+    code, out = run_cli(garant, "processor", "add", "Printer", "--activity", "astrology")
+    assert code == 2 and "astrology" in out
+    activity = garant.policy.activities[0].id
+    assert run_cli(garant, "processor", "add", "Printer", "--activity", activity)[0] == 0

@@ -31,7 +31,20 @@ def list_processors(*, uow: UnitOfWork) -> list[Processor]:
     return list(uow.session.scalars(select(Processor).order_by(Processor.name)))
 
 
+def _check_activities(uow: UnitOfWork, activities: list[str]) -> None:
+    """DEF-O2: a processor serves activities of the register, not invented ones."""
+    try:
+        known = {a.id for a in uow.garant.policy.activities}
+    except (GarantError, AttributeError):
+        return
+    unknown = sorted(set(activities) - known)
+    if known and unknown:
+        names = ", ".join(sorted(known))
+        raise InvalidInput(f"activities not in the policy: {', '.join(unknown)} (known: {names})")
+
+
 def create_processor(*, uow: UnitOfWork, data: ProcessorCreate) -> Processor:
+    _check_activities(uow, data.activities)
     if uow.session.scalar(select(Processor.id).where(Processor.name == data.name)):
         raise Conflict(f'a processor named "{data.name}" is already in the register')
     parent_id = get_processor(uow=uow, name=data.parent).id if data.parent else None
