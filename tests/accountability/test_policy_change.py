@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import select
+
 from garant.app import Garant
 from garant.jobs.service import enqueue
 from garant.jobs.worker import run_due
@@ -69,3 +71,29 @@ def test_def_v1_the_worker_job_tells_only_the_activity_concerned(
     run_due(garant)
     assert sorted(m["To"] for m in smtp_server.wait_for(2)) == [
         "alice@example.org", "eve@example.org"]  # fmt: skip
+
+
+def test_def_v1_publishing_a_new_version_tells_the_persons_by_itself(
+    make_garant: Callable[..., Garant], smtp_server: SmtpSink
+) -> None:
+    """DEF-V1: no one has to remember a second command; the first version tells no one."""
+    from garant.jobs.models import Job
+    from garant.policy.versions import publish
+
+    garant = make_garant(policy=POLICY)
+    write_demo(garant.workspace)
+    garant.reload()
+    use_smtp(garant, smtp_server)
+    with garant.unit_of_work() as uow:
+        publish(uow=uow, path=garant.policy_path, note="First version")
+    garant.policy_path.write_text(POLICY + "\n# newsletter kept 3 years\n", encoding="utf-8")
+    with garant.unit_of_work() as uow:
+        publish(uow=uow, path=garant.policy_path, note="Newsletter kept 3 years")
+    with garant.unit_of_work() as uow:
+        keys = set(uow.session.scalars(select(Job.idempotency_key)))
+    assert "policy-change:2" in keys and "policy-change:1" not in keys
+    assert run_due(garant).failed == 0
+    run_due(garant)
+    messages = smtp_server.wait_for(5)
+    assert len(messages) == 5
+    assert "version (2)" in messages[0].get_content()

@@ -17,7 +17,7 @@ from garant.accountability import sources
 from garant.accountability.models import PolicyNotice
 from garant.accountability.scan import identities
 from garant.errors import InvalidInput
-from garant.jobs.service import JobContext
+from garant.jobs.service import JobContext, enqueue
 from garant.mail.service import queue_mail
 from garant.store.uow import SYSTEM, Actor, UnitOfWork
 
@@ -126,6 +126,17 @@ def notices(*, uow: UnitOfWork, version: str) -> list[dict[str, Any]]:
         {"subject_ref": n.subject_ref, "told_at": n.told_at.isoformat(), "outbox_id": n.outbox_id}
         for n in uow.session.scalars(query)
     ]
+
+
+def on_published(uow: UnitOfWork, version: Any) -> None:
+    """DEF-V1: publishing a new version (after the first) queues the notice to the persons."""
+    if version.number > 1:
+        enqueue(
+            uow=uow,
+            kind=JOB,
+            key=f"policy-change:{version.number}",
+            payload={"version": str(version.number)},
+        )
 
 
 def notify_job(context: JobContext) -> dict[str, Any]:

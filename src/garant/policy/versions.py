@@ -123,6 +123,10 @@ def publish(*, uow: UnitOfWork, path: Path, note: str = "") -> PolicyVersion:
         number,
         details={"sha256": digest, "changes": len(summary)},
     )
+    # Other features act on a new version in the same transaction (DEF-V1: the
+    # accountability feature queues the notice to the persons concerned).
+    for hook in uow.garant.extensions.get("policy_published", []):
+        hook(uow, version)
     return version
 
 
