@@ -152,3 +152,16 @@ def test_unknown_purposes_are_a_clear_error(cg: Garant) -> None:
                 given=True,
                 source="form",
             )
+
+
+def test_dashboard_lists_stale_consents_to_ask_again(cg: Garant) -> None:
+    from garant.consent.wiring import dashboard
+
+    with cg.unit_of_work() as uow:
+        service.record(uow=uow, identity=ANNE, purpose="newsletter", given=True, source="form")
+        assert dashboard(cg, uow) == []
+    cg.policy_path.write_text(cg.policy_path.read_text().replace('version: "1"', 'version: "2"'))
+    cg.reload()
+    with cg.unit_of_work() as uow:
+        sections = dashboard(cg, uow)
+        assert sections[0]["level"] == "due" and sections[0]["items"][0]["text"] == "Newsletter: 1"

@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from garant.clock import local_date
 from garant.consent import suppression
+from garant.i18n import gettext as _
 from garant.jobs.service import JobContext, enqueue
+from garant.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from garant.app import Garant
@@ -31,12 +33,32 @@ def schedule_purge(garant: Garant) -> None:
         enqueue(uow=uow, kind=PURGE_JOB, key=f"consent.purge:{day}", payload={"day": str(day)})
 
 
+def dashboard(garant: Garant, uow: UnitOfWork) -> list[dict[str, Any]]:
+    """Consents given for an older version of their purpose: the people to ask again."""
+    from garant.consent.service import purpose_counts
+
+    stale = [p for p in purpose_counts(uow) if p["stale"]]
+    if not stale:
+        return []
+    return [
+        {
+            "level": "due",
+            "title": _("Consents to ask again"),
+            "summary": _("These purposes changed since some people agreed to them."),
+            "items": [
+                {"text": f"{p['label']}: {p['stale']}", "href": "/admin/consent"} for p in stale
+            ],
+        }
+    ]
+
+
 def install(garant: Garant) -> None:
     """Register the suppression list as a use blocker, its key probe and the daily purge."""
     garant.use_blockers.append(suppression.blocker)
     garant.key_usage_probes.append(suppression.key_usage)
     garant.jobs.register(PURGE_JOB, purge_job)
     garant.schedulers.append(schedule_purge)
+    garant.dashboard_providers.append(dashboard)
     from garant.consent.own_data import declare
 
     declare(garant)
