@@ -76,12 +76,16 @@ class _Hasher:
     ) -> list[list[str] | None]:
         """Every value's hashes (``None`` when not a valid identity), in a tight loop."""
         digest, keys = hmac.digest, self.keys
+        single = len(keys) == 1
+        prefix, key = keys[-1]
         out: list[list[str] | None] = []
         append = out.append
         for n, value in enumerate(values, 1):
             if not _valid(kind, value):
                 append(None)
-            elif kind == "email":  # normalize_identity's spelling, inlined for speed
+            elif kind == "email" and single:  # normalize_identity's spelling, inlined
+                append([prefix + digest(key, ("email:" + value.lower()).encode(), "sha256").hex()])
+            elif kind == "email":
                 message = ("email:" + value.lower()).encode()
                 append([p + digest(k, message, "sha256").hex() for p, k in keys])
             else:
@@ -235,11 +239,22 @@ def decide_all(
     people: list[tuple[str, list[str] | None]],
     every_ref: list[str],
 ) -> AudienceResult:
+    """Decide from consent and suppression first, then ask the use blockers only about the
+    people still allowed: a refused person stays refused whatever a blocker says."""
     decider = _Decider(uow, target, purpose, every_ref)
     result = AudienceResult(target.id)
     rows = result.rows
     for value, refs in people:
         rows.append((value, INVALID if refs is None else decider.one(refs)))
+    candidates = [
+        r for (_, d), (_, refs) in zip(rows, people, strict=True) if d.allowed for r in refs or ()
+    ]
+    blocked = _bulk_blocks(uow, candidates, target.id)
+    if blocked:
+        for n, (value, refs) in enumerate(people):
+            reason = next((blocked[r] for r in refs or () if r in blocked), None)
+            if reason is not None:
+                rows[n] = (value, Decision(False, reason, "blocked"))
     return result
 
 
@@ -263,18 +278,23 @@ class _Decider:
         self.memo: dict[tuple[Any, ...], Decision] = {}
         self.decided: dict[str, tuple[Decision, Any]] = {}
         if purpose is not None:
+            decided, memo = self.decided, self.memo
             for ref, raw in _states(uow, purpose.id, every_ref).items():
-                self.decided[ref] = (self._decide(raw), raw[3])
+                at = raw[3]
+                key = (raw[0], raw[1], raw[2], at[:10] if isinstance(at, str) else at.date())
+                found = memo.get(key)
+                decided[ref] = (found or self._decide(raw), at)
             self.default = self._decide(None)
         else:
             self.default = _from_basis(uow, catalog(uow.garant), [], target, None, None)
         consent_based = purpose is not None or _consent_based(target)
         self.suppressed = _suppressed(uow, target.id) if consent_based else {}
-        self.blocked = _bulk_blocks(uow, every_ref, target.id)
         self.since_memo: dict[datetime, Decision] = {}
 
     def _decide(self, raw: Raw | None) -> Decision:
-        key = (None,) if raw is None else (raw[0], raw[1], raw[2], str(raw[3])[:10])
+        at = None if raw is None else raw[3]
+        day = at[:10] if isinstance(at, str) else None if at is None else at.date()
+        key = (None,) if raw is None else (raw[0], raw[1], raw[2], day)
         found = self.memo.get(key)
         if found is None:
             assert self.purpose is not None
@@ -283,17 +303,12 @@ class _Decider:
         return found
 
     def one(self, refs: list[str]) -> Decision:
-        blocked, decided = self.blocked, self.decided
+        decided = self.decided
         if len(refs) == 1:
             ref = refs[0]
-            if ref in blocked:
-                return Decision(False, blocked[ref], "blocked")
             hit = decided.get(ref)
             since = self.suppressed.get(ref)
         else:
-            for ref in refs:
-                if ref in blocked:
-                    return Decision(False, blocked[ref], "blocked")
             found = [decided[r] for r in refs if r in decided]
             hit = max(found, key=lambda x: str(x[1])) if found else None
             since = max((self.suppressed[r] for r in refs if r in self.suppressed), default=None)
