@@ -16,7 +16,7 @@ from garant.sourcefile import load_document
 from tests.conftest import EXAMPLES, REPO, write_workspace
 from tests.policy.helpers import run
 
-SHARED = Path("/work/shared/promises.md")
+SHARED = REPO.parent / "shared" / "promises.md"  # beside the repository, when present
 ORGS = {"AF": "alliance-francaise", "DEF": "def-network"}
 CATALOG_IDS = sorted(load_catalog())
 
