@@ -135,20 +135,25 @@ def _states(uow: UnitOfWork, purpose: str, refs: list[str]) -> dict[str, Raw]:
 
 
 def _fetch(uow: UnitOfWork, query: Any) -> list[Any]:
-    """The rows, on SQLite straight from the driver's cursor in the same transaction.
+    """The rows straight from the driver's cursor, in the unit of work's transaction.
 
     The statement is still built and bound by SQLAlchemy (parameters, quoting); only the
     per-row result machinery is skipped, which is most of the time on 800,000 rows.
-    PostgreSQL's driver binds on the server, so it goes through SQLAlchemy as usual.
     """
     connection = uow.session.connection()
-    if connection.dialect.paramstyle != "qmark":
-        return list(connection.execute(query))
     compiled = query.compile(
         dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
     )
+    driver = connection.connection.driver_connection
     params = tuple(compiled.params[name] for name in compiled.positiontup or ())
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    if connection.dialect.name == "sqlite":
+        cursor = driver.cursor()  # type: ignore[union-attr]
+    elif connection.dialect.driver == "psycopg" and compiled.positiontup:
+        import psycopg  # SQLAlchemy binds psycopg statements as $1, $2: its raw cursor
+
+        cursor = psycopg.RawCursor(driver)  # type: ignore[arg-type]
+    else:
+        return list(connection.execute(query))
     try:
         cursor.execute(compiled.string, params)
         return list(cursor.fetchall())
