@@ -66,3 +66,30 @@ def test_deactivated_user_cannot_log_in(garant: Garant) -> None:
         deactivate(uow=uow, email="gone@org.example")
     with garant.unit_of_work() as uow, pytest.raises(PermissionDenied):
         authenticate(uow=uow, email="gone@org.example", password="x" * 14)
+
+
+def test_a_tokens_last_use_is_kept_to_the_minute_without_a_write_per_call(garant: Garant) -> None:
+    from datetime import timedelta
+
+    from garant.accounts.models import ApiToken
+    from garant.accounts.service import check_token
+    from garant.clock import FixedClock
+
+    with garant.unit_of_work() as uow:
+        add_user(uow=uow, email="bot@org.example", role="auditor", password="x" * 14)
+        clear = issue_token(uow=uow, email="bot@org.example", name="ci")
+    with garant.unit_of_work() as uow:
+        actor_for_token(uow=uow, clear=clear)
+    with garant.unit_of_work(read_only=True) as uow:
+        assert not check_token(uow=uow, clear=clear).needs_note
+        first = uow.session.scalars(select(ApiToken)).one().last_used_at
+    assert first == garant.clock.now()
+    assert isinstance(garant.clock, FixedClock)
+    garant.clock.advance(minutes=2)
+    with garant.unit_of_work() as uow:
+        assert check_token(uow=uow, clear=clear).needs_note
+        actor_for_token(uow=uow, clear=clear)
+    with garant.unit_of_work(read_only=True) as uow:
+        assert uow.session.scalars(select(ApiToken)).one().last_used_at == first + timedelta(
+            minutes=2
+        )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from garant.accounts.models import ApiToken, StaffUser
 from garant.accounts.roles import Role
@@ -16,6 +18,9 @@ from garant.store.uow import Actor, UnitOfWork
 
 _hasher = PasswordHasher()
 TOKEN_PURPOSE = "api.token"
+# A token's last use is kept to the minute: writing it on every call would make each API
+# request a write transaction (on SQLite, one at a time).
+TOKEN_USE_PRECISION = timedelta(minutes=1)
 MIN_PASSWORD = 12
 
 
@@ -117,7 +122,15 @@ def issue_token(*, uow: UnitOfWork, email: str, name: str) -> str:
     return clear
 
 
-def actor_for_token(*, uow: UnitOfWork, clear: str) -> Actor:
+@dataclass(frozen=True)
+class TokenUse:
+    actor: Actor
+    token_id: int
+    needs_note: bool
+
+
+def check_token(*, uow: UnitOfWork, clear: str) -> TokenUse:
+    """Who a token acts for; reads only, so that every API call need not write."""
     hashes = uow.keys.keyed_hashes(TOKEN_PURPOSE, clear)
     row = uow.session.execute(
         select(ApiToken, StaffUser)
@@ -127,8 +140,21 @@ def actor_for_token(*, uow: UnitOfWork, clear: str) -> Actor:
     if row is None or not row[1].active:
         raise PermissionDenied("invalid or revoked API token")
     token, user = row
-    token.last_used_at = uow.now()
-    return Actor("api", user.email, user.role)
+    stale = token.last_used_at is None or uow.now() - token.last_used_at >= TOKEN_USE_PRECISION
+    return TokenUse(Actor("api", user.email, user.role), token.id, stale)
+
+
+def note_token_use(*, uow: UnitOfWork, token_id: int) -> None:
+    uow.session.execute(
+        update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=uow.now())
+    )
+
+
+def actor_for_token(*, uow: UnitOfWork, clear: str) -> Actor:
+    use = check_token(uow=uow, clear=clear)
+    if use.needs_note:
+        note_token_use(uow=uow, token_id=use.token_id)
+    return use.actor
 
 
 def revoke_token(*, uow: UnitOfWork, token_id: int) -> None:

@@ -54,10 +54,14 @@ def current_actor(request: Request, garant: GarantDep) -> Actor | None:
     """The staff member behind the session cookie or the API token, if any."""
     token = _bearer(request)
     if token:
-        from garant.accounts.service import actor_for_token
+        from garant.accounts.service import check_token, note_token_use
 
-        with garant.unit_of_work() as uow:
-            return actor_for_token(uow=uow, clear=token)
+        with garant.unit_of_work(read_only=True) as uow:
+            use = check_token(uow=uow, clear=token)
+        if use.needs_note:
+            with garant.unit_of_work() as uow:
+                note_token_use(uow=uow, token_id=use.token_id)
+        return use.actor
     staff = request.session.get("staff")
     if staff:
         return Actor("staff", staff["email"], staff["role"])
