@@ -12,9 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from garant.app import Garant
+from garant.connectors import connector_for
 from garant.store.uow import SYSTEM
 from garant.subjects.export import REDACTED, export_subject
 from garant.subjects.find import traverse
@@ -193,3 +194,33 @@ def test_sql_injection_in_identity_values_matches_nothing(shop: Garant) -> None:
         "customer": {2}, "rental": {20}, "payment": {200, 300}
     }  # fmt: skip
     assert owned(shop, "ann@x.example")["customer"] == {1}  # the table is still there
+
+
+def _statements(garant: Garant, run: Callable[[], object]) -> list[str]:
+    """The SQL statements the engine sends to the shop database while ``run`` runs."""
+    engine = connector_for(garant, "shop").engine  # type: ignore[attr-defined]
+    sent: list[str] = []
+
+    def record(*args: object) -> None:
+        sent.append(str(args[2]))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return sent
+
+
+def test_af_d1_context_rows_already_owned_are_not_fetched_again(shop: Garant) -> None:
+    """Ann's payments point at her own rentals: no second lookup of those rentals as
+    context. Bob's payment 300 points at Ann's rental 10: that one is still fetched."""
+    ann = _statements(shop, lambda: traverse(shop, [Identity("email", "ann@x.example")]))
+    assert sum(1 for s in ann if "FROM rental" in s) == 1  # only the owns hop
+    found: list[object] = []
+    bob = _statements(
+        shop, lambda: found.append(traverse(shop, [Identity("email", "bob@x.example")]))
+    )
+    assert sum(1 for s in bob if "FROM rental" in s) == 2  # owns hop, then Ann's rental as context
+    rental = traverse(shop, [Identity("email", "bob@x.example")]).get("shop", "rental")
+    assert rental is not None and set(rental.context) == {(10,)} and set(rental.owned) == {(20,)}

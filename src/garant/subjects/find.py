@@ -94,6 +94,12 @@ def _add_context(
                 continue
             tcols = coll.target_columns(ref, target)
             target_set = sets[target.name]
+            if set(tcols) == set(target.key_columns) and target_set.owned:
+                # Rows the person already owns are not fetched again to be shown as context.
+                order = [tcols.index(c) for c in target.key_columns]
+                wanted = [v for v in wanted if tuple(v[i] for i in order) not in target_set.owned]
+                if not wanted:
+                    continue
             for row in connector.find(target, tcols, wanted, select=needed[target.name]):
                 key = key_of(target, row)
                 if key not in target_set.owned:
