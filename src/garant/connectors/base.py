@@ -21,6 +21,9 @@ BATCH = 1000
 KEYS_PER_QUERY = 5000
 """Values bound in one ``IN (...)`` lookup: fewer scans where the column has no index,
 well under every backend's limit on bound parameters."""
+ARRAY_KEYS_PER_QUERY = 50_000
+"""Keys per lookup where they travel as one array parameter (PostgreSQL): a batch bounds
+the memory of one statement, not the count of placeholders."""
 
 
 @dataclass(frozen=True)

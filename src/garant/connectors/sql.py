@@ -17,6 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
+    ARRAY,
     Column,
     ColumnElement,
     Connection,
@@ -24,6 +25,8 @@ from sqlalchemy import (
     MetaData,
     Table,
     and_,
+    any_,
+    bindparam,
     create_engine,
     delete,
     func,
@@ -34,8 +37,16 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import DBAPIError, NoSuchTableError, SQLAlchemyError
+from sqlalchemy.sql.sqltypes import NullType
 
-from garant.connectors.base import BATCH, KEYS_PER_QUERY, Condition, Row, batched
+from garant.connectors.base import (
+    ARRAY_KEYS_PER_QUERY,
+    BATCH,
+    KEYS_PER_QUERY,
+    Condition,
+    Row,
+    batched,
+)
 from garant.datamap.models import Collection, Key, System
 from garant.errors import ConnectorError
 
@@ -116,6 +127,14 @@ class SqlConnector:
         if casefold and len(cols) == 1:
             matched = [func.lower(cols[0])]
             cleaned = list(dict.fromkeys((str(v[0]).lower(),) for v in cleaned))
+        if self.system.kind == "postgresql" and not any(_untyped(c) for c in cols):
+            # One array parameter per column: psycopg parses no thousands of placeholders
+            # and PostgreSQL plans one statement whatever the number of keys.
+            for chunk in batched(cleaned, ARRAY_KEYS_PER_QUERY):
+                arrays = [list(c) for c in zip(*chunk, strict=True)]
+                where = _any(matched, [c.type for c in cols], arrays)
+                yield from self._rows(_select(target).where(where))
+            return
         for chunk in batched(cleaned, KEYS_PER_QUERY // len(cols)):
             yield from self._rows(_select(target).where(_in(matched, chunk)))
 
@@ -258,6 +277,26 @@ def _in(cols: Sequence[ColumnElement[Any]], chunk: list[Key]) -> ColumnElement[b
     if len(cols) == 1:
         return cols[0].in_([k[0] for k in chunk])
     return tuple_(*cols).in_(chunk)
+
+
+def _untyped(col: Column[Any]) -> bool:
+    return isinstance(col.type, NullType)
+
+
+def _any(
+    cols: Sequence[ColumnElement[Any]], types: list[Any], columns: list[list[Any]]
+) -> ColumnElement[bool]:
+    """``col = ANY(:keys)``, or ``(a, b) IN (SELECT * FROM unnest(:a, :b))`` for composite
+    keys: each column's values bound as one typed array."""
+    arrays = [
+        bindparam(f"keys_{i}", values, type_=ARRAY(kind))
+        for i, (kind, values) in enumerate(zip(types, columns, strict=True))
+    ]
+    if len(cols) == 1:
+        return cols[0] == any_(arrays[0])
+    names = [f"k{i}" for i in range(len(cols))]
+    pairs = func.unnest(*arrays).table_valued(*names).render_derived()
+    return tuple_(*cols).in_(select(*(pairs.c[n] for n in names)))
 
 
 def _coerce_all(cols: list[Column[Any]], values: Iterable[Key]) -> list[Key]:
