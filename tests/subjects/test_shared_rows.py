@@ -224,3 +224,34 @@ def test_af_d1_context_rows_already_owned_are_not_fetched_again(shop: Garant) ->
     assert sum(1 for s in bob if "FROM rental" in s) == 2  # owns hop, then Ann's rental as context
     rental = traverse(shop, [Identity("email", "bob@x.example")]).get("shop", "rental")
     assert rental is not None and set(rental.context) == {(10,)} and set(rental.owned) == {(20,)}
+
+
+def test_af_d1_export_holds_one_connection_per_phase_and_reads_each_collection_once(
+    shop: Garant, tmp_path: Path
+) -> None:
+    """The export checks a connection out once for discovery and once for the package
+    (not once per collection), and reads each exported collection's rows once per
+    relation: the statement count of an export is fixed by the map, not by the rows."""
+    engine = connector_for(shop, "shop").engine  # type: ignore[attr-defined]
+    traverse(shop, [Identity("email", "ann@x.example")])  # the tables are described once
+    found = _statements(shop, lambda: traverse(shop, [Identity("email", "ann@x.example")]))
+    checkouts: list[object] = []
+
+    def checkout(*args: object) -> None:
+        checkouts.append(args[0])
+
+    event.listen(engine, "checkout", checkout)
+
+    def run() -> None:
+        with shop.unit_of_work(SYSTEM) as uow:
+            export_subject(uow=uow, identities=[Identity("email", "ann@x.example")],
+                           out=tmp_path / "ann.zip", purpose="access request")  # fmt: skip
+
+    try:
+        sent = _statements(shop, run)
+    finally:
+        event.remove(engine, "checkout", checkout)
+    assert len(checkouts) == 2
+    assert len(found) == 6  # seed, two owns hops, three context lookups
+    # customer, payment (own), address, staff (context) have fields: one read each
+    assert len(sent) == len(found) + 4

@@ -23,6 +23,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,10 @@ from garant.subjects.schemas import Row, RowSet, SubjectFind
 from garant.subjects.service import audit_access, check_identities, check_purpose, subject_refs
 
 REDACTED = "[redacted: another person's data]"
+_ENCODE = json.JSONEncoder(default=plain, ensure_ascii=False).encode
+"""``json.dumps(record, default=plain, ensure_ascii=False)`` without an encoder per record."""
+FLUSH = 1000
+"""Records joined before one write into the zip entry (and its hash)."""
 PORTABLE_BASES = ("consent", "contract")
 
 
@@ -104,7 +109,10 @@ def write_package(
     tmp = out.with_name(out.name + ".part")
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with language(lang), zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+        with (
+            language(lang),
+            zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive,
+        ):
             writer = _Writer(uow, archive, found.identities, lang=lang, portable=portable)
             exports, excluded = writer.write_all(found)
             sections = gather(uow, refs)
@@ -153,6 +161,15 @@ class _Writer:
     def write_all(self, found: SubjectFind) -> tuple[list[CollectionExport], list[dict[str, Any]]]:
         exports: list[CollectionExport] = []
         excluded: list[dict[str, Any]] = []
+        with ExitStack() as held:  # one connection per system for every collection's reads
+            for system_id in dict.fromkeys(r.system.id for r in found.rowsets):
+                held.enter_context(connector_for(self.uow.garant, system_id).reading())
+            self._write_rowsets(found, exports, excluded)
+        return exports, excluded
+
+    def _write_rowsets(
+        self, found: SubjectFind, exports: list[CollectionExport], excluded: list[dict[str, Any]]
+    ) -> None:
         for rowset in found.rowsets:
             coll = rowset.collection
             if coll.exclude is not None:
@@ -164,7 +181,6 @@ class _Writer:
             fields = self._fields(rowset, excluded)
             if fields:
                 exports.append(self._write_collection(rowset, fields))
-        return exports, excluded
 
     def _excluded(self, rowset: RowSet, spec: FieldSpec | None, reason: str) -> dict[str, Any]:
         label = rowset.collection.label
@@ -210,16 +226,16 @@ class _Writer:
                 [translate(self.lang, "Relation"), translate(self.lang, "Entity")]
                 + [f.label.get(self.lang) for f in fields]
             )
+            names = [f.name for f in fields]
+            records = _JsonRecords(out)
             for relation, record in self._records(rowset, fields):
-                out.write(
-                    ("" if export.records + export.context == 0 else ",\n")
-                    + json.dumps(record, default=plain, ensure_ascii=False)
-                )
+                records.add(record)
                 table.writerow(
                     [self.words[relation], record["entity"] or ""]
-                    + [cell(record[f.name]) for f in fields]
+                    + [cell(record[n]) for n in names]
                 )
                 export.count(relation, record)
+            records.flush()
             out.write("\n]}\n")
             out.close()
             spool.seek(0)
@@ -236,9 +252,10 @@ class _Writer:
         relations = [("own", rowset.owned)]
         if not self.portable:
             relations.append(("context", rowset.context))
+        identity_columns = set(coll.identity.values())
         for relation, keys in relations:
             for row in _read(connector, coll, list(keys), select):
-                yield relation, self._record(rowset, fields, row, relation)
+                yield relation, self._record(rowset, fields, row, relation, identity_columns)
 
     def _json_header(self, rowset: RowSet, fields: list[FieldSpec]) -> str:
         coll = rowset.collection
@@ -262,10 +279,15 @@ class _Writer:
             + "\n"
         )
 
-    def _record(self, rowset: RowSet, fields: list[FieldSpec], row: Row, relation: str) -> Row:
-        coll = rowset.collection
+    def _record(
+        self,
+        rowset: RowSet,
+        fields: list[FieldSpec],
+        row: Row,
+        relation: str,
+        identity_columns: set[str],
+    ) -> Row:
         record: Row = {"relation": relation, "entity": rowset.entity_of(row)}
-        identity_columns = set(coll.identity.values())
         for spec in fields:
             value = row.get(spec.name)
             if spec.third_party and value is not None:
@@ -327,6 +349,23 @@ def _systems(exports: list[CollectionExport]) -> list[dict[str, Any]]:
             }
         )
     return list(systems.values())
+
+
+class _JsonRecords:
+    """The ``records`` array of a collection's JSON, written a thousand records at a time."""
+
+    def __init__(self, out: HashedEntry):
+        self.out, self.parts, self.started = out, list[str](), False
+
+    def add(self, record: Row) -> None:
+        self.parts.append(_ENCODE(record))
+        if len(self.parts) >= FLUSH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.parts:
+            self.out.write((",\n" if self.started else "") + ",\n".join(self.parts))
+            self.started, self.parts = True, []
 
 
 def _read(connector: Connector, coll: Collection, keys: list[Key], select: list[str]) -> Any:
