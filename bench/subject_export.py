@@ -10,7 +10,8 @@
 Per person, over ``--samples`` random persons (after a short warm-up), each timed alone:
 - ``find``: the engine's traversal (``garant.subjects.find.traverse``), keys only;
 - ``fetch``: the traversal plus reading every found row's mapped columns, as the export
-  reads them (``connector.read``): the engine's fetch;
+  reads them (one held connection per system, own rows by their owning reference,
+  ``garant.subjects.export.owned_rows``; context rows by key): the engine's fetch;
 - ``baseline``: hand-written SQL (one statement per collection, joins where needed)
   fetching the same rows, every column; the row counts are compared person by person;
 - ``export``: ``export_subject`` writing the zip (JSON, CSV, manifest, index.html) and
@@ -40,7 +41,7 @@ from sqlalchemy import Connection, create_engine, text
 
 from garant.app import Garant
 from garant.connectors import connector_for
-from garant.subjects.export import export_subject
+from garant.subjects.export import export_subject, owned_rows
 from garant.subjects.find import traverse
 from garant.subjects.rules import Identity
 from garant.workspace import create_workspace
@@ -55,16 +56,18 @@ def workspace(root: Path, datamap: str) -> Garant:
 
 
 def engine_fetch(garant: Garant, identities: list[Identity]) -> int:
-    """The traversal, then every found row read with its mapped columns (as the export)."""
+    """The traversal, then every found row read with its mapped columns as the export
+    reads them: one held connection per system, own rows by their owning reference."""
     found = traverse(garant, identities)
     rows = 0
     for rowset in found.rowsets:
         coll = rowset.collection
         select = list(dict.fromkeys([*coll.key_columns, *(f.name for f in coll.fields)]))
         connector = connector_for(garant, rowset.system.id)
-        for keys in (rowset.owned, rowset.context):
-            if keys:
-                rows += sum(1 for _ in connector.read(coll, list(keys), select=select))
+        with connector.reading():
+            rows += sum(1 for _ in owned_rows(connector, found, rowset, select))
+            if rowset.context:
+                rows += sum(1 for _ in connector.read(coll, list(rowset.context), select=select))
     return rows
 
 

@@ -35,7 +35,7 @@ from garant.store.uow import UnitOfWork
 from garant.subjects import report
 from garant.subjects.art15 import find_activity, legal_basis
 from garant.subjects.files import HashedEntry, cell, plain
-from garant.subjects.find import traverse
+from garant.subjects.find import column_values, key_of, traverse
 from garant.subjects.records import gather
 from garant.subjects.rules import Identity, variants
 from garant.subjects.schemas import Row, RowSet, SubjectFind
@@ -145,6 +145,7 @@ class _Writer:
         self.lang = lang
         self.portable = portable
         self.hashes: dict[str, str] = {}
+        self.found = SubjectFind(identities)  # the discovery being written (``write_all``)
         self.own_values = {v.lower() for i in identities for v in variants(i)}
         self.words = {
             "own": translate(lang, "yours"),
@@ -164,6 +165,7 @@ class _Writer:
         with ExitStack() as held:  # one connection per system for every collection's reads
             for system_id in dict.fromkeys(r.system.id for r in found.rowsets):
                 held.enter_context(connector_for(self.uow.garant, system_id).reading())
+            self.found = found
             self._write_rowsets(found, exports, excluded)
         return exports, excluded
 
@@ -249,13 +251,12 @@ class _Writer:
         connector = connector_for(self.uow.garant, rowset.system.id)
         entity = [coll.entity_column] if coll.entity_column else []
         select = list(dict.fromkeys([*coll.key_columns, *(f.name for f in fields), *entity]))
-        relations = [("own", rowset.owned)]
-        if not self.portable:
-            relations.append(("context", rowset.context))
         identity_columns = set(coll.identity.values())
-        for relation, keys in relations:
-            for row in _read(connector, coll, list(keys), select):
-                yield relation, self._record(rowset, fields, row, relation, identity_columns)
+        for row in owned_rows(connector, self.found, rowset, select):
+            yield "own", self._record(rowset, fields, row, "own", identity_columns)
+        if not self.portable:
+            for row in _read(connector, coll, list(rowset.context), select):
+                yield "context", self._record(rowset, fields, row, "context", identity_columns)
 
     def _json_header(self, rowset: RowSet, fields: list[FieldSpec]) -> str:
         coll = rowset.collection
@@ -366,6 +367,29 @@ class _JsonRecords:
         if self.parts:
             self.out.write((",\n" if self.started else "") + ",\n".join(self.parts))
             self.started, self.parts = True, []
+
+
+def owned_rows(
+    connector: Connector, found: SubjectFind, rowset: RowSet, select: list[str]
+) -> Iterator[Row]:
+    """The person's rows of a collection, each once: streamed by the ``owns`` references
+    that reached them (``customer_id = ANY(:owners)``, served by the foreign key's index)
+    rather than by thousands of primary keys; rows reached otherwise (identity matches)
+    are then read by key. Only rows the discovery found are ever yielded."""
+    coll, owned = rowset.collection, rowset.owned
+    seen: set[Key] = set()
+    for ref in coll.references:
+        owner = found.get(rowset.system.id, ref.to) if ref.meaning == "owns" else None
+        if owner is None or not owner.owned or len(seen) == len(owned):
+            continue
+        wanted = column_values(owner.owned.values(), coll.target_columns(ref, owner.collection))
+        for row in connector.find(coll, ref.columns, wanted, select=select):
+            key = key_of(coll, row)
+            if key in owned and key not in seen:
+                seen.add(key)
+                yield row
+    rest = [key for key in owned if key not in seen] if seen else list(owned)
+    yield from _read(connector, coll, rest, select)
 
 
 def _read(connector: Connector, coll: Collection, keys: list[Key], select: list[str]) -> Any:

@@ -11,6 +11,7 @@ taken for the person's own.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from garant.connectors import Connector, connector_for
@@ -61,7 +62,7 @@ def walk_system(
         for target_name, rows in current.items():
             target = system.collection(target_name)
             for coll, ref in incoming.get(target_name, []):
-                wanted = _values(rows, coll.target_columns(ref, target))
+                wanted = column_values(rows, coll.target_columns(ref, target))
                 if wanted:
                     found = connector.find(coll, ref.columns, wanted, select=needed[coll.name])
                     _absorb(sets[coll.name], coll, found, frontier)
@@ -89,7 +90,7 @@ def _add_context(
             if ref.meaning != "context":
                 continue
             target = system.collection(ref.to)
-            wanted = _values(owned, ref.columns)
+            wanted = column_values(owned, ref.columns)
             if not wanted:
                 continue
             tcols = coll.target_columns(ref, target)
@@ -110,7 +111,7 @@ def key_of(coll: Collection, row: Row) -> Key:
     return tuple(row[c] for c in coll.key_columns)
 
 
-def _values(rows: list[Row], columns: tuple[str, ...]) -> list[Key]:
+def column_values(rows: Iterable[Row], columns: tuple[str, ...]) -> list[Key]:
     out: dict[Key, None] = {}
     for row in rows:
         value = tuple(row.get(c) for c in columns)
