@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -60,11 +61,13 @@ def engine_fetch(garant: Garant, identities: list[Identity]) -> int:
     reads them: one held connection per system, own rows by their owning reference."""
     found = traverse(garant, identities)
     rows = 0
-    for rowset in found.rowsets:
-        coll = rowset.collection
-        select = list(dict.fromkeys([*coll.key_columns, *(f.name for f in coll.fields)]))
-        connector = connector_for(garant, rowset.system.id)
-        with connector.reading():
+    with ExitStack() as held:
+        for system_id in dict.fromkeys(r.system.id for r in found.rowsets):
+            held.enter_context(connector_for(garant, system_id).reading())
+        for rowset in found.rowsets:
+            coll = rowset.collection
+            select = list(dict.fromkeys([*coll.key_columns, *(f.name for f in coll.fields)]))
+            connector = connector_for(garant, rowset.system.id)
             rows += sum(1 for _ in owned_rows(connector, found, rowset, select))
             if rowset.context:
                 rows += sum(1 for _ in connector.read(coll, list(rowset.context), select=select))
