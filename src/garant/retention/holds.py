@@ -114,8 +114,12 @@ def is_held(
     subject_refs: list[str],
     system: str | None = None,
     collection: str | None = None,
+    ignore_source: str | None = None,
 ) -> Hold | None:
     """The active hold covering this person (or this collection), if any.
+
+    ``ignore_source`` leaves out holds placed by that source (a request's own hold must
+    not stop the request).
 
     The rights feature asks this before an erasure: a held person's data is neither
     erased nor archived (DEF-R4), and the reply says a legal hold applies.
@@ -127,9 +131,10 @@ def is_held(
         clauses.append(and_(Hold.system == system, Hold.collection == collection))
     if not clauses:
         return None
-    return uow.session.scalar(
-        select(Hold).where(Hold.released_at.is_(None), or_(*clauses)).order_by(Hold.id).limit(1)
-    )
+    query = select(Hold).where(Hold.released_at.is_(None), or_(*clauses))
+    if ignore_source is not None:
+        query = query.where(or_(Hold.source.is_(None), Hold.source != ignore_source))
+    return uow.session.scalar(query.order_by(Hold.id).limit(1))
 
 
 def held_identities(*, uow: UnitOfWork) -> dict[str, list[str]]:

@@ -8,7 +8,7 @@ answered, refused or withdrawn, and never counts against the request itself.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import select
 
 from garant.rights import service
 from garant.rights.models import RightsRequest
@@ -28,19 +28,12 @@ def held(
     ignore: str | None = None,
 ) -> bool:
     """An active hold on the person (or on the collection), other than ``ignore``'s own."""
-    from garant.retention.models import Hold
+    from garant.retention.holds import is_held
 
-    clauses: list[ColumnElement[bool]] = []
-    if refs:
-        clauses.append(Hold.subject_ref.in_(refs))
-    if system and collection:
-        clauses.append(and_(Hold.system == system, Hold.collection == collection))
-    if not clauses:
-        return False
-    query = select(Hold.id).where(Hold.released_at.is_(None), or_(*clauses))
-    if ignore is not None:
-        query = query.where(or_(Hold.source.is_(None), Hold.source != ignore))
-    return uow.session.scalar(query.limit(1)) is not None
+    found = is_held(
+        uow=uow, subject_refs=refs, system=system, collection=collection, ignore_source=ignore
+    )
+    return found is not None
 
 
 def place(uow: UnitOfWork, req: RightsRequest) -> None:
