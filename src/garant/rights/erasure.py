@@ -125,37 +125,40 @@ def _held_rows(
     today = service.today(uow)
     held = {k for k, r in full.items() if _still_current(coll, r, today)}
     for cond in _conditions(uow, system_id, coll):
+        owners = _owners_with(uow, system_id, coll, cond.exists, found, today)
         for key, row in full.items():
-            if all(_passes(f, row, today) for f in cond.where) and _exists(
-                uow, system_id, coll, key, cond.exists, found, today
+            if all(_passes(f, row, today) for f in cond.where) and (
+                owners is None or key in owners
             ):
                 held.add(key)
     return held
 
 
-def _exists(
+def _owners_with(
     uow: UnitOfWork,
     system_id: str,
     coll: Collection,
-    key: tuple[Any, ...],
     related: Any,
     found: Any,
     today: date,
-) -> bool:
+) -> set[tuple[Any, ...]] | None:
+    """Keys of ``coll`` that own a related row passing the filters (``None``: no test).
+
+    The related rows are read once for the condition, not once per candidate row.
+    """
     if related is None:
-        return True
+        return None
     system = uow.garant.datamap.system(system_id)
     other = system.collection(related.collection)
     refs = [r for r in other.references if r.to == coll.name and r.meaning == "owns"]
     rows = found.rows.get((system_id, other.name), [])
     keys = [tuple(r.get(c) for c in other.key_columns) for r in rows]
-    for row in _read(uow, system_id, other, keys):
-        for ref in refs:
-            if tuple(row.get(c) for c in ref.columns) == key and all(
-                _passes(f, row, today) for f in related.where
-            ):
-                return True
-    return False
+    return {
+        tuple(row.get(c) for c in ref.columns)
+        for row in _read(uow, system_id, other, keys)
+        if all(_passes(f, row, today) for f in related.where)
+        for ref in refs
+    }
 
 
 def plan(uow: UnitOfWork, req: RightsRequest) -> dict[str, Any]:
