@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from garant.cli.main import build_app
 from tests.breaches.conftest import POLICY_WITH_DPO
-from tests.breaches.scenarios import SCENARIOS
+from tests.breaches.scenarios import CASES
 from tests.conftest import write_workspace
 
 runner = CliRunner()
@@ -67,7 +67,7 @@ def test_af_b1_af_b2_record_list_assess_notify_export(tmp_path: Path) -> None:
     assert code == 0 and json.loads(out)[0]["clock"] == "overdue"
 
     facts = tmp_path / "facts.json"
-    facts.write_text(json.dumps(SCENARIOS[10]["facts"]), encoding="utf-8")  # case 11
+    facts.write_text(json.dumps(CASES["11"]["facts"]), encoding="utf-8")  # case 11
     code, out = run("breach", "assess", str(facts), "--json")
     assert code == 0 and json.loads(out)["risk"] == "high"
     code, out = run("breach", "assess", str(facts), "--breach", "B-2026-0001", "-w", ws)

@@ -18,7 +18,7 @@ from garant.errors import InvalidInput
 from garant.jobs.worker import run_due
 from garant.web.app import create_app
 from tests.breaches.conftest import DPO, record
-from tests.breaches.scenarios import SCENARIOS
+from tests.breaches.scenarios import CASES
 from tests.conftest import SmtpSink, use_smtp
 
 AWARE = datetime(2026, 3, 6, 17, 0, tzinfo=UTC)
@@ -51,7 +51,7 @@ def test_af_b3_communication_to_given_persons_read_from_smtp(
     breach = record(dpo_garant, AWARE)
     with dpo_garant.unit_of_work(DPO) as uow:
         result = assess_breach(
-            uow=uow, ref=breach.reference, facts=Facts.model_validate(SCENARIOS[10]["facts"])
+            uow=uow, ref=breach.reference, facts=Facts.model_validate(CASES["11"]["facts"])
         )
         assert result.inform_persons
         row = communicate(

@@ -23,7 +23,7 @@ from garant.clock import FixedClock
 from garant.jobs.worker import run_due
 from garant.mail.models import OutboxMessage
 from tests.breaches.conftest import DPO, record
-from tests.breaches.scenarios import SCENARIOS
+from tests.breaches.scenarios import CASES
 from tests.conftest import EXAMPLES, SmtpSink, use_smtp
 
 AWARE = datetime(2026, 3, 6, 17, 0, tzinfo=UTC)  # a Friday, 18:00 in Paris
@@ -50,7 +50,7 @@ def test_af_b1_unnotified_breach_is_in_the_register_with_its_justification(
     )
     with dpo_garant.unit_of_work(DPO) as uow:
         result = assess_breach(
-            uow=uow, ref=breach.reference, facts=Facts.model_validate(SCENARIOS[4]["facts"])
+            uow=uow, ref=breach.reference, facts=Facts.model_validate(CASES["06"]["facts"])
         )  # case 06
         assert result.notify_authority is False
         update_breach(

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from garant.app import Garant
 from garant.web.app import create_app
 from tests.breaches.conftest import PASSWORD
-from tests.breaches.scenarios import SCENARIOS
+from tests.breaches.scenarios import CASES
 
 NEW = {
     "title": "Misdirected member list",
@@ -68,7 +68,7 @@ def test_af_b1_af_b2_api_register_assessment_notification_export(
     bad = client.post("/api/breaches", json=NEW | {"data_categories": ["shoes"]}, headers=manage)
     assert bad.status_code == 422 and "shoes" in bad.text
 
-    facts = SCENARIOS[7]["facts"]  # EDPB case 09: trusted recipient
+    facts = CASES["09"]["facts"]  # EDPB case 09: trusted recipient
     assessed = client.post(f"/api/breaches/{ref}/assessment", json=facts, headers=manage)
     assert assessed.json()["risk"] == "none" and assessed.json()["notify_authority"] is False
     not_dpo = client.post(
@@ -136,6 +136,38 @@ def _login(client: TestClient, role: str) -> str:
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert token
     return token.group(1)
+
+
+def test_api_assessment_reasons_in_the_request_language_with_stable_codes(
+    staffed_dpo: Garant, api_tokens: dict[str, str]
+) -> None:
+    """The reasons follow ?lang= (kept in a cookie), else Accept-Language; reason_codes stay."""
+    client = TestClient(create_app(staffed_dpo))
+    manage = _bearer(api_tokens["privacy"])
+    facts = CASES["07"]["facts"]  # EDPB case 07: high risk
+    french = client.post(
+        "/api/breaches/assess", json=facts, headers=manage | {"Accept-Language": "fr-FR,fr"}
+    ).json()
+    english = client.post("/api/breaches/assess?lang=en", json=facts, headers=manage).json()
+    assert english["reasons"][-1].startswith("Likely to result in a high risk")
+    assert french["reasons"][-1].startswith("Violation susceptible d'engendrer un risque élevé")
+    assert english["reason_codes"] == french["reason_codes"]
+    assert english["reason_codes"][-1] == "conclusion.notify_and_inform"
+    assert len(french["reason_codes"]) == len(french["reasons"])
+    asked = client.post(
+        "/api/breaches/assess?lang=en", json=facts, headers=manage | {"Accept-Language": "fr"}
+    ).json()
+    assert asked["reasons"] == english["reasons"]
+
+    ref = client.post("/api/breaches", json=NEW, headers=manage).json()["reference"]
+    kept = client.post(f"/api/breaches/{ref}/assessment?lang=fr", json=facts, headers=manage).json()
+    assert kept["reasons"] == french["reasons"] and kept["reason_codes"] == french["reason_codes"]
+
+    schema = client.get("/api/openapi.json").json()
+    fields = schema["components"]["schemas"]["Assessment"]["properties"]
+    assert "reason_codes" in fields and "language" in fields["reasons"]["description"]
+    params = schema["paths"]["/api/breaches/assess"]["post"]["parameters"]
+    assert [p["name"] for p in params] == ["lang"]
 
 
 def test_af_b1_back_office_forms_need_csrf_and_guide_the_assessment(staffed_dpo: Garant) -> None:

@@ -10,7 +10,7 @@ characteristics of the individuals, number of individuals) and the EDPB Guidelin
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from garant.breaches.assessment import (
     FRAUD_ENABLING,
@@ -24,14 +24,25 @@ from garant.breaches.assessment import (
 )
 from garant.breaches.schemas import Assessment, Facts, Risk
 
-Rule = Callable[[_Work], tuple[Risk, str, dict[str, Any]] | None]
+
+class Finding(NamedTuple):
+    """A floor a rule puts under the risk, with its stable code and its sentence."""
+
+    risk: Risk
+    code: str
+    message: str
+    params: dict[str, Any]
+
+
+Rule = Callable[[_Work], Finding | None]
 NO: dict[str, Any] = {}
 
 
-def _special_categories_exposed(w: _Work) -> tuple[Risk, str, dict[str, Any]] | None:
+def _special_categories_exposed(w: _Work) -> Finding | None:
     if w.exposed and set(w.facts.data_categories) & SENSITIVE:
-        return (
+        return Finding(
             "high",
+            "edpb.high.special_categories_exposed",
             _(
                 "Special categories of data may be in unauthorised hands: damage is to be "
                 "considered likely (EDPB 9/2022, risk factors; EDPB 01/2021 cases 12 and 14)."
@@ -41,14 +52,15 @@ def _special_categories_exposed(w: _Work) -> tuple[Risk, str, dict[str, Any]] | 
     return None
 
 
-def _fraud_data_exposed(w: _Work) -> tuple[Risk, str, dict[str, Any]] | None:
+def _fraud_data_exposed(w: _Work) -> Finding | None:
     f = w.facts
     cats = set(f.data_categories)
     if f.passwords_strongly_hashed:
         cats.discard("credentials")
     if w.exposed and cats & FRAUD_ENABLING and not f.recovered_or_deleted:
-        return (
+        return Finding(
             "high",
+            "edpb.high.fraud_data_exposed",
             _(
                 "Financial, identity or login data may be misused for fraud or identity theft "
                 "(EDPB 9/2022, severity of consequences; EDPB 01/2021 cases 04 and 07)."
@@ -58,11 +70,12 @@ def _fraud_data_exposed(w: _Work) -> tuple[Risk, str, dict[str, Any]] | None:
     return None
 
 
-def _large_scale_theft(w: _Work) -> tuple[Risk, str, dict[str, Any]] | None:
+def _large_scale_theft(w: _Work) -> Finding | None:
     f = w.facts
     if w.exposed and f.malicious and f.persons >= LARGE_SCALE and f.identifiability == "direct":
-        return (
+        return Finding(
             "high",
+            "edpb.high.large_scale_theft",
             _(
                 "Directly identifying data of %(persons)s persons taken with malicious intent "
                 "(EDPB 9/2022, number of affected individuals; EDPB 01/2021 case 11)."
@@ -72,12 +85,13 @@ def _large_scale_theft(w: _Work) -> tuple[Risk, str, dict[str, Any]] | None:
     return None
 
 
-def _critical_unavailability(w: _Work) -> tuple[Risk, str, dict[str, Any]] | None:
+def _critical_unavailability(w: _Work) -> Finding | None:
     f = w.facts
     sensitive = bool(set(f.data_categories) & SENSITIVE) or f.vulnerable_subjects
     if "availability" in f.nature and f.service_impact == "severe" and sensitive:
-        return (
+        return Finding(
             "high",
+            "edpb.high.critical_unavailability",
             _(
                 "Sensitive data of vulnerable persons unavailable with a severe effect on the "
                 "service they receive (EDPB 01/2021 case 03: hospital ransomware)."
@@ -87,10 +101,11 @@ def _critical_unavailability(w: _Work) -> tuple[Risk, str, dict[str, Any]] | Non
     return None
 
 
-def _readable_disclosure(w: _Work) -> tuple[Risk, str, dict[str, Any]] | None:
+def _readable_disclosure(w: _Work) -> Finding | None:
     if w.exposed and w.facts.identifiability != "pseudonymized":
-        return (
+        return Finding(
             "risk",
+            "edpb.risk.readable_disclosure",
             _(
                 "Identifiable data may have been disclosed and no mitigating factor makes it "
                 "unintelligible: the breach is not 'unlikely to result in a risk' (Art. 33(1); "
@@ -101,10 +116,11 @@ def _readable_disclosure(w: _Work) -> tuple[Risk, str, dict[str, Any]] | None:
     return None
 
 
-def _lasting_unavailability(w: _Work) -> tuple[Risk, str, dict[str, Any]] | None:
+def _lasting_unavailability(w: _Work) -> Finding | None:
     if w.availability_lasting:
-        return (
+        return Finding(
             "risk",
+            "edpb.risk.lasting_unavailability",
             _(
                 "Personal data lost or unavailable for long, without a quick restore from backup "
                 "(EDPB 01/2021 case 02: ransomware without proper backup)."
@@ -124,55 +140,64 @@ FLOORS: tuple[Rule, ...] = (
 )
 
 
-def _cap(w: _Work) -> str | None:
-    """Nothing readable got out, nothing was lost for long, nothing was altered."""
-    f = w.facts
-    if w.exposed or w.availability_lasting or "integrity" in f.nature:
+def _cap(w: _Work) -> tuple[str, str] | None:
+    """Nothing readable got out, nothing was lost or altered for long (restored from a backup
+    within a day with no effect on the service counts as not for long: EDPB 01/2021 case 01)."""
+    if w.exposed or w.availability_lasting or w.integrity_lasting:
         return None
     if w.confidentiality and w.contained:
-        return _(
+        return "edpb.mitigating.unintelligible", _(
             "Mitigating factor: the data was unintelligible to whoever obtained it, or reached a "
             "trusted recipient; unlikely to result in a risk (EDPB 9/2022; EDPB 01/2021 cases "
             "01, 06, 09 and 10)."
         )
-    return _(
-        "Mitigating factor: no readable disclosure and no lasting loss (EDPB 01/2021 case 01)."
+    return "edpb.mitigating.no_lasting_loss", _(
+        "Mitigating factor: no readable disclosure, no lasting loss or alteration (EDPB "
+        "01/2021 case 01)."
     )
 
 
 def assess(facts: Facts) -> Assessment:
-    """The risk of a breach and what it obliges to (Art. 33(1), Art. 34(1))."""
+    """The risk of a breach and what it obliges to (Art. 33(1), Art. 34(1)).
+
+    The reasons are in English; ``assessment.localized`` gives them in another language.
+    """
     work = _Work(facts)
     score, level = severity(work)
     risk: Risk = RISK_OF_LEVEL[level]
     cap = _cap(work)
     if cap is not None:
         risk = "none"
-        work.add(cap)
+        work.add(*cap)
     for rule in FLOORS:
         found = rule(work)
-        if found is not None and ORDER[found[0]] > ORDER[risk]:
-            risk = found[0]
-            work.add(found[1], **found[2])
+        if found is not None and ORDER[found.risk] > ORDER[risk]:
+            risk = found.risk
+            work.add(found.code, found.message, **found.params)
     inform = risk == "high" and not facts.encrypted_key_safe
-    work.add(_conclusion(risk, inform))
+    work.add(*_conclusion(risk, inform))
     return Assessment(
         risk=risk,
         notify_authority=risk != "none",
         inform_persons=inform,
         reasons=work.reasons,
+        reason_codes=work.codes,
         explained=work.explained,
         severity=score,
         severity_level=level,
     )
 
 
-def _conclusion(risk: Risk, inform: bool) -> str:
+def _conclusion(risk: Risk, inform: bool) -> tuple[str, str]:
     if risk == "none":
-        return _("Unlikely to result in a risk: record it in the register only (Art. 33(5)).")
+        return "conclusion.register_only", _(
+            "Unlikely to result in a risk: record it in the register only (Art. 33(5))."
+        )
     if not inform:
-        return _("Likely to result in a risk: notify the authority within 72 hours (Art. 33(1)).")
-    return _(
+        return "conclusion.notify_authority", _(
+            "Likely to result in a risk: notify the authority within 72 hours (Art. 33(1))."
+        )
+    return "conclusion.notify_and_inform", _(
         "Likely to result in a high risk: notify the authority within 72 hours and inform the "
         "persons without undue delay (Art. 33(1), Art. 34(1))."
     )

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from garant.breaches.schemas import Facts, Risk
+from garant.breaches.schemas import Assessment, Facts, Risk
 from garant.i18n import translate
 from garant.policy.taxonomy import ART9, ART10
 
@@ -32,8 +32,24 @@ def _(message: str) -> str:
 
 def explain(item: dict[str, Any], lang: str) -> str:
     """One reason in ``lang``: its template and its parameters (words among them too)."""
-    params = {k: translate(lang, v) if isinstance(v, str) else v for k, v in item["params"].items()}
+    params = {k: _word(lang, v) if isinstance(v, str) else v for k, v in item["params"].items()}
     return translate(lang, item["msg"]) % params
+
+
+def _word(lang: str, value: str) -> str:
+    """A parameter in ``lang``: a word through the catalog, a number with French's comma."""
+    if lang == "fr" and value.replace(".", "", 1).isdigit():
+        return value.replace(".", ",")
+    return translate(lang, value)
+
+
+def localized(result: Assessment, lang: str) -> Assessment:
+    """The same assessment with its ``reasons`` in ``lang`` (French or English).
+
+    The codes (``reason_codes``, ``explained[].code``) do not change with the language:
+    machines read those; people read the sentences.
+    """
+    return result.model_copy(update={"reasons": [explain(i, lang) for i in result.explained]})
 
 
 BEHAVIOURAL = frozenset({"personal_life", "communications", "location", "internet", "connection"})
@@ -70,12 +86,17 @@ class _Work:
     facts: Facts
     explained: list[dict[str, Any]] = field(default_factory=list)
 
-    def add(self, message: str, **params: Any) -> None:
-        self.explained.append({"msg": message, "params": params})
+    def add(self, code: str, message: str, **params: Any) -> None:
+        """One step of the reasoning: a stable ``code`` for machines, a sentence for people."""
+        self.explained.append({"code": code, "msg": message, "params": params})
 
     @property
     def reasons(self) -> list[str]:
         return [explain(item, "en") for item in self.explained]
+
+    @property
+    def codes(self) -> list[str]:
+        return [item["code"] for item in self.explained]
 
     @property
     def confidentiality(self) -> bool:
@@ -96,12 +117,22 @@ class _Work:
         )
 
     @property
+    def quickly_restored(self) -> bool:
+        """Back from a backup within a day, with no effect on the service (EDPB 01/2021 case 01)."""
+        f = self.facts
+        quick = f.restore_hours is not None and f.restore_hours <= 24
+        return f.backup_available and quick and f.service_impact == "none"
+
+    @property
+    def integrity_lasting(self) -> bool:
+        """Altered data not put back as it was: ransomware's encryption restored from a backup
+        within hours is no lasting alteration (EDPB 01/2021 case 01, paras. 17, 21-22)."""
+        return "integrity" in self.facts.nature and not self.quickly_restored
+
+    @property
     def availability_lasting(self) -> bool:
         f = self.facts
-        if "availability" not in f.nature:
-            return False
-        slow = f.restore_hours is None or f.restore_hours > 24
-        return not f.backup_available or slow or f.service_impact != "none"
+        return "availability" in f.nature and not self.quickly_restored
 
 
 def _dpc(work: _Work) -> float:
@@ -118,6 +149,7 @@ def _dpc(work: _Work) -> float:
     if raised:
         base += 1
         work.add(
+            "enisa.dpc_raised",
             _(
                 "ENISA data processing context DPC = %(dpc)s (%(why)s, raised by one for "
                 "vulnerable persons or minors)."
@@ -127,7 +159,10 @@ def _dpc(work: _Work) -> float:
         )
     else:
         work.add(
-            _("ENISA data processing context DPC = %(dpc)s (%(why)s)."), dpc=f"{base:g}", why=why
+            "enisa.dpc",
+            _("ENISA data processing context DPC = %(dpc)s (%(why)s)."),
+            dpc=f"{base:g}",
+            why=why,
         )
     return base
 
@@ -136,15 +171,17 @@ def _ei(work: _Work) -> float:
     f = work.facts
     if work.confidentiality and work.contained:
         work.add(
+            "enisa.ei_negligible",
             _(
                 "ENISA ease of identification EI = 0.25 (negligible): the data was unintelligible "
                 "(state-of-the-art encryption with a safe key, strongly hashed passwords) or went "
                 "to a trusted recipient bound by confidentiality."
-            )
+            ),
         )
         return 0.25
     value = EI[f.identifiability]
     work.add(
+        "enisa.ei",
         _("ENISA ease of identification EI = %(ei)s (%(how)s)."),
         ei=f"{value:g}",
         how=IDENTIFIABILITY[f.identifiability],
@@ -180,6 +217,7 @@ def _cb(work: _Work) -> float:
     }
     total = sum(parts.values())
     work.add(
+        "enisa.cb",
         _(
             "ENISA circumstances of the breach CB = %(cb)s (confidentiality +%(c)s, integrity "
             "+%(i)s, availability +%(a)s, malicious intent +%(m)s)."
@@ -197,6 +235,7 @@ def severity(work: _Work) -> tuple[float, str]:
     score = round(_dpc(work) * _ei(work) + _cb(work), 2)
     level = next((name for limit, name in LEVELS if score < limit), "very_high")
     work.add(
+        "enisa.se",
         _("ENISA severity SE = DPC x EI + CB = %(se)s: %(level)s."),
         se=f"{score:g}",
         level=LEVEL_WORDS[level],

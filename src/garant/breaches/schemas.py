@@ -55,9 +55,23 @@ class Assessment(BaseModel):
     risk: Risk
     notify_authority: bool
     inform_persons: bool
-    reasons: list[str]
-    explained: list[dict[str, Any]] = Field(default_factory=list)
-    """The reasons as templates and parameters, to show them in French or English."""
+    reasons: list[str] = Field(
+        description="One sentence per step of the method, each citing its source, in the "
+        "request's language (?lang=fr|en, else Accept-Language, else the policy's first "
+        "language). Read `reason_codes` to act on them: the sentences change with the "
+        "language and the wording."
+    )
+    reason_codes: list[str] = Field(
+        default_factory=list,
+        description="A stable code for each entry of `reasons`, same order (e.g. "
+        "`enisa.se`, `edpb.mitigating.unintelligible`, `edpb.high.fraud_data_exposed`, "
+        "`conclusion.notify_and_inform`); the same in every language.",
+    )
+    explained: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Each reason as {code, msg, params}: the English template and its "
+        "parameters, from which `reasons` is written in either language.",
+    )
     severity: float
     severity_level: Literal["low", "medium", "high", "very_high"]
     method: str = "ENISA 2013 (DPC x EI + CB), adjusted per EDPB Guidelines 9/2022 and 01/2021"

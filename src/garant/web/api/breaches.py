@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from garant.accounts.roles import Permission
 from garant.breaches import communication, export, notification, service
 from garant.breaches.adjustments import assess
+from garant.breaches.assessment import localized
 from garant.breaches.schemas import (
     Assessment,
     BreachCreate,
@@ -23,6 +24,7 @@ from garant.breaches.schemas import (
     OverrideIn,
     Phase,
 )
+from garant.i18n import current_language
 from garant.store.uow import Actor, UnitOfWork
 from garant.web.deps import GarantDep, Requires, csrf_protect
 
@@ -31,6 +33,13 @@ router = APIRouter(prefix="/api/breaches", tags=["breaches"])
 Reader = Annotated[Actor, Depends(Requires(Permission.BREACH_READ))]
 Manager = Annotated[Actor, Depends(Requires(Permission.BREACH_MANAGE))]
 CSRF = [Depends(csrf_protect)]
+ReasonsLang = Annotated[
+    Literal["fr", "en"] | None,
+    Query(
+        description="Language of the assessment's `reasons` (else Accept-Language, else the "
+        "policy's first language); `reason_codes` are the same in every language."
+    ),
+]
 
 
 def _read(uow: UnitOfWork, ref: str | int, *, full: bool = False) -> BreachRead:
@@ -58,9 +67,9 @@ def record(garant: GarantDep, actor: Manager, data: BreachCreate) -> BreachRead:
 
 
 @router.post("/assess", dependencies=CSRF)
-def assess_facts(actor: Reader, facts: Facts) -> Assessment:
-    """The method alone, on facts (nothing is stored)."""
-    return assess(facts)
+def assess_facts(actor: Reader, facts: Facts, lang: ReasonsLang = None) -> Assessment:
+    """The method alone, on facts (nothing is stored); reasons in the request's language."""
+    return localized(assess(facts), lang or current_language())
 
 
 @router.get("/export")
@@ -92,9 +101,14 @@ def update(garant: GarantDep, actor: Manager, ref: str, data: BreachUpdate) -> B
 
 
 @router.post("/{ref}/assessment", dependencies=CSRF)
-def assess_breach(garant: GarantDep, actor: Manager, ref: str, facts: Facts) -> Assessment:
+def assess_breach(
+    garant: GarantDep, actor: Manager, ref: str, facts: Facts, lang: ReasonsLang = None
+) -> Assessment:
+    """Assess and keep the result on the breach (stored in English, with its codes);
+    the answer's reasons are in the request's language."""
     with garant.unit_of_work(actor) as uow:
-        return service.assess_breach(uow=uow, ref=ref, facts=facts)
+        result = service.assess_breach(uow=uow, ref=ref, facts=facts)
+    return localized(result, lang or current_language())
 
 
 @router.post("/{ref}/override", dependencies=CSRF)
