@@ -71,14 +71,15 @@ Check = Callable[[Context], list[Finding]]
 
 
 def all_processors(ctx: Context) -> list[Any]:
-    """The register's processors, plus those the policy declares that were never synced
-    into it (evaluated as declared; ``garant processor sync`` records them)."""
+    """The register's engaged processors (an ended one is history), plus those the policy
+    declares that were never synced into it (evaluated as declared; ``garant processor
+    sync`` records them)."""
     from garant.processors.service import policy_processors
 
     registered = list(ctx.uow.session.scalars(select(Processor).order_by(Processor.name)))
     names = {p.name for p in registered}
     declared = [p for p in policy_processors(ctx.uow) if p.name not in names]
-    return registered + declared
+    return [p for p in registered if p.ended_on is None] + declared
 
 
 def processors_without_contract(ctx: Context) -> list[Finding]:
@@ -150,7 +151,11 @@ def declared_transfers(ctx: Context) -> list[Finding]:
 
 def audits_overdue(ctx: Context) -> list[Finding]:
     """DEF-SP1: the audit right is exercised when planned."""
-    query = select(Processor).where(Processor.next_audit < ctx.today).order_by(Processor.name)
+    query = (
+        select(Processor)
+        .where(Processor.next_audit < ctx.today, Processor.ended_on.is_(None))
+        .order_by(Processor.name)
+    )
     return [
         Finding(
             "processor_audit",

@@ -92,6 +92,8 @@ def _processors(s: Section) -> str:
         name = (f"#{p['id']} " if p["id"] else "") + p["name"]
         name += f" ({for_} {p['parent']})" if p["parent"] else ""
         name += "" if p["registered"] else " (policy.yaml)"
+        if p.get("ended_on"):
+            name += " (" + _("ended on {day}").format(day=p["ended_on"]) + ")"
         contracts.append(
             [
                 name,

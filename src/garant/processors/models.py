@@ -33,6 +33,9 @@ class Processor(Base):
     next_audit: Mapped[date | None] = mapped_column(Date)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("processor_processors.id"), index=True)
     notes: Mapped[str | None] = mapped_column(Text)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    """The day the processor stopped processing for us; the entry stays as evidence."""
+    end_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

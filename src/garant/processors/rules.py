@@ -124,8 +124,11 @@ def alerts(p: Any, day: date) -> list[Alert]:
     """Every alert for one processor as of ``day`` (AF-SEC2, DEF-SP1, AF-T1, DEF-T1).
 
     A sub-processor's contract binds it to its processor (Art. 28(4)), not to the
-    controller: only its transfers are checked here.
+    controller: only its transfers are checked here. An ended processor has none.
     """
+    ended = getattr(p, "ended_on", None)
+    if ended is not None and ended <= day:
+        return []  # the engagement is over: nothing left to keep in order
     if getattr(p, "parent_id", None) is not None:
         return [Alert("transfer_invalid", "late", t) for t in transfer_problems(p, day)]
     found = _contract_alerts(p, day)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from garant.errors import Conflict, InvalidInput
+from garant.i18n import gettext as _
 from garant.processors.rules import CLAUSES
 
 Mechanism = Literal["adequacy", "scc", "bcr", "code_of_conduct", "certification", "derogation"]
@@ -18,14 +20,20 @@ def country_codes(value: list[str] | None) -> list[str] | None:
     codes = [v.strip().upper() for v in value if v.strip()]
     bad = [c for c in codes if not (c.isalpha() and 2 <= len(c) <= 3)]
     if bad:
-        raise ValueError(f"country codes are ISO 3166 alpha-2 (or EPO): {', '.join(bad)}")
+        raise ValueError(
+            _("country codes are ISO 3166 alpha-2 (or EPO): {codes}").format(codes=", ".join(bad))
+        )
     return codes
 
 
 def known_clauses(value: dict[str, bool] | None) -> dict[str, bool] | None:
     unknown = sorted(set(value or {}) - set(CLAUSES))
     if unknown:
-        raise ValueError(f"unknown clause(s) {', '.join(unknown)}; known: {', '.join(CLAUSES)}")
+        raise ValueError(
+            _("unknown clause(s) {unknown}; known: {known}").format(
+                unknown=", ".join(unknown), known=", ".join(CLAUSES)
+            )
+        )
     return value
 
 
@@ -52,17 +60,20 @@ class ProcessorCreate(BaseModel):
     _codes = field_validator("countries")(classmethod(lambda cls, v: country_codes(v)))
     _clauses = field_validator("clauses")(classmethod(lambda cls, v: known_clauses(v)))
 
-    @model_validator(mode="after")
-    def _coherent(self) -> ProcessorCreate:
-        if self.scc_module and self.mechanism != "scc":
-            raise ValueError("scc_module is only meaningful with mechanism: scc")
-        if (
-            self.contract_expires
-            and self.contract_signed
-            and (self.contract_expires < self.contract_signed)
-        ):
-            raise ValueError("the contract cannot expire before it was signed")
-        return self
+    @field_validator("scc_module")
+    @classmethod
+    def _module_needs_scc(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value and "mechanism" in info.data and info.data["mechanism"] != "scc":
+            raise ValueError(_("an SCC module is only meaningful with the mechanism scc"))
+        return value
+
+    @field_validator("contract_expires")
+    @classmethod
+    def _expires_after_signing(cls, value: date | None, info: ValidationInfo) -> date | None:
+        signed = info.data.get("contract_signed")
+        if value and signed and value < signed:
+            raise ValueError(_("the contract cannot expire before it was signed"))
+        return value
 
 
 class ProcessorUpdate(BaseModel):
@@ -70,6 +81,7 @@ class ProcessorUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    name: str | None = Field(default=None, min_length=1, max_length=200)
     service: str | None = None
     activities: list[str] | None = None
     countries: list[str] | None = None
@@ -81,12 +93,35 @@ class ProcessorUpdate(BaseModel):
     contract_signed: date | None = None
     contract_expires: date | None = None
     clauses: dict[str, bool] | None = None
-    breach_notice_hours: int | None = None
+    breach_notice_hours: int | None = Field(default=None, ge=0, le=24 * 90)
     next_audit: date | None = None
     notes: str | None = None
 
     _codes = field_validator("countries")(classmethod(lambda cls, v: country_codes(v)))
     _clauses = field_validator("clauses")(classmethod(lambda cls, v: known_clauses(v)))
+
+
+class ProcessorEnd(BaseModel):
+    """The end of a processor's engagement: the entry stays in the register as evidence."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ended_on: date
+    reason: str = Field(default="", max_length=2000)
+
+
+class FieldInvalid(InvalidInput):
+    """A value refused, naming the field it belongs to (forms show it beside the field)."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
+class NameTaken(Conflict):
+    """Two entries of the register cannot share a name (the name is how they are found)."""
+
+    field = "name"
 
 
 class AuditCreate(BaseModel):
@@ -119,3 +154,5 @@ class ProcessorRead(BaseModel):
     next_audit: date | None
     parent_id: int | None
     notes: str | None
+    ended_on: date | None
+    end_reason: str | None

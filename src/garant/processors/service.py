@@ -9,10 +9,11 @@ from typing import Any
 from sqlalchemy import select
 
 from garant.clock import local_date
-from garant.errors import Conflict, GarantError, InvalidInput, NotFound
+from garant.errors import GarantError, InvalidInput, NotFound
+from garant.i18n import gettext as _
 from garant.processors import rules
 from garant.processors.models import Processor, ProcessorAudit
-from garant.processors.schemas import AuditCreate, ProcessorCreate, ProcessorUpdate
+from garant.processors.schemas import AuditCreate, FieldInvalid, NameTaken, ProcessorCreate
 from garant.store.uow import UnitOfWork
 
 
@@ -31,7 +32,7 @@ def list_processors(*, uow: UnitOfWork) -> list[Processor]:
     return list(uow.session.scalars(select(Processor).order_by(Processor.name)))
 
 
-def _check_activities(uow: UnitOfWork, activities: list[str]) -> None:
+def check_activities(uow: UnitOfWork, activities: list[str]) -> None:
     """DEF-O2: a processor serves activities of the register, not invented ones."""
     try:
         known = {a.id for a in uow.garant.policy.activities}
@@ -40,13 +41,19 @@ def _check_activities(uow: UnitOfWork, activities: list[str]) -> None:
     unknown = sorted(set(activities) - known)
     if known and unknown:
         names = ", ".join(sorted(known))
-        raise InvalidInput(f"activities not in the policy: {', '.join(unknown)} (known: {names})")
+        raise FieldInvalid(
+            "activities",
+            _("activities not in the policy: {unknown} (known: {known})").format(
+                unknown=", ".join(unknown), known=names
+            ),
+        )
 
 
 def create_processor(*, uow: UnitOfWork, data: ProcessorCreate) -> Processor:
-    _check_activities(uow, data.activities)
+    check_activities(uow, data.activities)
     if uow.session.scalar(select(Processor.id).where(Processor.name == data.name)):
-        raise Conflict(f'a processor named "{data.name}" is already in the register')
+        raise NameTaken(_('a processor named "{name}" is already in the register').format(
+            name=data.name))  # fmt: skip
     parent_id = get_processor(uow=uow, name=data.parent).id if data.parent else None
     values = data.model_dump(exclude={"parent"})
     processor = Processor(**values, parent_id=parent_id, created_at=uow.now(), updated_at=uow.now())
@@ -58,16 +65,6 @@ def create_processor(*, uow: UnitOfWork, data: ProcessorCreate) -> Processor:
         processor.id,
         details={"countries": processor.countries, "mechanism": processor.mechanism},
     )
-    return processor
-
-
-def update_processor(*, uow: UnitOfWork, name: str, data: ProcessorUpdate) -> Processor:
-    processor = get_processor(uow=uow, name=name)
-    changes = data.model_dump(exclude_unset=True)
-    for key, value in changes.items():
-        setattr(processor, key, value)
-    processor.updated_at = uow.now()
-    uow.audit("processor.update", "processor", processor.id, details={"fields": sorted(changes)})
     return processor
 
 
@@ -151,6 +148,8 @@ def describe(*, uow: UnitOfWork, processor: Processor) -> dict[str, Any]:
             for a in audits
         ],
         "registered": saved,
+        "ended_on": getattr(processor, "ended_on", None),
+        "end_reason": getattr(processor, "end_reason", None),
         "alerts": [a.as_dict() for a in rules.alerts(processor, today(uow))],
     }
 
@@ -211,6 +210,7 @@ def _upsert(uow: UnitOfWork, name: str, values: dict[str, Any], parent_id: int |
         for key, value in values.items():
             setattr(existing, key, value)
         existing.parent_id = parent_id
+        existing.ended_on = existing.end_reason = None  # declared by the policy: engaged
     existing.updated_at = uow.now()
     uow.session.flush()
     return existing

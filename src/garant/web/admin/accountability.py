@@ -14,11 +14,13 @@ from garant.accounts.roles import Permission
 from garant.errors import InvalidInput
 from garant.i18n import gettext as _
 from garant.store.uow import Actor
+from garant.web.admin import processor_pages
 from garant.web.deps import GarantDep, Requires, csrf_protect
 from garant.web.nav import NavItem
 from garant.web.templating import render
 
 router = APIRouter(prefix="/admin/accountability", include_in_schema=False)
+router.include_router(processor_pages.router)
 P = Permission
 CSRF = [Depends(csrf_protect)]
 BASE = "admin/accountability/"
@@ -58,77 +60,6 @@ def _back(path: str) -> Response:
 
 def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
-
-
-@router.get("/processors")
-def processors_page(request: Request, garant: GarantDep, actor: ProcessorRead) -> Response:
-    from garant.processors.rules import CLAUSES, adequacy_decisions
-    from garant.processors.service import describe, list_processors
-
-    with garant.unit_of_work(actor, read_only=True) as uow:
-        items = [describe(uow=uow, processor=p) for p in list_processors(uow=uow)]
-    return render(
-        request,
-        BASE + "processors.html",
-        {"processors": items, "clauses": CLAUSES, "decisions": adequacy_decisions().values()},
-    )
-
-
-@router.post("/processors", dependencies=CSRF)
-async def processors_add(request: Request, garant: GarantDep, actor: ProcessorManage) -> Response:
-    from garant.processors.schemas import ProcessorCreate
-    from garant.processors.service import create_processor
-
-    form = await request.form()
-    values = {
-        "name": form.get("name", ""),
-        "service": form.get("service", ""),
-        "countries": str(form.get("countries", "")).replace(" ", "").split(",")
-        if form.get("countries")
-        else [],
-        "activities": [a for a in str(form.get("activities", "")).replace(" ", "").split(",") if a],
-        "mechanism": form.get("mechanism") or None,
-        "scc_module": form.get("scc_module") or None,
-        "dpf_certified": form.get("dpf_certified") == "on",
-        "derogation": form.get("derogation") or None,
-        "tia_date": form.get("tia_date") or None,
-        "contract_signed": form.get("contract_signed") or None,
-        "contract_expires": form.get("contract_expires") or None,
-        "clauses": {str(c): True for c in form.getlist("clauses")},
-        "breach_notice_hours": form.get("breach_notice_hours") or None,
-        "next_audit": form.get("next_audit") or None,
-    }
-    data = _validated(ProcessorCreate, values)
-    with garant.unit_of_work(actor) as uow:
-        create_processor(uow=uow, data=data)
-    return _back("processors")
-
-
-@router.post("/processors/{name}/audits", dependencies=CSRF)
-def processors_audit(
-    name: str,
-    garant: GarantDep,
-    actor: ProcessorManage,
-    audited_on: Annotated[str, Form()],
-    auditor: Annotated[str, Form()],
-    outcome: Annotated[str, Form()],
-    next_audit: Annotated[str | None, Form()] = None,
-) -> Response:
-    from garant.processors.schemas import AuditCreate
-    from garant.processors.service import record_audit
-
-    data = _validated(
-        AuditCreate,
-        {
-            "audited_on": audited_on,
-            "auditor": auditor,
-            "outcome": outcome,
-            "next_audit": next_audit or None,
-        },
-    )
-    with garant.unit_of_work(actor) as uow:
-        record_audit(uow=uow, name=name, data=data)
-    return _back("processors")
 
 
 @router.get("/dpias")

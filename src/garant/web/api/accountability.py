@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from garant.accountability.schemas import DisclosureCreate, DisclosureRead, RecordCreate, RecordRead
 from garant.accounts.roles import Permission
 from garant.dpia.schemas import DpiaAssessment, DpiaCreate
-from garant.processors.schemas import AuditCreate, ProcessorCreate
+from garant.processors.schemas import AuditCreate, ProcessorCreate, ProcessorEnd, ProcessorUpdate
 from garant.store.uow import Actor
 from garant.web.deps import GarantDep, Requires, csrf_protect
 
@@ -58,6 +58,41 @@ def processor_alerts(garant: GarantDep, actor: ProcessorReadActor) -> list[dict[
 
     with garant.unit_of_work(actor, read_only=True) as uow:
         return all_alerts(uow=uow)
+
+
+@router.patch("/processors/{name}", dependencies=CSRF)
+def edit_processor(
+    name: str, data: ProcessorUpdate, garant: GarantDep, actor: ProcessorManageActor
+) -> dict[str, Any]:
+    """Correct fields of an entry (absent fields stay); the whole entry is checked again."""
+    from garant.processors.changes import update_processor
+    from garant.processors.service import describe
+
+    with garant.unit_of_work(actor) as uow:
+        return describe(uow=uow, processor=update_processor(uow=uow, name=name, data=data))
+
+
+@router.post("/processors/{name}/end", dependencies=CSRF)
+def end_processor(
+    name: str, data: ProcessorEnd, garant: GarantDep, actor: ProcessorManageActor
+) -> dict[str, Any]:
+    """End the engagement; the entry stays in the register as evidence (no DELETE).
+    409 while the policy still names the processor or one of its sub-processors is engaged."""
+    from garant.processors.changes import end_processor as do_end
+    from garant.processors.service import describe
+
+    with garant.unit_of_work(actor) as uow:
+        return describe(uow=uow, processor=do_end(uow=uow, name=name, data=data))
+
+
+@router.post("/processors/{name}/reopen", dependencies=CSRF)
+def reopen_processor(name: str, garant: GarantDep, actor: ProcessorManageActor) -> dict[str, Any]:
+    """Undo an end recorded by mistake."""
+    from garant.processors.changes import reopen_processor as do_reopen
+    from garant.processors.service import describe
+
+    with garant.unit_of_work(actor) as uow:
+        return describe(uow=uow, processor=do_reopen(uow=uow, name=name))
 
 
 @router.post("/processors/{name}/audits", status_code=201, dependencies=CSRF)
