@@ -132,24 +132,31 @@ def test_every_encoded_case_has_its_test_naming_it_and_quoting_or_saying_unverif
             assert "Unverified" in flat and '"' not in flat, case
 
 
-def test_integrity_restored_from_backup_within_hours_is_no_lasting_alteration() -> None:
-    """EDPB 01/2021 case 01 (paras. 17, 21-22), made general: altered data put back from a
-    backup within a day, with no effect on the service, does not keep the mitigating factor
-    away; without a backup the alteration lasts and the breach is a risk."""
+def test_ransomware_alteration_restored_from_backup_within_hours_is_no_lasting_loss() -> None:
+    """EDPB 01/2021 case 01 (paras. 17, 21-22), made general: data altered and made unusable
+    (integrity and availability: ransomware) and put back from a backup within a day, with no
+    effect on the service, does not keep the mitigating factor away. Without a backup the
+    loss lasts; a silent alteration (integrity alone) is not mitigated by the backup."""
     base = {
-        "nature": ["integrity"],
+        "nature": ["integrity", "availability"],
         "malicious": True,
-        "data_categories": ["identification", "contact"],
+        "data_categories": ["identification", "health"],
         "persons": 200,
         "records": 200,
         "exfiltration": "ruled_out",
     }
     restored = assess(Facts.model_validate(base | {"backup_available": True, "restore_hours": 3}))
-    assert restored.risk == "none"
+    assert restored.risk == "none" and not restored.notify_authority
     assert "edpb.mitigating.no_lasting_loss" in restored.reason_codes
     lost = assess(Facts.model_validate(base | {"backup_available": False}))
-    assert lost.risk == "risk" and lost.notify_authority
+    assert lost.risk == "high" and lost.notify_authority
     assert "edpb.mitigating.no_lasting_loss" not in lost.reason_codes
+    silent = assess(
+        Facts.model_validate(
+            base | {"nature": ["integrity"], "backup_available": True, "restore_hours": 3}
+        )
+    )
+    assert silent.risk == "high" and "edpb.mitigating.no_lasting_loss" not in silent.reason_codes
 
 
 def test_reasons_in_french_keep_their_codes() -> None:

@@ -125,9 +125,16 @@ class _Work:
 
     @property
     def integrity_lasting(self) -> bool:
-        """Altered data not put back as it was: ransomware's encryption restored from a backup
-        within hours is no lasting alteration (EDPB 01/2021 case 01, paras. 17, 21-22)."""
-        return "integrity" in self.facts.nature and not self.quickly_restored
+        """Altered data that may have been used as correct, or not put back as it was.
+
+        Ransomware's encryption (an alteration that also makes the data unavailable, so it is
+        seen at once) restored from a backup within hours is no lasting alteration (EDPB
+        01/2021 case 01, paras. 17, 21-22). A silent alteration (integrity without
+        availability) stays an aggravating circumstance, however fast it was undone.
+        """
+        f = self.facts
+        ransomware_like = "availability" in f.nature and self.quickly_restored
+        return "integrity" in f.nature and not ransomware_like
 
     @property
     def availability_lasting(self) -> bool:
