@@ -14,13 +14,14 @@ from garant.accounts.roles import Permission
 from garant.errors import InvalidInput
 from garant.i18n import gettext as _
 from garant.store.uow import Actor
-from garant.web.admin import processor_pages
+from garant.web.admin import dpia_pages, processor_pages
 from garant.web.deps import GarantDep, Requires, csrf_protect
 from garant.web.nav import NavItem
 from garant.web.templating import render
 
 router = APIRouter(prefix="/admin/accountability", include_in_schema=False)
 router.include_router(processor_pages.router)
+router.include_router(dpia_pages.router)
 P = Permission
 CSRF = [Depends(csrf_protect)]
 BASE = "admin/accountability/"

@@ -33,7 +33,7 @@ def _templates() -> dict[str, str]:
         "int_type": number,
         "greater_than_equal": _("At least {ge}."),
         "less_than_equal": _("At most {le}."),
-        "literal_error": _("Choose one of: {expected}."),
+        "literal_error": _("Choose one of the values offered."),
         "bool_parsing": _("Answer yes or no."),
         "extra_forbidden": _("This field is not expected here."),
     }
