@@ -152,3 +152,27 @@ def test_api_edit_end_and_reopen_with_roles(make_garant: Callable[..., Garant]) 
         assert call(Role.DPO, "POST", url + "/end", {"ended_on": "2026-02-28"}).status_code == 409
         assert call(Role.DPO, "POST", url + "/reopen").json()["ended_on"] is None
         assert call(Role.DPO, "DELETE", url).status_code == 405  # the register keeps history
+
+
+def test_af_sec2_live_check_skips_an_ended_processor_and_the_dossier_dates_its_end(
+    make_garant: Callable[..., Garant],
+) -> None:
+    """AF-SEC2, DEF-SP1, AF-T1: a processor without contract, with an overdue audit and a
+    US transfer without DPF is found by the check while engaged, and not once ended; the
+    dossier still lists it, with the day it ended."""
+    from garant.accountability.check_runner import run_checks
+    from garant.accountability.dossier import build_html
+
+    garant = make_garant()
+    _add(garant, name="Mailer", countries=["US"], mechanism="adequacy", next_audit="2026-01-01")
+
+    def about_mailer() -> set[str]:
+        with garant.unit_of_work() as uow:
+            report = run_checks(uow=uow, store=False)
+        return {f.check for f in report.findings if "Mailer" in f.message}
+
+    assert about_mailer() == {"processor_contract", "transfer", "processor_audit"}
+    with garant.unit_of_work() as uow:
+        end_processor(uow=uow, name="Mailer", data=ProcessorEnd(ended_on=date(2026, 2, 1)))
+    assert about_mailer() == set()
+    assert "Mailer (fin le 2026-02-01)" in build_html(garant)  # the policy speaks French
