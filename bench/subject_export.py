@@ -9,9 +9,9 @@
 
 Per person, over ``--samples`` random persons (after a short warm-up), each timed alone:
 - ``find``: the engine's traversal (``garant.subjects.find.traverse``), keys only;
-- ``fetch``: the traversal plus reading every found row's mapped columns, as the export
-  reads them (one held connection per system, own rows by their owning reference,
-  ``garant.subjects.export.owned_rows``; context rows by key): the engine's fetch;
+- ``fetch``: the traversal reading every row it reaches with its mapped columns, as the
+  export reads them (one pass: ``traverse(..., sink=...)``, one held connection per
+  system): the engine's fetch;
 - ``baseline``: hand-written SQL (one statement per collection, joins where needed)
   fetching the same rows, every column; the row counts are compared person by person;
 - ``export``: ``export_subject`` writing the zip (JSON, CSV, manifest, index.html) and
@@ -31,8 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +40,11 @@ from baselines import PAGILA_BASELINE, SHOP_BASELINE, pagila_datamap
 from sqlalchemy import Connection, create_engine, text
 
 from garant.app import Garant
-from garant.connectors import connector_for
-from garant.subjects.export import export_subject, owned_rows
+from garant.datamap.models import Collection, System
+from garant.subjects.export import export_subject
 from garant.subjects.find import traverse
 from garant.subjects.rules import Identity
+from garant.subjects.schemas import RowSet
 from garant.workspace import create_workspace
 
 WARMUP = 3
@@ -56,22 +56,29 @@ def workspace(root: Path, datamap: str) -> Garant:
     return Garant.open(ws)
 
 
+class CountingSink:
+    """A discovery sink that asks for every mapped column, as the export does, and counts
+    the rows it is handed (own and context)."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+
+    def columns(self, system: System, coll: Collection) -> list[str]:
+        entity = [coll.entity_column] if coll.entity_column else []
+        return list(dict.fromkeys([*coll.key_columns, *(f.name for f in coll.fields), *entity]))
+
+    def take(
+        self, rowset: RowSet, relation: str, names: list[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        self.rows += len(rows)
+
+
 def engine_fetch(garant: Garant, identities: list[Identity]) -> int:
-    """The traversal, then every found row read with its mapped columns as the export
-    reads them: one held connection per system, own rows by their owning reference."""
-    found = traverse(garant, identities)
-    rows = 0
-    with ExitStack() as held:
-        for system_id in dict.fromkeys(r.system.id for r in found.rowsets):
-            held.enter_context(connector_for(garant, system_id).reading())
-        for rowset in found.rowsets:
-            coll = rowset.collection
-            select = list(dict.fromkeys([*coll.key_columns, *(f.name for f in coll.fields)]))
-            connector = connector_for(garant, rowset.system.id)
-            rows += sum(1 for _ in owned_rows(connector, found, rowset, select))
-            if rowset.context:
-                rows += sum(1 for _ in connector.read(coll, list(rowset.context), select=select))
-    return rows
+    """The engine's fetch as the export performs it: one pass, the traversal reading every
+    row it reaches with its mapped columns (one held connection per system)."""
+    sink = CountingSink()
+    traverse(garant, identities, sink=sink)
+    return sink.rows
 
 
 def export_once(garant: Garant, identities: list[Identity], out: Path) -> int:

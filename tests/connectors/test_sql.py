@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from garant.connectors import Condition, open_connector
 from garant.datamap.models import DataMap
@@ -220,3 +220,89 @@ def test_the_apps_connector_follows_a_reloaded_map(
     garant.reload()
     second = connector_for(garant, "s")
     assert second is not first and str(second.system.url).endswith("two.db")
+
+
+def _backend_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> tuple[str, str]:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'c.db'}", "sqlite"
+    kind = {"pg_url": "postgresql", "mariadb_url": "mysql"}[backend]
+    return str(request.getfixturevalue(backend)), kind
+
+
+def _people(url: str, count: int) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE people (id INTEGER PRIMARY KEY, email VARCHAR(100))"))
+        conn.execute(
+            text("INSERT INTO people VALUES (:id, :email)"),
+            [{"id": i, "email": f"p{i}@x.example"} for i in range(1, count + 1)],
+        )
+    engine.dispose()
+
+
+def _sent(connector: Any) -> list[str]:
+    sent: list[str] = []
+    event.listen(connector.engine, "before_cursor_execute", lambda *a: sent.append(str(a[2])))
+    return sent
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "pg_url", "mariadb_url"])
+def test_af_d1_a_cached_lookup_gives_each_person_their_own_rows(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """AF-D1: the lookup statement is built once per shape and reused; the keys stay bound
+    values, so each call returns the rows of its own person, an injection attempt matches
+    nothing, and a different column selection is a different statement."""
+    url, kind = _backend_url(backend, tmp_path, request)
+    _people(url, 3)
+    dm = datamap(kind)
+    coll = dm.collection("s", "people")
+    connector = open_connector(dm.system("s"), url)
+    sent = _sent(connector)
+    with connector.reading():
+        first = list(connector.find(coll, ["email"], [("p1@x.example",)]))
+        attack = list(connector.find(coll, ["email"], [("p1@x.example' OR '1'='1",)]))
+        second = list(connector.find(coll, ["email"], [("p2@x.example",)]))
+        both = list(connector.find(coll, ["email"], [("p3@x.example",), ("p1@x.example",)]))
+        only_ids = list(connector.find(coll, ["email"], [("p2@x.example",)], select=["id"]))
+    assert first == [{"id": 1, "email": "p1@x.example"}]
+    assert attack == []
+    assert second == [{"id": 2, "email": "p2@x.example"}]
+    assert sorted(r["id"] for r in both) == [1, 3]
+    assert only_ids == [{"id": 2}]
+    assert len(connector._statements) == 2  # type: ignore[attr-defined]  # two shapes
+    lookups = [s for s in sent if "FROM people" in s]
+    assert len(lookups) == 5
+    if kind == "postgresql":  # one statement text whatever the keys (arrays)
+        assert len(set(lookups[:4])) == 1
+    assert all("p1@x.example" not in s for s in sent)  # values are never in the SQL
+    connector.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "pg_url", "mariadb_url"])
+def test_key_lists_larger_than_a_batch_are_split_and_complete(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More keys than one statement takes: several executions of the cached statement,
+    every row found once; composite keys too."""
+    from garant.connectors import sql
+
+    monkeypatch.setattr(sql, "KEYS_PER_QUERY", 4)
+    monkeypatch.setattr(sql, "ARRAY_KEYS_PER_QUERY", 4)
+    url, kind = _backend_url(backend, tmp_path, request)
+    _people(url, 12)
+    dm = datamap(kind)
+    coll = dm.collection("s", "people")
+    connector = open_connector(dm.system("s"), url)
+    sent = _sent(connector)
+    emails = [(f"p{i}@x.example",) for i in range(1, 11)]
+    with connector.reading():
+        found = sorted(r["id"] for r in connector.find(coll, ["email"], emails))
+        pairs = [(i, f"p{i}@x.example") for i in range(1, 12)] + [(12, "someone@else")]
+        by_pair = sorted(r["id"] for r in connector.find(coll, ["id", "email"], pairs))
+    assert found == list(range(1, 11))
+    assert by_pair == list(range(1, 12))
+    pairs_per_statement = 4 if kind == "postgresql" else 2  # IN lists: 4 values = 2 pairs
+    lookups = [s for s in sent if "FROM people" in s]
+    assert len(lookups) == -(-10 // 4) + -(-12 // pairs_per_statement)
+    connector.close()

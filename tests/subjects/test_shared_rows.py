@@ -226,12 +226,11 @@ def test_af_d1_context_rows_already_owned_are_not_fetched_again(shop: Garant) ->
     assert rental is not None and set(rental.context) == {(10,)} and set(rental.owned) == {(20,)}
 
 
-def test_af_d1_export_holds_one_connection_per_phase_and_reads_each_collection_once(
-    shop: Garant, tmp_path: Path
-) -> None:
-    """The export checks a connection out once for discovery and once for the package
-    (not once per collection), and reads each exported collection's rows once per
-    relation: the statement count of an export is fixed by the map, not by the rows."""
+def test_af_d1_export_reads_each_row_once_on_one_connection(shop: Garant, tmp_path: Path) -> None:
+    """The export is one pass: the discovery reads every row it reaches with the columns
+    the package shows and hands it to the package, so an export sends exactly the
+    discovery's statements (not one more read per exported collection and relation, as
+    before the one-pass export) on one connection checked out once."""
     engine = connector_for(shop, "shop").engine  # type: ignore[attr-defined]
     traverse(shop, [Identity("email", "ann@x.example")])  # the tables are described once
     found = _statements(shop, lambda: traverse(shop, [Identity("email", "ann@x.example")]))
@@ -251,7 +250,137 @@ def test_af_d1_export_holds_one_connection_per_phase_and_reads_each_collection_o
         sent = _statements(shop, run)
     finally:
         event.remove(engine, "checkout", checkout)
-    assert len(checkouts) == 2
+    assert len(checkouts) == 1
     assert len(found) == 6  # seed, two owns hops, three context lookups
-    # customer, payment (own), address, staff (context) have fields: one read each
-    assert len(sent) == len(found) + 4
+    assert len(sent) == len(found)
+    # the same lookups, now reading the shown fields too (customer name, payment amount)
+    assert any("FROM customer" in s and ".name" in s for s in sent)
+    assert not any(".name" in s and "FROM customer" in s for s in found)
+    assert any("FROM payment" in s and ".amount" in s for s in sent)
+    with zipfile.ZipFile(tmp_path / "ann.zip") as archive:
+        payments = json.loads(archive.read("shop/payment.json"))["records"]
+        customers = json.loads(archive.read("shop/customer.json"))["records"]
+    assert sorted(r["amount"] for r in payments) == [5, 7]  # Ann's, never Bob's
+    assert [(r["relation"], r["name"]) for r in customers] == [("own", "Ann")]
+
+
+def _records(archive: zipfile.ZipFile) -> dict[str, list[str]]:
+    """Each collection file's records (JSON) and rows (CSV), sorted: the order of records
+    inside a file is not specified."""
+    out: dict[str, list[str]] = {}
+    for name in archive.namelist():
+        if name.endswith(".json") and "/" in name:
+            records = json.loads(archive.read(name))["records"]
+            out[name] = sorted(json.dumps(r, sort_keys=True) for r in records)
+        elif name.endswith(".csv"):
+            head, *rows = archive.read(name).decode("utf-8-sig").splitlines()
+            out[name] = [head, *sorted(rows)]
+    return out
+
+
+def test_af_d1_one_pass_export_equals_packaging_a_discovery_for_each_person(
+    shop: Garant, tmp_path: Path
+) -> None:
+    """The one-pass export (discovery hands its rows to the package, statements cached
+    and reused from one person to the next) writes the same files as packaging an
+    existing discovery (``write_package``, rows read again): Ann's rows for Ann, Bob's
+    for Bob, Ann's rental shown to Bob only as context."""
+    from garant.subjects.export import write_package
+
+    files = {}
+    for email in ["ann@x.example", "bob@x.example", "ann@x.example"]:
+        ids = [Identity("email", email)]
+        with shop.unit_of_work(SYSTEM) as uow:
+            export_subject(uow=uow, identities=ids, out=tmp_path / "one.zip", purpose="access")
+            write_package(uow=uow, found=traverse(shop, ids), out=tmp_path / "two.zip")
+        with (
+            zipfile.ZipFile(tmp_path / "one.zip") as one,
+            zipfile.ZipFile(tmp_path / "two.zip") as two,
+        ):
+            files[email] = _records(one)
+            assert files[email] == _records(two)
+    ann, bob = files["ann@x.example"], files["bob@x.example"]
+    amounts = {
+        who: sorted(json.loads(r)["amount"] for r in got["shop/payment.json"])
+        for who, got in (("ann", ann), ("bob", bob))
+    }
+    assert amounts == {"ann": [5, 7], "bob": [4, 9]}
+    bob_rentals = [json.loads(r) for r in bob.get("shop/rental.json", [])]
+    assert all(r["relation"] == "context" for r in bob_rentals)
+
+
+def test_af_d1_export_of_more_rows_than_a_batch(shop: Garant, tmp_path: Path) -> None:
+    """Rows reach the package a thousand at a time: 2,500 more payments of Ann's are all
+    written, once each, in valid JSON and CSV, and nobody else's."""
+    engine = connector_for(shop, "shop").engine  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO payment VALUES (:id, 1, 10, :amount)"),
+            [{"id": 1000 + i, "amount": i} for i in range(2500)],
+        )
+    with shop.unit_of_work(SYSTEM) as uow:
+        result = export_subject(uow=uow, identities=[Identity("email", "ann@x.example")],
+                                out=tmp_path / "ann.zip", purpose="access")  # fmt: skip
+    with zipfile.ZipFile(tmp_path / "ann.zip") as archive:
+        records = json.loads(archive.read("shop/payment.json"))["records"]
+        rows = archive.read("shop/payment.csv").decode("utf-8-sig").splitlines()
+    assert sorted(r["amount"] for r in records) == sorted([5, 7, *range(2500)])
+    assert len(rows) == 1 + 2502
+    assert result.manifest["counts"]["records"] == 1 + 2502  # customer, payments (rental: no field)
+    payment = result.found.get("shop", "payment")
+    assert payment is not None and set(payment.owned) == {(100,), (101,)} | {
+        (1000 + i,) for i in range(2500)
+    }
+
+
+def test_af_d1_context_references_to_one_collection_share_one_lookup(
+    tmp_path: Path, make_garant: Callable[..., Garant], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A person's store and the stores of their orders: one lookup of ``stores`` for both
+    references (each store shown once, as context), not one per reference."""
+    url = f"sqlite:///{tmp_path / 'shops.db'}"
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for statement in [
+            "CREATE TABLE stores (id INTEGER PRIMARY KEY, name VARCHAR(20))",
+            "CREATE TABLE persons (id INTEGER PRIMARY KEY, email VARCHAR(50), store_id INTEGER)",
+            "CREATE TABLE orders (id INTEGER PRIMARY KEY, person_id INTEGER, store_id INTEGER)",
+            "INSERT INTO stores VALUES (1, 'Lyon'), (2, 'Nice'), (3, 'Metz')",
+            "INSERT INTO persons VALUES (1, 'ann@x.example', 1), (2, 'bob@x.example', 3)",
+            "INSERT INTO orders VALUES (10, 1, 1), (11, 1, 2), (20, 2, 3)",
+        ]:
+            conn.execute(text(statement))
+    engine.dispose()
+    root = write_workspace(tmp_path / "ws")
+    (root / "datamap.yaml").write_text(
+        """\
+systems:
+  - id: shop
+    kind: sqlite
+    url_env: SHOPS_URL
+    collections:
+      - name: persons
+        primary_key: id
+        identity: {email: email}
+        references: [{column: store_id, to: stores, meaning: context}]
+      - name: orders
+        primary_key: id
+        references:
+          - {column: person_id, to: persons, meaning: owns}
+          - {column: store_id, to: stores, meaning: context}
+      - name: stores
+        primary_key: id
+        shared: true
+        fields: [{name: name, category: other, label: {fr: Nom, en: Name}}]
+""",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("SHOPS_URL", url)
+    garant = make_garant(name="ws")
+    engine = connector_for(garant, "shop").engine  # type: ignore[attr-defined]
+    sent: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: sent.append(str(a[2])))
+    found = traverse(garant, [Identity("email", "ann@x.example")])
+    stores = found.get("shop", "stores")
+    assert stores is not None and set(stores.context) == {(1,), (2,)} and not stores.owned
+    assert sum(1 for s in sent if "FROM stores" in s) == 1

@@ -51,6 +51,19 @@ class Connector(Protocol):
         ``casefold`` compares one text column as ``lower(column)``."""
         ...
 
+    def find_batches(
+        self,
+        collection: Collection,
+        columns: Sequence[str],
+        values: Iterable[Key],
+        *,
+        select: Sequence[str] | None = None,
+        casefold: bool = False,
+    ) -> Iterator[tuple[list[str], Sequence[Sequence[Any]]]]:
+        """``find`` as batches of value tuples with their column names: for callers that
+        handle many rows and need no dict per row."""
+        ...
+
     def read(
         self, collection: Collection, keys: Iterable[Key], *, select: Sequence[str] | None = None
     ) -> Iterator[Row]:

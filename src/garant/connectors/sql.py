@@ -11,10 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
-from uuid import UUID
 
 from sqlalchemy import (
     ARRAY,
@@ -47,6 +44,7 @@ from garant.connectors.base import (
     Row,
     batched,
 )
+from garant.connectors.coerce import coerce_all
 from garant.datamap.models import Collection, Key, System
 from garant.errors import ConnectorError
 
@@ -67,6 +65,7 @@ class SqlConnector:
         self.system = system
         self.engine: Engine = create_engine(url, pool_pre_ping=system.kind != "sqlite")
         self._tables: dict[str, Table] = {}
+        self._statements: dict[tuple[Any, ...], Any] = {}
         self._local = threading.local()  # a held connection belongs to one thread (web workers)
 
     @property
@@ -117,26 +116,70 @@ class SqlConnector:
         select: Sequence[str] | None = None,
         casefold: bool = False,
     ) -> Iterator[Row]:
+        for names, chunk in self.find_batches(
+            collection, columns, values, select=select, casefold=casefold
+        ):
+            for row in chunk:
+                yield dict(zip(names, row, strict=True))
+
+    def find_batches(
+        self,
+        collection: Collection,
+        columns: Sequence[str],
+        values: Iterable[Key],
+        *,
+        select: Sequence[str] | None = None,
+        casefold: bool = False,
+    ) -> Iterator[tuple[list[str], Sequence[Sequence[Any]]]]:
         table = self.table(collection)
         cols = [table.c[c] for c in columns]
-        cleaned = _coerce_all(cols, values)
+        cleaned = coerce_all(cols, values)
         if not cleaned:
             return
-        target = _selection(table, select)
-        matched: list[ColumnElement[Any]] = list(cols)
-        if casefold and len(cols) == 1:
-            matched = [func.lower(cols[0])]
+        fold = casefold and len(cols) == 1
+        if fold:
             cleaned = list(dict.fromkeys((str(v[0]).lower(),) for v in cleaned))
-        if self.system.kind == "postgresql" and not any(_untyped(c) for c in cols):
+        arrays = self.system.kind == "postgresql" and not any(_untyped(c) for c in cols)
+        query = self._lookup(collection, tuple(columns), select, fold=fold, arrays=arrays)
+        if arrays:
             # One array parameter per column: psycopg parses no thousands of placeholders
             # and PostgreSQL plans one statement whatever the number of keys.
             for chunk in batched(cleaned, ARRAY_KEYS_PER_QUERY):
-                arrays = [list(c) for c in zip(*chunk, strict=True)]
-                where = _any(matched, [c.type for c in cols], arrays)
-                yield from self._rows(_select(target).where(where))
+                params = {f"keys_{i}": list(c) for i, c in enumerate(zip(*chunk, strict=True))}
+                yield from self._batches(query, params)
             return
+        single = len(cols) == 1
         for chunk in batched(cleaned, KEYS_PER_QUERY // len(cols)):
-            yield from self._rows(_select(target).where(_in(matched, chunk)))
+            yield from self._batches(query, {"keys": [k[0] for k in chunk] if single else chunk})
+
+    def _lookup(
+        self,
+        collection: Collection,
+        columns: tuple[str, ...],
+        select: Sequence[str] | None,
+        *,
+        fold: bool,
+        arrays: bool,
+    ) -> Any:
+        """The lookup statement, built once per shape and reused: SQLAlchemy then finds
+        its compiled form in the engine's cache without rebuilding or re-hashing the
+        statement. Keys stay bound parameters (an expanding ``IN`` or typed arrays)."""
+        shape = (collection.name, columns, None if select is None else tuple(select), fold, arrays)
+        cached = self._statements.get(shape)
+        if cached is not None:
+            return cached
+        table = self.table(collection)
+        cols = [table.c[c] for c in columns]
+        matched: list[ColumnElement[Any]] = [func.lower(cols[0])] if fold else list(cols)
+        if arrays:
+            where = _any(matched, [c.type for c in cols])
+        elif len(cols) == 1:
+            where = matched[0].in_(bindparam("keys", expanding=True))
+        else:
+            where = tuple_(*matched).in_(bindparam("keys", expanding=True))
+        query = _select(_selection(table, select)).where(where)
+        self._statements[shape] = query
+        return query
 
     def read(
         self, collection: Collection, keys: Iterable[Key], *, select: Sequence[str] | None = None
@@ -155,15 +198,22 @@ class SqlConnector:
         query = _select(_selection(table, select)).where(and_(true(), *clauses))
         return self._rows(query)
 
-    def _rows(self, query: Any) -> Iterator[Row]:
-        """Rows as plain dicts, fetched a batch at a time (tuples zipped with the column
-        names: several times faster than mapping rows one by one)."""
+    def _rows(self, query: Any, params: dict[str, Any] | None = None) -> Iterator[Row]:
+        for names, chunk in self._batches(query, params):
+            for row in chunk:
+                yield dict(zip(names, row, strict=True))
+
+    def _batches(
+        self, query: Any, params: dict[str, Any] | None = None
+    ) -> Iterator[tuple[list[str], Sequence[Sequence[Any]]]]:
+        """Rows as tuples with their column names, a batch at a time (callers that only
+        pick a few columns build no dict per row)."""
         try:
             if self._conn is not None:
-                yield from _dicts(self._conn.execute(query))
+                yield from _chunks(self._conn.execute(query, params))
                 return
             with self._connect() as conn:
-                yield from _dicts(conn.execution_options(yield_per=BATCH).execute(query))
+                yield from _chunks(conn.execution_options(yield_per=BATCH).execute(query, params))
         except DBAPIError as exc:
             raise ConnectorError(f"{self.system.id}: query failed: {_reason(exc)}") from None
 
@@ -248,11 +298,10 @@ class SqlConnector:
         self.engine.dispose()
 
 
-def _dicts(result: Any) -> Iterator[Row]:
+def _chunks(result: Any) -> Iterator[tuple[list[str], Sequence[Sequence[Any]]]]:
     names = list(result.keys())
     while chunk := result.fetchmany(BATCH):
-        for values in chunk:
-            yield dict(zip(names, values, strict=True))
+        yield names, chunk
 
 
 def _reason(exc: SQLAlchemyError) -> str:
@@ -283,64 +332,15 @@ def _untyped(col: Column[Any]) -> bool:
     return isinstance(col.type, NullType)
 
 
-def _any(
-    cols: Sequence[ColumnElement[Any]], types: list[Any], columns: list[list[Any]]
-) -> ColumnElement[bool]:
-    """``col = ANY(:keys)``, or ``(a, b) IN (SELECT * FROM unnest(:a, :b))`` for composite
-    keys: each column's values bound as one typed array."""
-    arrays = [
-        bindparam(f"keys_{i}", values, type_=ARRAY(kind))
-        for i, (kind, values) in enumerate(zip(types, columns, strict=True))
-    ]
+def _any(cols: Sequence[ColumnElement[Any]], types: list[Any]) -> ColumnElement[bool]:
+    """``col = ANY(:keys_0)``, or ``(a, b) IN (SELECT * FROM unnest(:keys_0, :keys_1))`` for
+    composite keys: each column's values bound as one typed array."""
+    arrays = [bindparam(f"keys_{i}", type_=ARRAY(kind)) for i, kind in enumerate(types)]
     if len(cols) == 1:
         return cols[0] == any_(arrays[0])
     names = [f"k{i}" for i in range(len(cols))]
     pairs = func.unnest(*arrays).table_valued(*names).render_derived()
     return tuple_(*cols).in_(select(*(pairs.c[n] for n in names)))
-
-
-def _coerce_all(cols: list[Column[Any]], values: Iterable[Key]) -> list[Key]:
-    """Values in the columns' own types; a value that cannot be one (text for a number)
-    matches nothing and is dropped rather than sent."""
-    out: dict[Key, None] = {}
-    for value in values:
-        converted = tuple(_coerce(col, v) for col, v in zip(cols, value, strict=True))
-        if all(v is not _INVALID and v is not None for v in converted):
-            out.setdefault(converted, None)
-    return list(out)
-
-
-_INVALID = object()
-
-
-def _coerce(col: Column[Any], value: Any) -> Any:
-    try:
-        kind = col.type.python_type
-    except NotImplementedError:
-        return value
-    if value is None or isinstance(value, kind):
-        return value
-    if kind is int and isinstance(value, str):
-        text = value.strip()
-        return int(text) if text.lstrip("-").isdigit() and len(text) < 19 else _INVALID
-    if kind is str:
-        return str(value)
-    parse = _PARSERS.get(kind)
-    if parse is not None and isinstance(value, str):
-        try:
-            return parse(value.strip())
-        except (ValueError, ArithmeticError):
-            return _INVALID
-    return value
-
-
-_PARSERS: dict[type, Any] = {
-    float: float,
-    Decimal: Decimal,
-    UUID: UUID,
-    date: date.fromisoformat,
-    datetime: datetime.fromisoformat,
-}
 
 
 def _condition(table: Table, cond: Condition) -> ColumnElement[bool]:

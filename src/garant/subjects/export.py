@@ -16,56 +16,31 @@ JSON structure of ``<system>/<collection>.json`` (format ``garant.export/1``)::
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
-import shutil
-import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from garant.connectors import Connector, connector_for
-from garant.datamap.models import Collection, FieldSpec, Key
+from garant.connectors import BATCH, Connector, batched, connector_for
+from garant.datamap.models import Collection, FieldSpec, Key, System
 from garant.i18n import language, translate
 from garant.store.uow import UnitOfWork
 from garant.subjects import report
 from garant.subjects.art15 import find_activity, legal_basis
-from garant.subjects.files import HashedEntry, cell, plain
+from garant.subjects.files import HashedEntry
 from garant.subjects.find import column_values, key_of, traverse
 from garant.subjects.records import gather
 from garant.subjects.rules import Identity, variants
 from garant.subjects.schemas import Row, RowSet, SubjectFind
 from garant.subjects.service import audit_access, check_identities, check_purpose, subject_refs
+from garant.subjects.writer import REDACTED, CollectionExport, CollectionFile
 
-REDACTED = "[redacted: another person's data]"
-_ENCODE = json.JSONEncoder(default=plain, ensure_ascii=False).encode
-"""``json.dumps(record, default=plain, ensure_ascii=False)`` without an encoder per record."""
-FLUSH = 1000
-"""Records joined before one write into the zip entry (and its hash)."""
+__all__ = ["REDACTED", "CollectionExport", "ExportResult", "export_subject", "write_package"]
 PORTABLE_BASES = ("consent", "contract")
-
-
-@dataclass
-class CollectionExport:
-    rowset: RowSet
-    fields: list[FieldSpec]
-    path: str
-    records: int = 0
-    context: int = 0
-    sample: list[Row] = field(default_factory=list)
-
-    def count(self, relation: str, record: Row) -> None:
-        """Tally a record; the first few are kept for the readable page."""
-        if relation == "own":
-            self.records += 1
-        else:
-            self.context += 1
-        if len(self.sample) < 20:
-            self.sample.append(record)
 
 
 @dataclass
@@ -84,11 +59,19 @@ def export_subject(
     portable: bool = False,
     lang: str = "fr",
 ) -> ExportResult:
-    """Find the person's rows and write their package to ``out``; audited (DEF-S2)."""
+    """Find the person's rows and write their package to ``out``; audited (DEF-S2).
+
+    One pass: the discovery reads every row it reaches with the columns the package
+    shows and hands it to the package as it arrives (no second read of the database)."""
     purpose = check_purpose(purpose)
     check_identities(uow.garant, identities)
-    found = traverse(uow.garant, identities)
-    manifest = write_package(uow=uow, found=found, out=out, portable=portable, lang=lang)
+    found = SubjectFind(identities)
+
+    def discover(writer: _Writer) -> SubjectFind:
+        found.rowsets = traverse(uow.garant, identities, sink=writer).rowsets
+        return found
+
+    manifest = _package(uow, identities, out, discover, portable=portable, lang=lang)
     audit_access(
         uow,
         "subject.export.portable" if portable else "subject.export",
@@ -102,18 +85,37 @@ def export_subject(
 def write_package(
     *, uow: UnitOfWork, found: SubjectFind, out: Path, portable: bool = False, lang: str = "fr"
 ) -> dict[str, Any]:
-    """Package an existing discovery (no audit: the caller audits its access). The zip is
-    written beside ``out`` and moved in place only when complete; returns the manifest."""
+    """Package an existing discovery (no audit: the caller audits its access): its rows
+    are read again with their shown columns. Returns the manifest."""
+
+    def read(writer: _Writer) -> SubjectFind:
+        writer.read_rows(found)
+        return found
+
+    return _package(uow, found.identities, out, read, portable=portable, lang=lang)
+
+
+def _package(
+    uow: UnitOfWork,
+    identities: list[Identity],
+    out: Path,
+    fill: Callable[[_Writer], SubjectFind],
+    *,
+    portable: bool,
+    lang: str,
+) -> dict[str, Any]:
+    """The zip is written beside ``out`` and moved in place only when complete."""
     garant = uow.garant
-    refs = subject_refs(uow, found.identities)
+    refs = subject_refs(uow, identities)
     tmp = out.with_name(out.name + ".part")
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         with (
             language(lang),
             zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive,
+            _Writer(uow, archive, identities, lang=lang, portable=portable) as writer,
         ):
-            writer = _Writer(uow, archive, found.identities, lang=lang, portable=portable)
+            found = fill(writer)
             exports, excluded = writer.write_all(found)
             sections = gather(uow, refs)
             manifest = writer.manifest(found, exports, excluded, sections)
@@ -131,6 +133,8 @@ def write_package(
 
 
 class _Writer:
+    """The package being written; as a discovery's sink it receives the rows it reads."""
+
     def __init__(
         self,
         uow: UnitOfWork,
@@ -145,12 +149,19 @@ class _Writer:
         self.lang = lang
         self.portable = portable
         self.hashes: dict[str, str] = {}
-        self.found = SubjectFind(identities)  # the discovery being written (``write_all``)
+        self.files: dict[tuple[str, str], CollectionFile] = {}
         self.own_values = {v.lower() for i in identities for v in variants(i)}
         self.words = {
             "own": translate(lang, "yours"),
             "context": translate(lang, "linked, shared with others"),
         }
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for file in self.files.values():
+            file.close()
 
     def put(self, name: str, data: bytes) -> None:
         self.archive.writestr(name, data)
@@ -159,30 +170,92 @@ class _Writer:
     def open(self, name: str, *, bom: bool = False) -> HashedEntry:
         return HashedEntry(self.archive, self.hashes, name, bom=bom)
 
-    def write_all(self, found: SubjectFind) -> tuple[list[CollectionExport], list[dict[str, Any]]]:
-        exports: list[CollectionExport] = []
-        excluded: list[dict[str, Any]] = []
-        with ExitStack() as held:  # one connection per system for every collection's reads
+    # --- rows in (the discovery's sink) -------------------------------------------------
+    def columns(self, system: System, coll: Collection) -> Sequence[str]:
+        """Keys, shown fields and entity of a collection the package shows, else none."""
+        if coll.exclude is not None or (self.portable and not self._portable_basis(coll)):
+            return ()
+        fields = self._fields(coll)
+        if not fields:
+            return ()
+        entity = [coll.entity_column] if coll.entity_column else []
+        return list(dict.fromkeys([*coll.key_columns, *(f.name for f in fields), *entity]))
+
+    def take(
+        self, rowset: RowSet, relation: str, names: list[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        if relation == "context" and self.portable:
+            return
+        self._file(rowset).take(relation, names, rows)
+
+    def read_rows(self, found: SubjectFind) -> None:
+        """The rows of an existing discovery, read again: own rows by the reference that
+        reached them, context rows by key; one held connection per system."""
+        with ExitStack() as held:
             for system_id in dict.fromkeys(r.system.id for r in found.rowsets):
                 held.enter_context(connector_for(self.uow.garant, system_id).reading())
-            self.found = found
-            self._write_rowsets(found, exports, excluded)
-        return exports, excluded
+            for rowset in found.rowsets:
+                select = list(self.columns(rowset.system, rowset.collection))
+                if not select:
+                    continue
+                connector = connector_for(self.uow.garant, rowset.system.id)
+                own = owned_rows(connector, found, rowset, select)
+                self._take_all(rowset, "own", select, own)
+                keys = [] if self.portable else list(rowset.context)
+                context = connector.read(rowset.collection, keys, select=select)
+                self._take_all(rowset, "context", select, context)
 
-    def _write_rowsets(
-        self, found: SubjectFind, exports: list[CollectionExport], excluded: list[dict[str, Any]]
+    def _take_all(
+        self, rowset: RowSet, relation: str, names: list[str], rows: Iterator[Row]
     ) -> None:
+        for batch in batched(rows, BATCH):
+            self.take(rowset, relation, names, [[row[n] for n in names] for row in batch])
+
+    def _file(self, rowset: RowSet) -> CollectionFile:
+        place = (rowset.system.id, rowset.collection.name)
+        file = self.files.get(place)
+        if file is None:
+            fields = self._fields(rowset.collection)
+            export = CollectionExport(rowset, fields, "/".join(place))
+            header = self._json_header(rowset, fields)
+            file = CollectionFile(
+                export, header=header, words=self.words, own_values=self.own_values
+            )
+            self.files[place] = file
+        return file
+
+    # --- files out --------------------------------------------------------------------------
+    def write_all(self, found: SubjectFind) -> tuple[list[CollectionExport], list[dict[str, Any]]]:
+        """Each shown collection's JSON and CSV into the zip, in the discovery's order;
+        what is left out listed with its reason (DEF-D4)."""
+        exports: list[CollectionExport] = []
+        excluded: list[dict[str, Any]] = []
         for rowset in found.rowsets:
             coll = rowset.collection
             if coll.exclude is not None:
                 if rowset.owned:
                     excluded.append(self._excluded(rowset, None, coll.exclude.text(self.lang)))
                 continue
-            if self.portable and not self._portable_collection(rowset):
+            if self.portable and not (rowset.owned and self._portable_basis(coll)):
                 continue
-            fields = self._fields(rowset, excluded)
-            if fields:
-                exports.append(self._write_collection(rowset, fields))
+            if rowset.owned:
+                for spec in coll.fields:
+                    if spec.exclude is not None:
+                        excluded.append(self._excluded(rowset, spec, spec.exclude.text(self.lang)))
+            if self._fields(coll):
+                exports.append(self._write_collection(rowset))
+        return exports, excluded
+
+    def _write_collection(self, rowset: RowSet) -> CollectionExport:
+        file = self._file(rowset)
+        heads = [translate(self.lang, "Relation"), translate(self.lang, "Entity")]
+        heads += [f.label.get(self.lang) for f in file.export.fields]
+        base = file.export.path
+        with self.open(base + ".json") as json_out:
+            file.write_json(json_out)
+        with self.open(base + ".csv", bom=True) as csv_out:
+            file.write_csv(csv_out, heads)
+        return file.export
 
     def _excluded(self, rowset: RowSet, spec: FieldSpec | None, reason: str) -> dict[str, Any]:
         label = rowset.collection.label
@@ -196,67 +269,17 @@ class _Writer:
             "reason": reason,
         }
 
-    def _portable_collection(self, rowset: RowSet) -> bool:
+    def _portable_basis(self, coll: Collection) -> bool:
         """AF-D4: only activities based on consent or a contract are portable."""
-        if not rowset.owned:
-            return False
-        activity = find_activity(self.uow.garant.policy, rowset.collection.activity)
+        activity = find_activity(self.uow.garant.policy, coll.activity)
         return legal_basis(activity) in PORTABLE_BASES
 
-    def _fields(self, rowset: RowSet, excluded: list[dict[str, Any]]) -> list[FieldSpec]:
-        coll = rowset.collection
-        fields = []
-        for spec in coll.fields:
-            if spec.exclude is not None:
-                if rowset.owned:
-                    excluded.append(self._excluded(rowset, spec, spec.exclude.text(self.lang)))
-                continue
-            if self.portable and not coll.is_portable(spec):
-                continue
-            fields.append(spec)
-        return fields
-
-    def _write_collection(self, rowset: RowSet, fields: list[FieldSpec]) -> CollectionExport:
-        """JSON straight into the zip, CSV through a spooled file: one pass over the rows."""
-        base = f"{rowset.system.id}/{rowset.collection.name}"
-        export = CollectionExport(rowset, fields, base)
-        spool = tempfile.SpooledTemporaryFile(max_size=4 << 20, mode="w+", encoding="utf-8")
-        with spool, self.open(base + ".json") as out:
-            out.write(self._json_header(rowset, fields)[:-2] + ', "records": [\n')
-            table = csv.writer(spool)
-            table.writerow(
-                [translate(self.lang, "Relation"), translate(self.lang, "Entity")]
-                + [f.label.get(self.lang) for f in fields]
-            )
-            names = [f.name for f in fields]
-            records = _JsonRecords(out)
-            for relation, record in self._records(rowset, fields):
-                records.add(record)
-                table.writerow(
-                    [self.words[relation], record["entity"] or ""]
-                    + [cell(record[n]) for n in names]
-                )
-                export.count(relation, record)
-            records.flush()
-            out.write("\n]}\n")
-            out.close()
-            spool.seek(0)
-            with self.open(base + ".csv", bom=True) as csv_out:
-                shutil.copyfileobj(spool, csv_out)
-        return export
-
-    def _records(self, rowset: RowSet, fields: list[FieldSpec]) -> Iterator[tuple[str, Row]]:
-        """The person's rows, then (outside portability) the context rows, redacted."""
-        coll = rowset.collection
-        connector = connector_for(self.uow.garant, rowset.system.id)
-        entity = [coll.entity_column] if coll.entity_column else []
-        select = list(dict.fromkeys([*coll.key_columns, *(f.name for f in fields), *entity]))
-        identity_columns = set(coll.identity.values())
-        for row in owned_rows(connector, self.found, rowset, select):
-            yield "own", self._record(rowset, fields, row, "own", identity_columns)
-        if not self.portable:
-            for row in _read(connector, coll, list(rowset.context), select):
-                yield "context", self._record(rowset, fields, row, "context", identity_columns)
+    def _fields(self, coll: Collection) -> list[FieldSpec]:
+        return [
+            spec
+            for spec in coll.fields
+            if spec.exclude is None and not (self.portable and not coll.is_portable(spec))
+        ]
 
     def _json_header(self, rowset: RowSet, fields: list[FieldSpec]) -> str:
         coll = rowset.collection
@@ -279,25 +302,6 @@ class _Writer:
             )
             + "\n"
         )
-
-    def _record(
-        self,
-        rowset: RowSet,
-        fields: list[FieldSpec],
-        row: Row,
-        relation: str,
-        identity_columns: set[str],
-    ) -> Row:
-        record: Row = {"relation": relation, "entity": rowset.entity_of(row)}
-        for spec in fields:
-            value = row.get(spec.name)
-            if spec.third_party and value is not None:
-                value = REDACTED
-            elif relation == "context" and spec.name in identity_columns:
-                if value is not None and str(value).strip().lower() not in self.own_values:
-                    value = REDACTED
-            record[spec.name] = value
-        return record
 
     def manifest(
         self,
@@ -350,23 +354,6 @@ def _systems(exports: list[CollectionExport]) -> list[dict[str, Any]]:
             }
         )
     return list(systems.values())
-
-
-class _JsonRecords:
-    """The ``records`` array of a collection's JSON, written a thousand records at a time."""
-
-    def __init__(self, out: HashedEntry):
-        self.out, self.parts, self.started = out, list[str](), False
-
-    def add(self, record: Row) -> None:
-        self.parts.append(_ENCODE(record))
-        if len(self.parts) >= FLUSH:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.parts:
-            self.out.write((",\n" if self.started else "") + ",\n".join(self.parts))
-            self.started, self.parts = True, []
 
 
 def owned_rows(

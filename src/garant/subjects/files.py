@@ -1,4 +1,4 @@
-"""Files of an export package: text streamed into the zip with its SHA-256, cell values."""
+"""Files of an export package: text streamed into the zip with its SHA-256, plain values."""
 
 from __future__ import annotations
 
@@ -48,12 +48,4 @@ def plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, bytes):
         return value.hex()
-    return str(value)
-
-
-def cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
     return str(value)

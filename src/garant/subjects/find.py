@@ -11,8 +11,9 @@ taken for the person's own.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, Protocol
 
 from garant.connectors import Connector, connector_for
 from garant.datamap.models import Collection, Key, Reference, System
@@ -23,10 +24,30 @@ if TYPE_CHECKING:
     from garant.app import Garant
 
 Incoming = dict[str, list[tuple[Collection, Reference]]]
+Batch = tuple[list[str], Sequence[Sequence[Any]]]
 
 
-def traverse(garant: Garant, identities: list[Identity]) -> SubjectFind:
-    """Discovery without an audit event: callers that show data use ``find_subject``."""
+class Sink(Protocol):
+    """Receives every row a discovery reaches, as it is read (the export's one pass)."""
+
+    def columns(self, system: System, coll: Collection) -> Sequence[str]:
+        """Columns to read beside the traversal's own (none: the rows are not wanted)."""
+        ...
+
+    def take(
+        self, rowset: RowSet, relation: str, names: list[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """New rows of ``rowset`` (values in ``names`` order), ``relation`` "own" or
+        "context", each given once, a batch at a time."""
+        ...
+
+
+def traverse(
+    garant: Garant, identities: list[Identity], *, sink: Sink | None = None
+) -> SubjectFind:
+    """Discovery without an audit event: callers that show data use ``find_subject``.
+    With a ``sink``, every row found is read once with the columns it asks for and handed
+    to it as it arrives; the rowsets keep only the traversal's columns."""
     result = SubjectFind(identities)
     region = getattr(garant.policy, "country", "FR") or "FR"
     kinds = {i.kind for i in identities}
@@ -35,17 +56,20 @@ def traverse(garant: Garant, identities: list[Identity]) -> SubjectFind:
             continue
         connector = connector_for(garant, system.id)
         with connector.reading():  # one connection per system, no transaction round trips
-            result.rowsets.extend(walk_system(system, connector, identities, region=region))
+            sets = walk_system(system, connector, identities, region=region, sink=sink)
+            result.rowsets.extend(sets)
     return result
 
 
 def walk_system(
-    system: System, connector: Connector, identities: list[Identity], *, region: str = "FR"
+    system: System,
+    connector: Connector,
+    identities: list[Identity],
+    *,
+    region: str = "FR",
+    sink: Sink | None = None,
 ) -> list[RowSet]:
-    sets = {c.name: RowSet(system, c) for c in system.collections}
-    needed = _traversal_columns(system)
-    incoming = _incoming_owns(system)
-    frontier: dict[str, list[Row]] = defaultdict(list)
+    walk = _Walk(system, connector, sink)
     for coll in system.collections:
         for kind, column in coll.identity.items():
             values = [
@@ -53,58 +77,119 @@ def walk_system(
             ]
             if values:
                 fold = kind in coll.casefold
-                seeds = connector.find(
-                    coll, [column], values, select=needed[coll.name], casefold=fold
-                )
-                _absorb(sets[coll.name], coll, seeds, frontier)
-    while frontier:
-        current, frontier = frontier, defaultdict(list)
+                walk.absorb(coll, walk.find(coll, [column], values, casefold=fold))
+    while walk.frontier:
+        current, walk.frontier = walk.frontier, defaultdict(list)
         for target_name, rows in current.items():
             target = system.collection(target_name)
-            for coll, ref in incoming.get(target_name, []):
+            for coll, ref in walk.incoming.get(target_name, []):
                 wanted = column_values(rows, coll.target_columns(ref, target))
                 if wanted:
-                    found = connector.find(coll, ref.columns, wanted, select=needed[coll.name])
-                    _absorb(sets[coll.name], coll, found, frontier)
-    _add_context(system, connector, sets, needed)
-    return [s for s in sets.values() if s.owned or s.context]
+                    walk.absorb(coll, walk.find(coll, ref.columns, wanted))
+    walk.add_context()
+    return [s for s in walk.sets.values() if s.owned or s.context]
 
 
-def _absorb(rowset: RowSet, coll: Collection, rows: Any, frontier: dict[str, list[Row]]) -> None:
-    owned, new, columns = rowset.owned, frontier[coll.name], coll.key_columns
-    for row in rows:
-        key = tuple([row[c] for c in columns])
-        if key not in owned:
-            owned[key] = row
-            new.append(row)
+class _Walk:
+    """One system's discovery: the rowsets, the frontier of rows not yet followed."""
 
-
-def _add_context(
-    system: System, connector: Connector, sets: dict[str, RowSet], needed: dict[str, list[str]]
-) -> None:
-    for coll in system.collections:
-        owned = list(sets[coll.name].owned.values())
-        if not owned:
-            continue
-        for ref in coll.references:
-            if ref.meaning != "context":
+    def __init__(self, system: System, connector: Connector, sink: Sink | None):
+        self.system, self.connector, self.sink = system, connector, sink
+        self.sets = {c.name: RowSet(system, c) for c in system.collections}
+        self.needed = _traversal_columns(system)
+        self.incoming = _incoming_owns(system)
+        self.frontier: dict[str, list[Row]] = defaultdict(list)
+        self.select = dict(self.needed)  # what each lookup reads
+        self.sinks: dict[str, Sink | None] = dict.fromkeys(self.needed)  # who else gets them
+        for coll in system.collections:
+            wants = sink.columns(system, coll) if sink is not None else ()
+            if not wants:
                 continue
-            target = system.collection(ref.to)
-            wanted = column_values(owned, ref.columns)
-            if not wanted:
-                continue
-            tcols = coll.target_columns(ref, target)
-            target_set = sets[target.name]
-            if set(tcols) == set(target.key_columns) and target_set.owned:
-                # Rows the person already owns are not fetched again to be shown as context.
-                order = [tcols.index(c) for c in target.key_columns]
-                wanted = [v for v in wanted if tuple(v[i] for i in order) not in target_set.owned]
-                if not wanted:
+            self.sinks[coll.name] = sink
+            extra = [c for c in wants if c not in self.needed[coll.name]]
+            self.select[coll.name] = [*self.needed[coll.name], *extra]
+
+    def find(
+        self, coll: Collection, columns: Sequence[str], values: list[Key], *, casefold: bool = False
+    ) -> Iterator[Batch]:
+        select = self.select[coll.name]
+        return self.connector.find_batches(coll, columns, values, select=select, casefold=casefold)
+
+    def absorb(self, coll: Collection, batches: Iterable[Batch]) -> None:
+        rowset, sink = self.sets[coll.name], self.sinks[coll.name]
+        owned, new = rowset.owned, self.frontier[coll.name]
+        for names, rows in batches:
+            key_of_row, keep = _pickers(names, coll.key_columns, self.needed[coll.name])
+            taken = []
+            for values in rows:
+                key = key_of_row(values)
+                if key in owned:
                     continue
-            for row in connector.find(target, tcols, wanted, select=needed[target.name]):
-                key = key_of(target, row)
-                if key not in target_set.owned:
-                    target_set.context.setdefault(key, row)
+                kept = dict(zip(keep[0], keep[1](values), strict=True))
+                owned[key] = kept
+                new.append(kept)
+                taken.append(values)
+            if sink is not None and taken:
+                sink.take(rowset, "own", names, taken)
+
+    def add_context(self) -> None:
+        """One lookup per target collection and column set, whatever the number of
+        references leading there; rows the person owns are not fetched again."""
+        for (target_name, tcols), wanted in self._context_wanted().items():
+            target = self.system.collection(target_name)
+            rowset, sink = self.sets[target_name], self.sinks[target_name]
+            owned, context = rowset.owned, rowset.context
+            for names, rows in self.find(target, tcols, list(wanted)):
+                key_of_row, keep = _pickers(names, target.key_columns, self.needed[target_name])
+                taken = []
+                for values in rows:
+                    key = key_of_row(values)
+                    if key in owned or key in context:
+                        continue
+                    context[key] = dict(zip(keep[0], keep[1](values), strict=True))
+                    taken.append(values)
+                if sink is not None and taken:
+                    sink.take(rowset, "context", names, taken)
+
+    def _context_wanted(self) -> dict[tuple[str, tuple[str, ...]], dict[Key, None]]:
+        groups: dict[tuple[str, tuple[str, ...]], dict[Key, None]] = {}
+        for coll in self.system.collections:
+            owned = self.sets[coll.name].owned.values()
+            if not owned:
+                continue
+            for ref in coll.references:
+                if ref.meaning != "context":
+                    continue
+                target = self.system.collection(ref.to)
+                tcols = coll.target_columns(ref, target)
+                wanted = column_values(owned, ref.columns)
+                target_owned = self.sets[target.name].owned
+                if wanted and target_owned and set(tcols) == set(target.key_columns):
+                    order = [tcols.index(c) for c in target.key_columns]
+                    wanted = [v for v in wanted if tuple(v[i] for i in order) not in target_owned]
+                if wanted:
+                    groups.setdefault((target.name, tcols), {}).update(dict.fromkeys(wanted))
+        return groups
+
+
+def _pickers(
+    names: list[str], key_columns: Sequence[str], keep: Sequence[str]
+) -> tuple[Callable[[Sequence[Any]], Key], tuple[Sequence[str], Callable[[Sequence[Any]], Any]]]:
+    """Functions picking a row's key and the traversal's columns out of its values (C-level
+    ``itemgetter``: no dict built for the columns a walk does not keep)."""
+    index = {name: i for i, name in enumerate(names)}
+    keys = [index[c] for c in key_columns]
+    if len(keys) == 1:
+        only = keys[0]
+        key_of_row: Callable[[Sequence[Any]], Key] = lambda values: (values[only],)  # noqa: E731
+    else:
+        key_of_row = itemgetter(*keys)
+    kept = [c for c in keep if c in index]
+    picks = [index[c] for c in kept]
+    pick: Callable[[Sequence[Any]], Any] = (
+        itemgetter(*picks) if len(picks) > 1 else (lambda values: (values[picks[0]],))
+    )
+    return key_of_row, (kept, pick)
 
 
 def key_of(coll: Collection, row: Row) -> Key:
@@ -112,6 +197,9 @@ def key_of(coll: Collection, row: Row) -> Key:
 
 
 def column_values(rows: Iterable[Row], columns: tuple[str, ...]) -> list[Key]:
+    if len(columns) == 1:  # the common case, without a tuple per row
+        column = columns[0]
+        return [(v,) for v in dict.fromkeys([row.get(column) for row in rows]) if v is not None]
     out: dict[Key, None] = {}
     for row in rows:
         value = tuple(row.get(c) for c in columns)
