@@ -13,6 +13,7 @@ from typing import Any
 
 from garant.app import Garant
 from garant.demo.generate import generate_database
+from garant.retention import archive
 from tests.rights.conftest import NOW
 from tests.rights.helpers import api_client, decide_and_run, mails, submit_verified
 
@@ -60,6 +61,12 @@ def test_af_d3_erasure_on_the_example_keeps_invoices_and_current_course(
         )
         conn.execute("UPDATE enrolments SET status = 'active' WHERE id = :e", {"e": enrolments[-1]})
     invoices_before = _rows(db, "SELECT count(*) FROM invoices")[0][0]
+    theirs = _rows(
+        db,
+        "SELECT count(*) FROM invoices i JOIN orders o ON i.order_id = o.id "
+        "WHERE o.learner_id = :l",
+        l=learner,
+    )[0][0]
     others_before = _rows(db, "SELECT count(*) FROM enrolments WHERE learner_id != :l", l=learner)
 
     with api_client(garant) as client:
@@ -72,7 +79,14 @@ def test_af_d3_erasure_on_the_example_keeps_invoices_and_current_course(
     by = {d["activity"]: d for d in shown["decisions"]}
     assert by["accounting"]["ground"] == "art17_3_b"
     assert by["registration"]["decision"] == "erase"
-    assert _rows(db, "SELECT count(*) FROM invoices")[0][0] == invoices_before
+    # DEF-R3 / AF-R0: their invoices left the live database for the archive (no longer
+    # kept live with art17_3_b); everyone else's are untouched
+    assert _rows(db, "SELECT count(*) FROM invoices")[0][0] == invoices_before - theirs
+    with garant.unit_of_work() as uow:
+        moved = [b for b in archive.list_bundles(uow=uow) if b.collection == "invoices"]
+        assert sum(b.row_count for b in moved) == theirs and all(
+            b.reason == "erasure" for b in moved
+        )
     left = [r[0] for r in _rows(db, "SELECT id FROM enrolments WHERE learner_id = :l", l=learner)]
     assert left == [enrolments[-1]]  # the current course stays, the past ones are erased
     assert (
@@ -85,6 +99,7 @@ def test_af_d3_erasure_on_the_example_keeps_invoices_and_current_course(
     reply = mails(garant, "rights_reply", rid)[-1].body_text or ""
     assert "What we kept, and why" in reply
     assert "a current course" in reply and "legal obligation" in reply
+    assert "moved to the archive" in reply
 
 
 def test_def_d2_def_network_asks_for_an_identity_document(

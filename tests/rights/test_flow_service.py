@@ -7,8 +7,10 @@ import re
 from sqlalchemy import select
 
 from garant.app import Garant
+from garant.clock import local_date
 from garant.jobs.worker import run_one
 from garant.mail.models import OutboxMessage
+from garant.retention import archive
 from garant.rights import decisions, execute, identity, intake, service
 from garant.rights.schemas import DecideIn
 from tests.rights.conftest import ada, school_rows
@@ -42,7 +44,14 @@ def test_af_d3_erasure_keeps_invoice_and_current_course(school_sqlite: Garant) -
         pass
     with garant.unit_of_work() as uow:
         assert service.get(uow, rid).status == "answered"
-    assert school_rows(garant.workspace, "select id from invoices order by id") == [(20,), (21,)]
+    # DEF-R3: Ada's invoice left the live database for the archive (kept 10 years from
+    # its issue under L123-22, no longer kept live with art17_3_b); Bob's is untouched
+    assert school_rows(garant.workspace, "select id from invoices order by id") == [(21,)]
+    with garant.unit_of_work() as uow:
+        (bundle,) = archive.list_bundles(uow=uow)
+        assert (bundle.collection, bundle.row_count, bundle.reason) == ("invoices", 1, "erasure")
+        expires = local_date(bundle.expires_at, garant.timezone)
+        assert expires.isoformat() == "2035-02-01"  # issued 2025-02-01, plus 10 years
     # the past course is erased, the current one stays (still needed for the contract)
     assert school_rows(garant.workspace, "select id from enrolments order by id") == [(11,), (12,)]
     learners = school_rows(garant.workspace, "select first_name, email from learners order by id")

@@ -91,8 +91,13 @@ def manifest_hash(garant: Any, bid: str) -> str:
     return _sha((archive_dir(garant) / f"{bid}.manifest.json").read_bytes())
 
 
-def record_bundle(*, uow: UnitOfWork, manifest: dict[str, Any], reason: str) -> ArchiveBundle:
-    """Register a written bundle in the store (once: a re-run finds it there)."""
+def record_bundle(
+    *, uow: UnitOfWork, manifest: dict[str, Any], reason: str, source: str | None = None
+) -> ArchiveBundle:
+    """Register a written bundle in the store (once: a re-run finds it there).
+
+    ``source`` names what moved the rows (``request:42`` for an erasure request).
+    """
     bid = manifest["id"]
     existing = uow.session.get(ArchiveBundle, bid)
     if existing is not None:
@@ -122,30 +127,40 @@ def record_bundle(*, uow: UnitOfWork, manifest: dict[str, Any], reason: str) -> 
             "rule": bundle.rule,
             "rows": bundle.row_count,
             "reason": reason,
+            "expires": bundle.expires_at.date().isoformat(),
+            **({"source": source} if source else {}),
         },
     )
     return bundle
 
 
 def archive_rows(
-    *, uow: UnitOfWork, system: str, collection: str, keys: list[Any], reason: str = "erasure"
+    *,
+    uow: UnitOfWork,
+    system: str,
+    collection: str,
+    keys: list[Any],
+    reason: str = "erasure",
+    ignore_hold_source: str | None = None,
 ) -> str | None:
     """For an erasure request: move rows under a legal duty to the archive (DEF-R3).
 
-    Rows under a legal hold stay where they are (check :func:`holds.is_held` first to
-    report it). The bundle is recorded, with its audit event, in the caller's ``uow``.
-    Returns the bundle id, or ``None`` when no row was archived.
+    Everything happens in the caller's ``uow`` (never a second unit of work): the bundles
+    are written (one per destruction date), recorded with their audit events, and the live
+    rows removed. Rows under a legal hold stay where they are (check :func:`holds.is_held`
+    first to report it); ``ignore_hold_source`` leaves out the hold a request placed on
+    its own person. Returns the first bundle's id, or ``None`` when no row was archived.
+    For the two-step form a resumable job needs, see ``garant.retention.erasure``.
     """
     from garant.retention.erasure import archive_rows as move
 
     return move(
-        uow.garant,
-        actor=uow.actor,
+        uow,
         system=system,
         collection=collection,
         keys=keys,
         reason=reason,
-        record_in=uow,
+        ignore_hold_source=ignore_hold_source,
     )
 
 

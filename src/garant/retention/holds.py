@@ -137,11 +137,15 @@ def is_held(
     return uow.session.scalar(query.order_by(Hold.id).limit(1))
 
 
-def held_identities(*, uow: UnitOfWork) -> dict[str, list[str]]:
-    """Identity values under an active hold, by kind, for matching in connected databases."""
+def held_identities(*, uow: UnitOfWork, ignore_source: str | None = None) -> dict[str, list[str]]:
+    """Identity values under an active hold, by kind, for matching in connected databases.
+
+    ``ignore_source`` leaves out the holds that source placed (an erasure request's own
+    hold must not stop the request from archiving the person's records: DEF-R3).
+    """
     out: dict[str, list[str]] = {}
     for hold in list_holds(uow=uow):
-        if hold.identity_sealed:
+        if hold.identity_sealed and (ignore_source is None or hold.source != ignore_source):
             kind, value = json.loads(uow.keys.decrypt(SEAL_PURPOSE, hold.identity_sealed))
             out.setdefault(kind, []).append(value)
     return out

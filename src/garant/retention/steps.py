@@ -27,7 +27,7 @@ from sqlalchemy import (
 from garant.errors import ConfigError
 from garant.retention.conditions import RetentionConfig
 from garant.retention.rules import RuleSpec, as_date, cutoffs
-from garant.retention.target import Context, Target
+from garant.retention.target import REFERENCED, Context, Target
 
 MASK = "***"
 
@@ -120,14 +120,19 @@ def steps_for(target: Target, rule: RuleSpec, ctx: Context, today: date) -> list
         # Never guess: a condition the engine cannot test keeps every row it may cover.
         reasons[f"{name} (not defined in retention.yaml)"] = true()
     held = or_(*reasons.values()) if reasons else false()
+    # anonymizing in place breaks no reference: only deletions wait for the referrers
+    ends = {k: v for k, v in reasons.items() if k != REFERENCED or rule.then == "delete"}
+    end_held = or_(*ends.values()) if ends else false()
     active_over = target.due(rule.events, cut.active, ctx.timezone)
     steps: list[Step] = []
     if rule.archive is not None and cut.archive is not None:
         archive_over = target.due(rule.events, cut.archive, ctx.timezone)
-        steps.append(Step(target, rule, rule.then, _end(target, rule, archive_over), held, reasons))
+        end = _end(target, rule, archive_over)
+        steps.append(Step(target, rule, rule.then, end, end_held, ends))
         steps.append(Step(target, rule, "archive", and_(active_over, ~archive_over), held, reasons))
     else:
-        steps.append(Step(target, rule, rule.then, _end(target, rule, active_over), held, reasons))
+        end = _end(target, rule, active_over)
+        steps.append(Step(target, rule, rule.then, end, end_held, ends))
     return steps
 
 

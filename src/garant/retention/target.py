@@ -231,6 +231,9 @@ class Target:
         duty = self.child_duty(ctx)
         if duty is not None:
             reasons["child under a longer duty"] = duty
+        pointed = self.referenced()
+        if pointed is not None:
+            reasons[REFERENCED] = pointed
         return reasons
 
     def held(self, ctx: Context, depth: int = 0) -> ColumnElement[bool]:
@@ -266,6 +269,7 @@ class Target:
         for owner, ref in self.owners():
             reasons = owner.held_reasons(ctx, depth + 1)
             reasons.pop("child under a longer duty", None)
+            reasons.pop(REFERENCED, None)
             if reasons:
                 clauses.append(exists().where(owner.link(self, ref), or_(*reasons.values())))
         return or_(*clauses) if clauses else None
@@ -279,6 +283,27 @@ class Target:
                 clauses.append(exists().where(self.link(child, ref)))
         return or_(*clauses) if clauses else None
 
+    def referrers(self) -> list[tuple[Target, Reference]]:
+        """Collections whose rows point at these rows other than as their owner."""
+        return [
+            (self.child(coll.name), ref)
+            for coll in self.system.collections
+            if coll != self.collection
+            for ref in coll.references
+            if ref.to == self.collection.name and ref.meaning != "owns"
+        ]
+
+    def referenced(self) -> ColumnElement[bool] | None:
+        """A row another collection's live row points at (not as its owner: owned rows go
+        with their owner) cannot be deleted: a foreign key would refuse, and the row that
+        points at it would lose what it names (an order naming its contract)."""
+        clauses = [exists().where(self.link(t, ref)) for t, ref in self.referrers()]
+        return or_(*clauses) if clauses else None
+
+
+REFERENCED = "referenced by a live row"
+"""The reason that holds a row from deletion only: anonymizing it in place breaks nothing."""
+
 
 def targets(dbs: Databases) -> list[Target]:
     """Collections bound to a rule, children before parents (they go first)."""
@@ -288,7 +313,8 @@ def targets(dbs: Databases) -> list[Target]:
     def depth(t: Target, seen: frozenset[str] = frozenset()) -> int:
         if t.name in seen:
             return 0
-        kids = [c for c, _ in t.children()]
+        # owned rows and rows that point at these go first (an order before its contract)
+        kids = [c for c, _ in t.children()] + [c for c, _ in t.referrers()]
         return 1 + max((depth(k, seen | {t.name}) for k in kids), default=0)
 
     for t in bound:

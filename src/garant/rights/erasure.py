@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from garant.connectors import Row, connector_for
 from garant.datamap.models import Collection
-from garant.rights import decisions, holds, locate, policy_view, service
+from garant.rights import archiving, decisions, holds, locate, policy_view, service
 from garant.rights.models import ErasureJournal, RightsRequest
 from garant.rights.rules import Decision
 from garant.store.uow import UnitOfWork
@@ -162,7 +162,8 @@ def _owners_with(
 
 
 def plan(uow: UnitOfWork, req: RightsRequest) -> dict[str, Any]:
-    """Which rows of which collections are erased, and which are kept and why."""
+    """Which rows of which collections are erased, moved to the archive (DEF-R3), or kept
+    and why; ``order`` lists the places children first, the order they are carried out."""
     ids = service.personal(uow, req).get("identities", {})
     found = locate.locate(uow.garant, ids)
     datamap = locate.datamap_of(uow.garant)
@@ -177,22 +178,30 @@ def plan(uow: UnitOfWork, req: RightsRequest) -> dict[str, Any]:
         kept_why = _kept_reason(uow, coll, decision, refs, system_id, req)
         keys = [tuple(r.get(c) for c in coll.key_columns) for r in rows]
         if kept_why:
-            places[place] = {"erase": [], "kept": len(keys), "why": kept_why}
+            places[place] = archiving.entry(keep=keys, why=kept_why)
             continue
         full = {
             tuple(r.get(c) for c in coll.key_columns): r for r in _read(uow, system_id, coll, keys)
         }
         current = _held_rows(uow, system_id, coll, full, found)
-        erase = [list(k) for k in keys if k not in current]
+        rest = [k for k in keys if k not in current]
+        keep = [k for k in keys if k in current]
         why = "contract_current" if current else None
-        places[place] = {"erase": erase, "kept": len(current), "why": why}
-    _protect_owners(uow, places, found)
-    return {"places": places}
+        duty = archiving.duty(uow, coll)
+        if duty is None:
+            places[place] = archiving.entry(erase=rest, keep=keep, why=why)
+        else:
+            groups = archiving.until_groups(uow, coll, [full[k] for k in rest if k in full])
+            places[place] = archiving.entry(archive=rest, keep=keep, why=why, duty=duty | groups)
+    protect_owners(uow, places)
+    return {"places": places, "order": archiving.order(uow.garant, places)}
 
 
-def _protect_owners(uow: UnitOfWork, places: dict[str, Any], found: Any) -> None:
-    """A row that owns a kept record is not deleted from under it (an invoice keeps the
-    client it names: DEF-R5). Followed up the ``owns`` references until nothing changes."""
+def protect_owners(uow: UnitOfWork, places: dict[str, Any]) -> None:
+    """A row that a kept row points at is neither deleted nor archived from under it (a
+    kept record keeps the client it names: DEF-R5; a foreign key would refuse anyway).
+    Rows that leave the live database for the archive protect nothing (DEF-R3). Followed
+    from row to row until nothing changes."""
     datamap = uow.garant.datamap
     changed = True
     while changed:
@@ -200,23 +209,15 @@ def _protect_owners(uow: UnitOfWork, places: dict[str, Any], found: Any) -> None
         for place, entry in places.items():
             system_id, name = place.split(".", 1)
             coll = datamap.collection(system_id, name)
-            kept = _kept_keys(coll, found.rows.get((system_id, name), []), entry)
-            for ref in (r for r in coll.references if r.meaning == "owns"):
+            kept = [tuple(k) for k in entry["keep"]]
+            for ref in (r for r in coll.references if r.to != name) if kept else ():
                 parent = places.get(f"{system_id}.{ref.to}")
-                owner = datamap.collection(system_id, ref.to)
-                if parent is None or owner.erasure != "delete_row" or not kept:
+                if parent is None:
                     continue
                 wanted = _referenced(uow, system_id, coll, kept, ref)
-                still = [k for k in parent["erase"] if tuple(k) not in wanted]
-                if len(still) != len(parent["erase"]):
-                    parent["kept"] += len(parent["erase"]) - len(still)
-                    parent["erase"], parent["why"], changed = still, "owns_kept_records", True
-
-
-def _kept_keys(coll: Collection, rows: list[Row], entry: dict[str, Any]) -> list[tuple[Any, ...]]:
-    erased = {tuple(k) for k in entry["erase"]}
-    keys = [tuple(r.get(c) for c in coll.key_columns) for r in rows]
-    return [k for k in keys if k not in erased]
+                deletes = datamap.collection(system_id, ref.to).erasure == "delete_row"
+                why = "owns_kept_records" if ref.meaning == "owns" else "referenced_by_kept"
+                changed |= archiving.release(parent, wanted, why, erase_too=deletes)
 
 
 def _referenced(
@@ -234,18 +235,22 @@ def _kept_reason(
     system_id: str,
     req: RightsRequest,
 ) -> str | None:
-    if decision is None or decision.decision != Decision.ERASE:
-        return decision.ground if decision is not None else "no_decision"
+    """Why a whole collection stays live, or ``None`` (erased, or archived under its duty)."""
+    if decision is None:
+        return "no_decision"
+    if decision.decision not in (Decision.ERASE, Decision.ARCHIVE):
+        return str(decision.ground or decision.decision)
     if coll.shared:
         return "shared"
-    if coll.immutable:
-        return "immutable"
     if holds.held(uow, refs, system_id, coll.name, ignore=holds.source_of(req)):
         return "art17_3_e"
-    rule = policy_view.legal_archive(
-        uow.garant.policy, coll.retention.rule if coll.retention else None
-    )
-    return "art17_3_b" if rule else None
+    if archiving.duty(uow, coll) is not None:
+        return None  # moved to the intermediate archive (DEF-R3)
+    if coll.immutable:
+        return "immutable"
+    if decision.decision == Decision.ARCHIVE:
+        return str(decision.ground or "art17_3_b")
+    return None
 
 
 def _read(
@@ -291,6 +296,17 @@ def apply(uow: UnitOfWork, req: RightsRequest, place: str, keys: list[list[Any]]
     fields = {} if deleting else {f.name: coll.strategy(f) for f in coll.fields}
     _journal(uow, req, system_id, name, keys, "delete_row" if deleting else "update", fields)
     return {"rows": len(rows), "changed": changed}
+
+
+def journal_archived(
+    uow: UnitOfWork, req: RightsRequest, place: str, result: dict[str, Any]
+) -> None:
+    """Rows moved to the archive are journalled too: a restored backup would bring them
+    back into the live database, and ``garant erasure replay`` removes them again."""
+    system_id, name = place.split(".", 1)
+    keys = [k for b in result.get("bundles", []) for k in b["keys"]]
+    bundles = [b["id"] for b in result.get("bundles", [])]
+    _journal(uow, req, system_id, name, keys, "archive", {"bundles": bundles})
 
 
 def _journal(
@@ -348,17 +364,20 @@ def _replay_place(uow: UnitOfWork, place: str, entries: dict[str, ErasureJournal
     system_id, name = place.split(".", 1)
     coll = uow.garant.datamap.collection(system_id, name)
     connector = connector_for(uow.garant, system_id)
-    wanted = []
+    wanted: list[tuple[Any, ...]] = []
+    gone: list[tuple[Any, ...]] = []
     for row in connector.stream(coll, select=list(coll.key_columns)):
         key = tuple(row.get(c) for c in coll.key_columns)
-        if key_hash(uow, place, key) in entries:
-            wanted.append(key)
+        entry = entries.get(key_hash(uow, place, key))
+        if entry is not None:
+            # archived rows live in the archive only (DEF-R3): removed, never rewritten
+            (gone if entry.action == "archive" else wanted).append(key)
+    if coll.erasure == "delete_row":
+        wanted, gone = [], gone + wanted
     rows = _read(uow, system_id, coll, wanted)
     with connector.transaction():
-        if coll.erasure == "delete_row":
-            changed = connector.delete(coll, wanted)
-        else:
-            changed = connector.update(coll, _changes(uow, coll, place, rows))
+        changed = connector.delete(coll, gone) if gone else 0
+        changed += connector.update(coll, _changes(uow, coll, place, rows)) if rows else 0
     for entry in entries.values():
         entry.replayed_at = uow.now()
     return changed

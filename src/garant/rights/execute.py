@@ -9,6 +9,7 @@ changed twice.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,7 @@ from garant.errors import Conflict, InvalidInput
 from garant.jobs.models import Job
 from garant.jobs.service import JobContext, enqueue
 from garant.rights import (
+    archiving,
     decisions,
     erasure,
     holds,
@@ -110,12 +112,21 @@ def handler(context: JobContext) -> dict[str, Any]:
 
 
 def _expand(garant: Any, request_id: int, name: str) -> list[str]:
-    """``erase`` becomes one step per collection of the plan."""
+    """``erase`` becomes the plan's places, children first: ``archive:PLACE`` then
+    ``purge:PLACE`` for records moved to the archive (DEF-R3), ``erase:PLACE`` for the rest."""
     if name != "erase":
         return [name]
-    with garant.unit_of_work(SYSTEM) as uow:
-        planned = _done(uow, request_id).get("plan", {}).get("places", {})
-    return [f"erase:{place}" for place, item in sorted(planned.items()) if item["erase"]]
+    with garant.unit_of_work(SYSTEM, read_only=True) as uow:
+        planned = _done(uow, request_id).get("plan", {})
+    places = planned.get("places", {})
+    out: list[str] = []
+    for place in planned.get("order") or sorted(places):
+        item = places[place]
+        if item.get("archive"):
+            out += [f"archive:{place}", f"purge:{place}"]
+        if item["erase"]:
+            out.append(f"erase:{place}")
+    return out
 
 
 def _run_step(garant: Any, request_id: int, step: str) -> int:
@@ -165,8 +176,24 @@ def _plan(uow: UnitOfWork, req: RightsRequest, _: str) -> dict[str, Any]:
 
 
 def _erase(uow: UnitOfWork, req: RightsRequest, place: str) -> dict[str, Any]:
+    done = _done(uow, req.id)
+    places = copy.deepcopy(done["plan"]["places"])
+    if any(item.get("archive") for item in places.values()):
+        # what the archive steps left live protects what it points at (children first)
+        archiving.settle(places, done)
+        erasure.protect_owners(uow, places)
+    return erasure.apply(uow, req, place, places[place]["erase"])
+
+
+def _archive(uow: UnitOfWork, req: RightsRequest, place: str) -> dict[str, Any]:
     planned = _done(uow, req.id)["plan"]["places"][place]
-    return erasure.apply(uow, req, place, planned["erase"])
+    result = archiving.move(uow, req, place, planned["archive"])
+    erasure.journal_archived(uow, req, place, result)
+    return result
+
+
+def _purge(uow: UnitOfWork, req: RightsRequest, place: str) -> dict[str, Any]:
+    return archiving.purge(uow, req, place, _done(uow, req.id)[f"archive:{place}"])
 
 
 def _payloads(uow: UnitOfWork, req: RightsRequest, _: str) -> dict[str, Any]:
@@ -218,6 +245,8 @@ STEPS: dict[str, StepFn] = {
     "transfer": _transfer,
     "plan": _plan,
     "erase": _erase,
+    "archive": _archive,
+    "purge": _purge,
     "payloads": _payloads,
     "art19": _art19,
     "rectify": _rectify,

@@ -43,6 +43,8 @@ DECISION_LABELS = {
 KEPT_LABELS = {
     "contract_current": "still needed for a contract in progress (a current course)",
     "owns_kept_records": "needed to identify you on records we must keep",
+    "referenced_by_kept": "referred to by records we must keep",
+    "archive_held": "kept in place: a legal hold or a restriction applies",
     "art17_3_b": "kept to comply with a legal obligation",
     "art17_3_e": "kept for the establishment, exercise or defence of legal claims",
     "immutable": "kept to comply with a legal obligation",
@@ -104,6 +106,7 @@ def context(uow: UnitOfWork, req: RightsRequest) -> dict[str, Any]:
     latest = package.latest(uow, req.id)
     return {
         "kept": _kept(uow, req),
+        "archived": _archived(uow, req),
         "organization": policy_view.controller_name(policy),
         "request_id": req.id,
         "request_type": translate(lang, TYPE_LABELS.get(req.type, req.type)),
@@ -149,6 +152,42 @@ def _kept(uow: UnitOfWork, req: RightsRequest) -> list[dict[str, str]]:
             out.append(
                 {"what": label, "count": str(entry["kept"]), "why": translate(req.lang, why)}
             )
+    return out
+
+
+def _archived(uow: UnitOfWork, req: RightsRequest) -> list[dict[str, str]]:
+    """What an erasure moved to the intermediate archive, under which duty, until when
+    (DEF-R3): one line per collection and destruction date."""
+    from sqlalchemy import select
+
+    from garant.rights import archiving
+    from garant.rights.models import RequestStep
+
+    moved = archiving.archived(uow, req)
+    if not moved:
+        return []
+    plan = uow.session.scalar(
+        select(RequestStep).where(RequestStep.request_id == req.id, RequestStep.step == "plan")
+    )
+    places = plan.result.get("places", {}) if plan is not None else {}
+    datamap = uow.garant.datamap
+    out = []
+    for item in moved:
+        system_id, name = item["place"].split(".", 1)
+        coll = datamap.collection(system_id, name)
+        duty = places.get(item["place"], {}).get("duty") or {}
+        statute = duty.get("statute") or item["statute"]
+        why = translate(req.lang, "kept to comply with a legal obligation")
+        if statute:
+            why += f": {statute}" + (f" ({duty['duration']})" if duty.get("duration") else "")
+        out.append(
+            {
+                "what": (coll.label.get(req.lang) if coll.label else None) or name,
+                "count": str(item["count"]),
+                "why": why,
+                "until": item["until"],
+            }
+        )
     return out
 
 
