@@ -160,3 +160,22 @@ def test_def_sp1_browser_edits_then_ends_a_processor(
         assert page.get_by_role("cell", name="Contract terminated").is_visible()
         assert page.get_by_role("link", name="Edit Hoster").count() == 0
         page.close()
+
+
+def test_def_sp1_add_form_refused_comes_back_with_input_and_french_errors(
+    staffed: Garant,
+) -> None:
+    """DEF-SP1: the add form, refused, keeps what was typed and says what is wrong beside
+    each field, in the reader's language; a name already in the register is refused there."""
+    with TestClient(create_app(staffed), headers={"Accept-Language": "fr"}) as client:
+        csrf = login(client, Role.DPO)
+        add = "/admin/accountability/processors"
+        bad = client.post(add, data={"csrf_token": csrf, "name": "Mailer", "countries": "U5",
+                                     "tia_date": "demain"})  # fmt: skip
+        assert bad.status_code == 422 and 'value="Mailer"' in bad.text
+        errors = dict(re.findall(r'id="error-([\w.]+)" role="alert">([^<]+)<', bad.text))
+        assert errors["tia_date"] == "Saisissez une date au format AAAA-MM-JJ."
+        assert errors["countries"].startswith("les codes pays suivent l&#39;ISO 3166")
+        taken = client.post(add, data={"csrf_token": csrf, "name": "Hoster"})
+        assert taken.status_code == 422
+        assert "un sous-traitant nommé « Hoster » figure déjà au registre" in taken.text

@@ -73,6 +73,14 @@ def labels() -> dict[str, Any]:
             3: _("3 - significant"),
             4: _("4 - maximum"),
         },
+        "statuses": {
+            "screened": _("screened"),
+            "required": _("required"),
+            "not_required": _("not required"),
+            "in_progress": _("in progress"),
+            "validated": _("validated"),
+            "rejected": _("rejected"),
+        },
         "decisions": {
             "": _("not decided"),
             "validated": _("validated"),
