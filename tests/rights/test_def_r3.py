@@ -10,15 +10,17 @@ nobody else's rows change; a record under a legal hold stays live and the reply 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import create_engine, text
+from typer.testing import CliRunner
 
 from garant.app import Garant
+from garant.cli.main import build_app
 from garant.clock import FixedClock, local_date
 from garant.demo.generate import generate_database
 from garant.jobs.worker import run_one
@@ -28,7 +30,7 @@ from garant.rights import decisions, execute, identity, intake, service
 from garant.rights.schemas import DecideIn, RequestCreate
 from garant.store.uow import Actor
 from tests.conftest import PG_ADMIN_URL, _fresh_database
-from tests.rights.helpers import mails
+from tests.rights.helpers import api_client, mails
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 DUTY = ("invoices", "orders", "bank_details")
@@ -138,6 +140,40 @@ def _bundles(garant: Garant, source: str) -> list[archive.ArchiveBundle]:
         return found
 
 
+def _surfaces_show_the_move(garant: Garant, rid: int, until: list[date]) -> None:
+    """The API, the back-office page and ``garant request show`` list the move."""
+    with api_client(garant) as client:
+        shown = client.get(f"/api/rights/requests/{rid}").json()
+        page = client.get(f"/admin/rights/{rid}").text
+    by = {e["place"]: e for e in shown["erasure"]}
+    assert by["crm.invoices"]["archived"] == len(until) and by["crm.invoices"]["erased"] == 0
+    assert by["crm.invoices"]["until"] == [d.isoformat() for d in until]
+    assert "L123-22" in by["crm.invoices"]["statute"]
+    assert by["crm.customers"]["erased"] == 1 and by["crm.customers"]["kept"] == 0
+    assert by["crm.contracts"]["erased"] >= 1 and by["crm.contracts"]["archived"] == 0
+    assert "Moved to the archive" in page and until[-1].isoformat() in page
+    if not str(garant.store.url).startswith("sqlite"):
+        return  # a CLI process leaves its store pool to the exit; pytest flags it on PostgreSQL
+    env = {"GARANT_DATABASE_URL": str(garant.store.url)}
+    result = CliRunner().invoke(
+        build_app(),
+        [
+            "request",
+            "show",
+            str(rid),
+            "--workspace",
+            str(garant.workspace),
+            "--as-of",
+            "2026-03-02",
+        ],
+        env=env,
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if "crm.invoices" in x)
+    assert f"moved to the archive until {', '.join(d.isoformat() for d in until)}" in line
+
+
 def _sweep(garant: Garant, at: datetime) -> None:
     """The retention sweep run by the worker on a later day, on the same workspace."""
     later = Garant.open(garant.workspace, clock=FixedClock(at), database_url=str(garant.store.url))
@@ -208,6 +244,8 @@ def test_def_r3_erasure_moves_duty_records_to_the_archive_until_their_statute_en
     assert "Code de commerce, art. L123-22" in reply
     for day in got:
         assert f"destroyed on {day.isoformat()}" in reply
+
+    _surfaces_show_the_move(garant, rid, got)
 
     # DEF-R6: the sweep destroys each invoice bundle when its own period ends, not before
     first, last = got[0], got[-1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -183,10 +183,24 @@ def show_cmd(
     for d in out.decisions:
         flag = " (proposed)" if d.proposed else ""
         console.print(f"  {d.activity}: {d.decision} [{d.ground or ''}]{flag} {d.explanation}")
+    for outcome in out.erasure:
+        console.print(f"  {outcome.place}: {_erasure_line(outcome)}")
     for t in out.tasks:
         console.print(f"  task {t['id']}: {t['kind']} {t['target']} {t['status']}")
     for e in timeline:
         console.print(f"  {e['at']} {e['actor']} {e['action']}")
+
+
+def _erasure_line(e: Any) -> str:
+    """What an erasure did (or plans) to one collection, DEF-R3's archive move included."""
+    parts = [f"{e.erased} erased"]
+    if e.archived:
+        until = ", ".join(str(d) for d in e.until)
+        duty = f", {e.statute}" if e.statute else ""
+        parts.append(f"{e.archived} moved to the archive until {until}{duty}")
+    if e.kept:
+        parts.append(f"{e.kept} kept live ({e.why or 'decision'})")
+    return "; ".join(parts) + ("" if e.done else " (planned)")
 
 
 @request_app.command("verify")

@@ -255,3 +255,45 @@ def archived(uow: UnitOfWork, req: RightsRequest) -> list[dict[str, Any]]:
                 }
             )
     return out
+
+
+def outcomes(uow: UnitOfWork, req: RightsRequest) -> list[dict[str, Any]]:
+    """Per place of an erasure: erased, moved to the archive (until when, under which
+    duty), kept live and why; planned figures until the steps have run (staff surfaces)."""
+    from sqlalchemy import select
+
+    from garant.rights.models import RequestStep
+
+    done = {
+        s.step: s.result
+        for s in uow.session.scalars(
+            select(RequestStep).where(
+                RequestStep.request_id == req.id, RequestStep.status == "done"
+            )
+        )
+    }
+    plan = done.get("plan")
+    if not plan:
+        return []
+    out = []
+    for place in plan.get("order") or sorted(plan.get("places", {})):
+        item = plan["places"][place]
+        moved = done.get(f"archive:{place}")
+        bundles = (moved or {}).get("bundles", [])
+        held = (moved or {}).get("held", 0)
+        duty = item.get("duty") or {}
+        out.append(
+            {
+                "place": place,
+                "erased": len(item["erase"]),
+                "archived": sum(len(b["keys"]) for b in bundles) if moved else len(item["archive"]),
+                "kept": item["kept"] + held,
+                "why": "archive_held" if held else item.get("why"),
+                "statute": duty.get("statute"),
+                "until": sorted({b["until"] for b in bundles})
+                if moved
+                else [g["until"] for g in duty.get("until", [])],
+                "done": moved is not None or f"erase:{place}" in done,
+            }
+        )
+    return out

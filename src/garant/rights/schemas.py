@@ -104,6 +104,20 @@ class DecisionRead(BaseModel):
     proposed: bool
 
 
+class ErasureOutcome(BaseModel):
+    """One collection of an erasure: erased, moved to the archive (DEF-R3), kept live."""
+
+    place: str
+    erased: int
+    archived: int
+    kept: int
+    why: str | None
+    statute: str | None = None
+    until: list[date] = Field(default_factory=list)
+    """Destruction dates of the archive bundles (planned ones until the move has run)."""
+    done: bool = False
+
+
 class RequestRead(BaseModel):
     id: int
     type: str
@@ -128,6 +142,7 @@ class RequestRead(BaseModel):
     scope: dict[str, Any]
     decisions: list[DecisionRead] = Field(default_factory=list)
     tasks: list[dict[str, Any]] = Field(default_factory=list)
+    erasure: list[ErasureOutcome] = Field(default_factory=list)
     closed: bool
 
 

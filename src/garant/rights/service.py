@@ -17,8 +17,14 @@ from garant.clock import local_date
 from garant.errors import Conflict, InvalidInput, NotFound
 from garant.rights import deadlines, policy_view
 from garant.rights.models import RequestDecision, RequestTask, RightsRequest
-from garant.rights.rules import OPEN, Status, check_requester, transition
-from garant.rights.schemas import DecisionRead, OpenedRequest, RequestCreate, RequestRead
+from garant.rights.rules import OPEN, RequestType, Status, check_requester, transition
+from garant.rights.schemas import (
+    DecisionRead,
+    ErasureOutcome,
+    OpenedRequest,
+    RequestCreate,
+    RequestRead,
+)
 from garant.store.uow import UnitOfWork
 
 SEAL_PURPOSE = "rights.request"
@@ -256,8 +262,17 @@ def read(uow: UnitOfWork, req: RightsRequest) -> RequestRead:
             }
             for t in tasks
         ],
+        erasure=_erasure(uow, req),
         closed=req.closed_at is not None,
     )
+
+
+def _erasure(uow: UnitOfWork, req: RightsRequest) -> list[ErasureOutcome]:
+    if req.type not in (RequestType.ERASURE, RequestType.POST_MORTEM):
+        return []
+    from garant.rights import archiving
+
+    return [ErasureOutcome.model_validate(o) for o in archiving.outcomes(uow, req)]
 
 
 def list_requests(
