@@ -126,6 +126,8 @@ def test_def_o2_ending_a_processor_the_policy_names_is_refused_in_words(
         refused = client.post(url, data={"csrf_token": csrf, "ended_on": "2026-03-01"})
         assert refused.status_code == 409
         assert "still named by the policy" in refused.text and "policy.yaml" in refused.text
+        edit = client.get(f"/admin/accountability/processors/{name}/edit").text
+        assert 'id="declared"' in edit and "the next processor sync" in edit
 
 
 @pytest.mark.browser

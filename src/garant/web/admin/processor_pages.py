@@ -112,8 +112,14 @@ async def processors_add(request: Request, garant: GarantDep, actor: ProcessorMa
     return _list_page(request, garant, actor, values, errors)
 
 
-def _edit_page(request: Request, name: str, values: dict[str, Any], errors: Errors) -> Response:
-    context = _form_context(values, errors) | {"name": name}
+def _edit_page(
+    request: Request, garant: Any, name: str, values: dict[str, Any], errors: Errors
+) -> Response:
+    from garant.processors.changes import policy_mentions
+
+    with garant.unit_of_work(read_only=True) as uow:
+        declared = policy_mentions(uow, name)
+    context = _form_context(values, errors) | {"name": name, "declared": declared}
     return render(request, BASE + "processor_edit.html", context, 422 if errors else 200)
 
 
@@ -126,7 +132,7 @@ def processors_edit_form(
 
     with garant.unit_of_work(actor, read_only=True) as uow:
         values = current_values(uow, get_processor(uow=uow, name=name))
-    return _edit_page(request, name, values, {})
+    return _edit_page(request, garant, name, values, {})
 
 
 @router.post("/processors/{name}/edit", dependencies=CSRF)
@@ -146,7 +152,7 @@ async def processors_edit(
             return _back()
         except (InvalidInput, Conflict) as exc:
             errors = domain_error(exc)
-    return _edit_page(request, name, values, errors)
+    return _edit_page(request, garant, name, values, errors)
 
 
 def _end_page(
