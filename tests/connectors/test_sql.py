@@ -265,14 +265,20 @@ def test_af_d1_a_cached_lookup_gives_each_person_their_own_rows(
         second = list(connector.find(coll, ["email"], [("p2@x.example",)]))
         both = list(connector.find(coll, ["email"], [("p3@x.example",), ("p1@x.example",)]))
         only_ids = list(connector.find(coll, ["email"], [("p2@x.example",)], select=["id"]))
+        three = [("p3@x.example",), ("p2@x.example",), ("p1@x.example",)]  # padded to 4
+        padded = list(connector.find(coll, ["email"], three))
     assert first == [{"id": 1, "email": "p1@x.example"}]
     assert attack == []
     assert second == [{"id": 2, "email": "p2@x.example"}]
     assert sorted(r["id"] for r in both) == [1, 3]
     assert only_ids == [{"id": 2}]
-    assert len(connector._statements) == 2  # type: ignore[attr-defined]  # two shapes
+    assert sorted(r["id"] for r in padded) == [1, 2, 3]  # each row once
+    # one statement per shape (and, for IN lists, per power-of-two list size): 1, 2 and 4
+    # keys, 1 key selecting only the id; on PostgreSQL the keys are arrays: two shapes only
+    built = len(connector._statements)  # type: ignore[attr-defined]
+    assert built == (2 if kind == "postgresql" else 4)
     lookups = [s for s in sent if "FROM people" in s]
-    assert len(lookups) == 5
+    assert len(lookups) == 6
     if kind == "postgresql":  # one statement text whatever the keys (arrays)
         assert len(set(lookups[:4])) == 1
     assert all("p1@x.example" not in s for s in sent)  # values are never in the SQL

@@ -139,46 +139,46 @@ class SqlConnector:
         fold = casefold and len(cols) == 1
         if fold:
             cleaned = list(dict.fromkeys((str(v[0]).lower(),) for v in cleaned))
-        arrays = self.system.kind == "postgresql" and not any(_untyped(c) for c in cols)
-        query = self._lookup(collection, tuple(columns), select, fold=fold, arrays=arrays)
-        if arrays:
+        shape = (tuple(columns), None if select is None else tuple(select), fold)
+        if self.system.kind == "postgresql" and not any(_untyped(c) for c in cols):
             # One array parameter per column: psycopg parses no thousands of placeholders
             # and PostgreSQL plans one statement whatever the number of keys.
+            query = self._lookup(collection, shape, 0)
             for chunk in batched(cleaned, ARRAY_KEYS_PER_QUERY):
                 params = {f"keys_{i}": list(c) for i, c in enumerate(zip(*chunk, strict=True))}
                 yield from self._batches(query, params)
             return
-        single = len(cols) == 1
-        for chunk in batched(cleaned, KEYS_PER_QUERY // len(cols)):
-            yield from self._batches(query, {"keys": [k[0] for k in chunk] if single else chunk})
+        limit = KEYS_PER_QUERY // len(cols)
+        for chunk in batched(cleaned, limit):
+            size = _bucket(len(chunk), limit)
+            yield from self._batches(self._lookup(collection, shape, size), _in_params(chunk, size))
 
-    def _lookup(
-        self,
-        collection: Collection,
-        columns: tuple[str, ...],
-        select: Sequence[str] | None,
-        *,
-        fold: bool,
-        arrays: bool,
-    ) -> Any:
+    def _lookup(self, collection: Collection, shape: tuple[Any, ...], size: int) -> Any:
         """The lookup statement, built once per shape and reused: SQLAlchemy then finds
-        its compiled form in the engine's cache without rebuilding or re-hashing the
-        statement. Keys stay bound parameters (an expanding ``IN`` or typed arrays)."""
-        shape = (collection.name, columns, None if select is None else tuple(select), fold, arrays)
-        cached = self._statements.get(shape)
+        its compiled form in the engine's cache without rebuilding, re-hashing or
+        re-rendering it. Keys stay bound parameters: typed arrays (``size`` 0), else an
+        ``IN`` list of ``size`` placeholders (a power of two, the keys padded with
+        their last one: a handful of statement texts per shape, whatever the counts)."""
+        cached = self._statements.get((collection.name, *shape, size))
         if cached is not None:
             return cached
+        columns, select, fold = shape
         table = self.table(collection)
         cols = [table.c[c] for c in columns]
         matched: list[ColumnElement[Any]] = [func.lower(cols[0])] if fold else list(cols)
-        if arrays:
+        if not size:
             where = _any(matched, [c.type for c in cols])
         elif len(cols) == 1:
-            where = matched[0].in_(bindparam("keys", expanding=True))
+            where = matched[0].in_([bindparam(f"k{i}", type_=cols[0].type) for i in range(size)])
         else:
-            where = tuple_(*matched).in_(bindparam("keys", expanding=True))
+            where = tuple_(*matched).in_(
+                [
+                    tuple_(*(bindparam(f"k{i}_{j}", type_=c.type) for j, c in enumerate(cols)))
+                    for i in range(size)
+                ]
+            )
         query = _select(_selection(table, select)).where(where)
-        self._statements[shape] = query
+        self._statements[(collection.name, *shape, size)] = query
         return query
 
     def read(
@@ -231,7 +231,11 @@ class SqlConnector:
             yield
             return
         with self._connect() as conn:
-            self._conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            # SQLite's driver begins no transaction for a SELECT: switching it to
+            # autocommit and back would only cost two PRAGMA statements per discovery.
+            if self.system.kind != "sqlite":
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            self._conn = conn
             try:
                 yield
             finally:
@@ -299,9 +303,15 @@ class SqlConnector:
 
 
 def _chunks(result: Any) -> Iterator[tuple[list[str], Sequence[Sequence[Any]]]]:
+    """A short batch is the last one: no extra fetch to learn that nothing is left."""
     names = list(result.keys())
-    while chunk := result.fetchmany(BATCH):
-        yield names, chunk
+    try:
+        while chunk := result.fetchmany(BATCH):
+            yield names, chunk
+            if len(chunk) < BATCH:
+                break
+    finally:
+        result.close()
 
 
 def _reason(exc: SQLAlchemyError) -> str:
@@ -326,6 +336,20 @@ def _in(cols: Sequence[ColumnElement[Any]], chunk: list[Key]) -> ColumnElement[b
     if len(cols) == 1:
         return cols[0].in_([k[0] for k in chunk])
     return tuple_(*cols).in_(chunk)
+
+
+def _bucket(count: int, limit: int) -> int:
+    size = 1
+    while size < count:
+        size *= 2
+    return min(size, limit)
+
+
+def _in_params(chunk: list[Key], size: int) -> dict[str, Any]:
+    padded = chunk + [chunk[-1]] * (size - len(chunk))
+    if len(chunk[0]) == 1:
+        return {f"k{i}": key[0] for i, key in enumerate(padded)}
+    return {f"k{i}_{j}": value for i, key in enumerate(padded) for j, value in enumerate(key)}
 
 
 def _untyped(col: Column[Any]) -> bool:
