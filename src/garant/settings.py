@@ -64,6 +64,22 @@ class ScheduleSettings(_Section):
     request_reminder_days: list[int] = Field(default_factory=lambda: [7, 2])
 
 
+class WorkerSettings(_Section):
+    """Where jobs run: in the worker's own process, or on Celery workers behind a broker.
+
+    The broker URL may hold a password, so it is read from the environment variable
+    named here first; ``broker_url`` in the file is the fallback. Unset: in-process.
+    """
+
+    broker_url_env: str = "GARANT_BROKER_URL"
+    broker_url: str | None = None
+    queue: str = "garant"
+    lease_seconds: int = Field(default=300, ge=1)
+
+    def resolved_broker_url(self) -> str | None:
+        return os.environ.get(self.broker_url_env) or self.broker_url or None
+
+
 class Settings(_Section):
     mode: Literal["production", "demo"] = "production"
     policy: str = "policy.yaml"
@@ -74,6 +90,7 @@ class Settings(_Section):
     web: WebSettings = Field(default_factory=WebSettings)
     archive: ArchiveSettings = Field(default_factory=ArchiveSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    worker: WorkerSettings = Field(default_factory=WorkerSettings)
 
     @property
     def is_demo(self) -> bool:

@@ -40,11 +40,12 @@ class JobContext:
     kind: str
     payload: dict[str, Any]
     lease_token: str
+    lease: timedelta = LEASE
 
     def heartbeat(self, progress: dict[str, Any] | None = None) -> None:
         """Extend the lease (and record progress) during long work."""
         with self.garant.store.session() as session, session.begin():
-            values: dict[str, Any] = {"leased_until": self.garant.clock.now() + LEASE}
+            values: dict[str, Any] = {"leased_until": self.garant.clock.now() + self.lease}
             if progress is not None:
                 values["progress"] = progress
             session.execute(
@@ -98,6 +99,10 @@ def enqueue(
     )
     uow.session.add(job)
     uow.session.flush()
+    if job.run_at <= uow.now():
+        from garant.jobs.transport import wake_after_commit
+
+        wake_after_commit(uow, job.id)
     return job
 
 
@@ -120,7 +125,13 @@ class Claim:
     token: str
 
 
-def claim_next(session: Session, *, now: datetime, kinds: list[str] | None = None) -> Claim | None:
+def claim_next(
+    session: Session,
+    *,
+    now: datetime,
+    kinds: list[str] | None = None,
+    lease: timedelta = LEASE,
+) -> Claim | None:
     """Lease the oldest due job; ``None`` when nothing is due.
 
     The session's transaction is finished on return, so that no lock is held while the
@@ -130,28 +141,53 @@ def claim_next(session: Session, *, now: datetime, kinds: list[str] | None = Non
     if kinds:
         query = query.where(Job.kind.in_(kinds))
     for job_id in session.scalars(query).all():
-        token = secrets.token_hex(8)
-        taken = session.execute(
-            update(Job)
-            .where(Job.id == job_id, _claimable(now))
-            .values(
-                status="running",
-                leased_by=token,
-                leased_until=now + LEASE,
-                attempts=Job.attempts + 1,
-            )
-        )
-        if taken.rowcount:  # type: ignore[attr-defined]
-            job = session.get(Job, job_id)
-            assert job is not None
-            claim = Claim(
-                job.id, job.kind, dict(job.payload), job.attempts, job.max_attempts, token
-            )
-            session.commit()
+        claim = _take(session, job_id, now=now, lease=lease)
+        if claim is not None:
             return claim
-        session.rollback()
     session.rollback()
     return None
+
+
+def claim_job(
+    session: Session, job_id: int, *, now: datetime, lease: timedelta = LEASE
+) -> Claim | None:
+    """Lease this one job if it is due and nobody holds it; ``None`` otherwise.
+
+    A wake-up message names a job; delivered twice (brokers deliver at least once), or
+    after the job is done, it finds nothing to take, so the handler runs once.
+    """
+    return _take(session, job_id, now=now, lease=lease)
+
+
+def _take(session: Session, job_id: int, *, now: datetime, lease: timedelta) -> Claim | None:
+    """The conditional UPDATE that only one worker wins; commits when it does."""
+    token = secrets.token_hex(8)
+    taken = session.execute(
+        update(Job)
+        .where(Job.id == job_id, _claimable(now))
+        .values(
+            status="running",
+            leased_by=token,
+            leased_until=now + lease,
+            attempts=Job.attempts + 1,
+        )
+    )
+    if not taken.rowcount:  # type: ignore[attr-defined]
+        session.rollback()
+        return None
+    job = session.get(Job, job_id)
+    assert job is not None
+    claim = Claim(job.id, job.kind, dict(job.payload), job.attempts, job.max_attempts, token)
+    session.commit()
+    return claim
+
+
+def due_job_ids(session: Session, *, now: datetime, limit: int = 500) -> list[int]:
+    """Jobs a worker could take now: due pending ones and those whose lease ran out."""
+    query = select(Job.id).where(_claimable(now)).order_by(Job.run_at, Job.id).limit(limit)
+    ids = list(session.scalars(query).all())
+    session.rollback()
+    return ids
 
 
 def complete(

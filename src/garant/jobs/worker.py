@@ -6,6 +6,7 @@ import logging
 import time
 import traceback
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from garant.jobs import service
@@ -23,13 +24,30 @@ class RunSummary:
     failed: int = 0
 
 
+def lease(garant: Garant) -> timedelta:
+    return timedelta(seconds=garant.settings.worker.lease_seconds)
+
+
 def run_one(garant: Garant, kinds: list[str] | None = None) -> bool | None:
     """Run one due job. ``None`` when nothing was due, else whether it succeeded."""
     with garant.store.session() as session:
-        claim = service.claim_next(session, now=garant.clock.now(), kinds=kinds)
-    if claim is None:
-        return None
-    context = JobContext(garant, claim.job_id, claim.kind, claim.payload, claim.token)
+        claim = service.claim_next(
+            session, now=garant.clock.now(), kinds=kinds, lease=lease(garant)
+        )
+    return None if claim is None else _run(garant, claim)
+
+
+def run_job(garant: Garant, job_id: int) -> bool | None:
+    """Run this job if it is due and free (a Celery wake-up); ``None`` if it was not."""
+    with garant.store.session() as session:
+        claim = service.claim_job(session, job_id, now=garant.clock.now(), lease=lease(garant))
+    return None if claim is None else _run(garant, claim)
+
+
+def _run(garant: Garant, claim: service.Claim) -> bool:
+    context = JobContext(
+        garant, claim.job_id, claim.kind, claim.payload, claim.token, lease(garant)
+    )
     try:
         result = garant.jobs.get(claim.kind)(context)
     except Exception as exc:  # a handler's failure is recorded, never fatal to the worker
