@@ -1,4 +1,4 @@
-"""Platform commands: init, demo, serve, worker, db, audit, user, keys, mail."""
+"""Platform commands: init, demo, serve, worker, celery-worker, db, audit, user, keys, mail."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from garant.cli.common import (
     open_garant,
     print_json,
 )
+from garant.errors import InvalidInput
 
 db_app = typer.Typer(help="Garant's own store: migrations, backup, restore.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
@@ -33,6 +34,7 @@ def register(app: typer.Typer) -> None:
     app.command("demo")(demo)
     app.command("serve")(serve)
     app.command("worker")(worker)
+    app.command("celery-worker")(celery_worker)
     app.add_typer(db_app, name="db")
     app.add_typer(audit_app, name="audit")
     app.add_typer(user_app, name="user")
@@ -101,17 +103,49 @@ def worker(
     workspace: WorkspaceOpt = Path("."),
     once: Annotated[bool, typer.Option("--once", help="Run what is due now, then exit.")] = False,
     as_of: AsOfOpt = None,
+    transport: Annotated[
+        str | None,
+        typer.Option(
+            help="local: run jobs in this process; celery: publish due jobs to the "
+            "broker for `garant celery-worker`s. Default: celery when a broker is set."
+        ),
+    ] = None,
 ) -> None:
     """Run due jobs: sweeps, reminders, request execution, mail."""
+    from garant.jobs.transport import Dispatcher, broker_configured
     from garant.jobs.worker import run_due, run_forever
 
     garant = open_garant(workspace, as_of)
+    chosen = transport or ("celery" if broker_configured(garant) else "local")
+    if chosen not in ("local", "celery"):
+        raise InvalidInput(f"--transport {chosen}: choose local or celery")
+    if chosen == "celery":
+        dispatcher = Dispatcher(garant)
+        if once:
+            console.print(f"{dispatcher.dispatch()} due job(s) published to the broker")
+            return
+        console.print("Dispatcher running (due jobs go to Celery workers); Ctrl-C to stop.")
+        dispatcher.run_forever()
+        return
     if once:
         summary = run_due(garant)
         console.print(f"{summary.done} job(s) done, {summary.failed} failed")
         raise typer.Exit(1 if summary.failed else 0)
     console.print("Worker running; Ctrl-C to stop.")
     run_forever(garant)
+
+
+def celery_worker(
+    workspace: WorkspaceOpt = Path("."),
+    pool: Annotated[str, typer.Option(help="Celery pool: prefork, threads or solo.")] = "prefork",
+    concurrency: Annotated[int | None, typer.Option(help="Jobs run at once.")] = None,
+    loglevel: Annotated[str, typer.Option()] = "INFO",
+) -> None:
+    """Run a Celery worker that takes this workspace's jobs from the broker."""
+    from garant.jobs.celery_app import run_worker
+
+    garant = open_garant(workspace)
+    raise typer.Exit(run_worker(garant, pool=pool, concurrency=concurrency, loglevel=loglevel))
 
 
 @db_app.command("upgrade")
