@@ -204,6 +204,67 @@ def test_def_r3_erasure_moves_invoices_to_the_archive(school: School) -> None:
         archive.archive_rows(uow=uow, system="school", collection="learners", keys=[1])
 
 
+def test_def_r3_def_r4_erasure_move_in_the_callers_unit_of_work(school: School) -> None:
+    """DEF-R3 / DEF-R4: inside one writing unit of work (no second one: SQLite would wait
+    on itself), the move writes one bundle per destruction date, counted from each
+    invoice's issue; the request's own hold does not stop it, a legal hold on the person
+    or the collection does; the rows stay live until ``remove_archived``; the sweep then
+    destroys each bundle on its own date (DEF-R6)."""
+    from garant.clock import local_date
+    from garant.retention import erasure
+
+    school.sql(
+        "INSERT INTO learners (id, email, name, status, registered_at, last_seen) VALUES"
+        " (1, 'ana@example.org', 'Ana', 'former', '2024-09-01', '2024-10-01'),"
+        " (2, 'bob@example.org', 'Bob', 'former', '2024-09-01', '2024-10-01')"
+    )
+    school.sql(
+        "INSERT INTO invoices (id, learner_id, billing_name, billing_address, amount, issued_on,"
+        " paid_on, notes) VALUES (10, 1, 'Ana A', '1 rue A', 300, '2024-09-05', NULL, 'x'),"
+        " (11, 1, 'Ana A', '1 rue A', 200, '2025-01-10', '2025-01-11', 'y'),"
+        " (20, 2, 'Bob B', '2 rue B', 300, '2024-09-05', '2024-09-06', 'z')"
+    )
+    garant = school.open("2026-03-02")
+    dpo = cli_actor("dpo@example.org")
+    with garant.unit_of_work(dpo) as uow:
+        holds.add_hold(uow=uow, reason="request 9", identity=("email", "ana@example.org"),
+                       source="request:9")  # fmt: skip
+    with garant.unit_of_work(dpo) as uow:
+        held = erasure.move_to_archive(uow=uow, system="school", collection="invoices", keys=[10])
+        moved = erasure.move_to_archive(
+            uow=uow,
+            system="school",
+            collection="invoices",
+            keys=[10, 11],
+            ignore_hold_source="request:9",
+        )
+        assert school.ids("invoices") == [10, 11, 20], "live until removed"
+    assert held == [], "a hold on the person stops the move"
+    days = [local_date(m.expires_at, garant.timezone).isoformat() for m in moved]
+    assert days == ["2034-09-05", "2035-01-10"], "an unpaid invoice moves too: erasure asked"
+    with garant.unit_of_work(dpo) as uow:
+        removed = erasure.remove_archived(
+            uow=uow,
+            system="school",
+            collection="invoices",
+            keys=[k for m in moved for k in m.keys],
+            bundles=[m.bundle for m in moved],
+        )
+        holds.add_hold(uow=uow, reason="tax audit", collection=("school", "invoices"))
+    assert removed == 2 and school.ids("invoices") == [20]
+    with garant.unit_of_work(dpo) as uow:
+        assert (
+            erasure.move_to_archive(uow=uow, system="school", collection="invoices", keys=[20])
+            == []
+        ), "a hold on the collection stops it"
+    sweep.run(school.open("2034-09-06"))
+    with school.open("2034-09-06").unit_of_work() as uow:
+        gone = {b.id: b.destroyed_at is not None for b in archive.list_bundles(
+            uow=uow, include_destroyed=True)}  # fmt: skip
+    assert gone == {moved[0].bundle: True, moved[1].bundle: False}
+    assert school.ids("invoices") == [20], "held: the sweep leaves it too"
+
+
 def test_af_r4_def_r2_audience_data_kept_at_most_13_months(school: School) -> None:
     """AF-R4, DEF-R2: audience-measurement data is not kept longer than thirteen months."""
     school.sql(

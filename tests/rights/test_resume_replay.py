@@ -15,6 +15,7 @@ from garant.app import Garant
 from garant.audit.models import AuditEvent
 from garant.clock import FixedClock
 from garant.connectors import close_connectors
+from garant.retention import archive
 from garant.rights import erasure
 from garant.rights.models import ErasureJournal, RequestStep
 from tests.rights.conftest import NOW, school_rows
@@ -74,6 +75,51 @@ def test_worker_killed_mid_erasure_resumes_and_changes_nothing_twice(
         from garant.rights import service
 
         assert service.get(uow, rid).status == "answered"
+
+
+def test_def_r3_worker_killed_while_archiving_resumes_with_each_bundle_recorded_once(
+    school_sqlite: Garant, tmp_path: Path
+) -> None:
+    """DEF-R3: killed after writing the archive bundle, before recording it: the re-run
+    writes the same bundle (same rows, same id), records it once, then removes the row
+    from the live database; no bundle file is left unrecorded."""
+    garant = school_sqlite
+    _erasure_decided(garant)
+    marker = tmp_path / "archiving"
+    url = str(garant.store.engine.url)
+    args = [str(garant.workspace), url, NOW.isoformat(), str(marker), "archive"]
+    proc = subprocess.Popen(
+        [sys.executable, str(SCRIPT), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists() and time.monotonic() < deadline:
+            assert proc.poll() is None, proc.communicate()
+            time.sleep(0.1)
+        assert marker.exists(), "the worker never reached the archive step"
+    finally:
+        proc.kill()
+        proc.communicate(timeout=10)
+    assert marker.read_text() == "school.invoices"
+    folder = archive.archive_dir(garant)
+    written = sorted(p.name for p in folder.glob("*.bundle"))
+    assert len(written) == 1, "the bundle was written before the crash"
+    assert school_rows(garant.workspace, "select id from invoices") == [(20,), (21,)]
+    with garant.unit_of_work() as uow:
+        assert archive.list_bundles(uow=uow) == [], "not recorded: the step never committed"
+    assert isinstance(garant.clock, FixedClock)
+    garant.clock.advance(minutes=6)
+    assert run_requests(garant) == 1
+    assert school_rows(garant.workspace, "select id from invoices") == [(21,)]
+    assert sorted(p.name for p in folder.glob("*.bundle")) == written
+    with garant.unit_of_work() as uow:
+        (bundle,) = archive.list_bundles(uow=uow)
+        assert f"{bundle.id}.bundle" == written[0] and bundle.row_count == 1
+        creates = uow.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "archive.create")
+        ).all()
+        assert len(creates) == 1
+        assert archive.verify_bundle(garant, bundle) == []
 
 
 def test_erasure_replayed_after_database_restore(school_sqlite: Garant) -> None:

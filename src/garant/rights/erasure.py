@@ -245,7 +245,8 @@ def _kept_reason(
     if holds.held(uow, refs, system_id, coll.name, ignore=holds.source_of(req)):
         return "art17_3_e"
     if archiving.duty(uow, coll) is not None:
-        return None  # moved to the intermediate archive (DEF-R3)
+        # moved to the intermediate archive (DEF-R3); the sweep's archive needs one key column
+        return None if len(coll.key_columns) == 1 else "art17_3_b"
     if coll.immutable:
         return "immutable"
     if decision.decision == Decision.ARCHIVE:
