@@ -11,7 +11,8 @@ taken for the person's own.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -119,16 +120,13 @@ class _Walk:
         rowset, sink = self.sets[coll.name], self.sinks[coll.name]
         owned, new = rowset.owned, self.frontier[coll.name]
         for names, rows in batches:
-            key_of_row, keep = _pickers(names, coll.key_columns, self.needed[coll.name])
+            keys, kept = _keyed(names, coll.key_columns, self.needed[coll.name], rows)
             taken = []
-            for values in rows:
-                key = key_of_row(values)
-                if key in owned:
-                    continue
-                kept = dict(zip(keep[0], keep[1](values), strict=True))
-                owned[key] = kept
-                new.append(kept)
-                taken.append(values)
+            for key, row, values in zip(keys, kept, rows, strict=True):
+                if key not in owned:
+                    owned[key] = row
+                    new.append(row)
+                    taken.append(values)
             if sink is not None and taken:
                 sink.take(rowset, "own", names, taken)
 
@@ -140,14 +138,12 @@ class _Walk:
             rowset, sink = self.sets[target_name], self.sinks[target_name]
             owned, context = rowset.owned, rowset.context
             for names, rows in self.find(target, tcols, list(wanted)):
-                key_of_row, keep = _pickers(names, target.key_columns, self.needed[target_name])
+                keys, kept = _keyed(names, target.key_columns, self.needed[target_name], rows)
                 taken = []
-                for values in rows:
-                    key = key_of_row(values)
-                    if key in owned or key in context:
-                        continue
-                    context[key] = dict(zip(keep[0], keep[1](values), strict=True))
-                    taken.append(values)
+                for key, row, values in zip(keys, kept, rows, strict=True):
+                    if key not in owned and key not in context:
+                        context[key] = row
+                        taken.append(values)
                 if sink is not None and taken:
                     sink.take(rowset, "context", names, taken)
 
@@ -166,30 +162,33 @@ class _Walk:
                 target_owned = self.sets[target.name].owned
                 if wanted and target_owned and set(tcols) == set(target.key_columns):
                     order = [tcols.index(c) for c in target.key_columns]
-                    wanted = [v for v in wanted if tuple(v[i] for i in order) not in target_owned]
+                    if order == list(range(len(order))):  # already the target's key order
+                        wanted = [v for v in wanted if v not in target_owned]
+                    else:
+                        wanted = [
+                            v for v in wanted if tuple([v[i] for i in order]) not in target_owned
+                        ]
                 if wanted:
                     groups.setdefault((target.name, tcols), {}).update(dict.fromkeys(wanted))
         return groups
 
 
-def _pickers(
-    names: list[str], key_columns: Sequence[str], keep: Sequence[str]
-) -> tuple[Callable[[Sequence[Any]], Key], tuple[Sequence[str], Callable[[Sequence[Any]], Any]]]:
-    """Functions picking a row's key and the traversal's columns out of its values (C-level
-    ``itemgetter``: no dict built for the columns a walk does not keep)."""
+def _keyed(
+    names: list[str], key_columns: Sequence[str], keep: Sequence[str], rows: Sequence[Any]
+) -> tuple[Iterator[Key], Iterator[Row]]:
+    """Each row's key, and a dict of the traversal's columns, picked by position in C
+    (``itemgetter``, ``zip``): no Python call per row, no dict of the columns not kept."""
     index = {name: i for i, name in enumerate(names)}
-    keys = [index[c] for c in key_columns]
-    if len(keys) == 1:
-        only = keys[0]
-        key_of_row: Callable[[Sequence[Any]], Key] = lambda values: (values[only],)  # noqa: E731
-    else:
-        key_of_row = itemgetter(*keys)
+    keys = _tuples(rows, [index[c] for c in key_columns])
     kept = [c for c in keep if c in index]
-    picks = [index[c] for c in kept]
-    pick: Callable[[Sequence[Any]], Any] = (
-        itemgetter(*picks) if len(picks) > 1 else (lambda values: (values[picks[0]],))
-    )
-    return key_of_row, (kept, pick)
+    values = _tuples(rows, [index[c] for c in kept])
+    return keys, map(dict, map(zip, repeat(kept), values))
+
+
+def _tuples(rows: Sequence[Any], positions: list[int]) -> Iterator[tuple[Any, ...]]:
+    if len(positions) == 1:
+        return zip(map(itemgetter(positions[0]), rows))
+    return map(itemgetter(*positions), rows)
 
 
 def key_of(coll: Collection, row: Row) -> Key:

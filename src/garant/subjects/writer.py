@@ -12,12 +12,13 @@ import csv
 import io
 import json
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
+from itertools import islice, repeat
 from json import encoder as json_encoder
-from operator import itemgetter
 from typing import IO, Any
 
 from garant.datamap.models import FieldSpec
@@ -38,20 +39,20 @@ _PLAIN: dict[type, Callable[[Any], Any]] = {
 """The usual non-JSON types, converted without ``plain``'s chain of checks."""
 
 
-def _record_encoder() -> Any:
-    """One JSON encoder for every record (``json.dumps`` builds one per call); the C
-    encoder of the standard library when present: a record per line stays readable."""
+def _records_encoder() -> Callable[[Iterable[Row]], Iterator[str]]:
+    """One JSON encoder for every record (``json.dumps`` builds one per call): the C
+    encoder of the standard library when present, mapped over a batch; one string per
+    record, so that a record per line keeps the file readable."""
     make = getattr(json_encoder, "c_make_encoder", None)
     basestring = getattr(json_encoder, "c_encode_basestring", None)
     if make is None or basestring is None:  # pragma: no cover - CPython always has them
-        encode = json.JSONEncoder(ensure_ascii=False).encode
-        return lambda record: encode(record)
+        return partial(map, json.JSONEncoder(ensure_ascii=False).encode)
     # markers, default, encoder, indent, key_sep, item_sep, sort_keys, skipkeys, allow_nan
     c_encode = make(None, None, basestring, None, ": ", ", ", False, False, True)
-    return lambda record: "".join(c_encode(record, 0))
+    return lambda records: map("".join, map(c_encode, records, repeat(0)))
 
 
-_ENCODE = _record_encoder()
+_ENCODE = _records_encoder()
 
 
 @dataclass
@@ -89,63 +90,60 @@ class CollectionFile:
         self.started = False
 
     def take(self, relation: str, names: list[str], rows: Sequence[Sequence[Any]]) -> None:
-        export, keys, word = self.export, self.keys, self.words[relation]
-        pick, entity_of = self._pickers(names)
-        sample, own = export.sample, relation == "own"
-        redact = bool(self.third_party or (not own and self.identity))
-        records: list[str] = []
-        cells: list[list[Any]] = []
-        for row in rows:
-            values = list(pick(row))
-            if redact:
-                values = self._redacted(values, relation)
-            entity = entity_of(row)
-            if len(sample) < SAMPLE:
-                sample.append(dict(zip(keys, [relation, entity, *values], strict=True)))
-            values = [v if type(v) in _NATIVE else _PLAIN.get(type(v), plain)(v) for v in values]
-            records.append(_ENCODE(dict(zip(keys, [relation, entity, *values], strict=True))))
-            cells.append([word, entity or "", *values])
-        if own:
-            export.records += len(rows)
-        else:
-            export.context += len(rows)
-        if records:
-            self.json.write((",\n" if self.started else "") + ",\n".join(records))
-            self.started = True
-        self.table.writerows(cells)
+        """A batch of rows, handled column by column: each column is redacted and turned
+        into JSON values in one pass over it (most in C: ``map``, ``zip``), then the
+        records are encoded and the CSV rows written from the same values."""
+        if not rows:
+            return
+        index = {name: i for i, name in enumerate(names)}
+        columns = [[row[index[n]] for row in rows] for n in self.names]
+        self._redact(columns, relation)
+        entities = self._entities(rows, index)
+        export, keys, count = self.export, self.keys, len(rows)
+        relations = [relation] * count
+        if len(export.sample) < SAMPLE:
+            head = zip(relations, entities, *columns, strict=True)
+            room = SAMPLE - len(export.sample)
+            export.sample.extend(
+                dict(zip(keys, values, strict=True)) for values in islice(head, room)
+            )
+        columns = [_plain_column(column) for column in columns]
+        records = map(dict, map(zip, repeat(keys), zip(relations, entities, *columns, strict=True)))
+        text = ",\n".join(_ENCODE(records))
+        self.json.write((",\n" if self.started else "") + text)
+        self.started = True
+        words = [self.words[relation]] * count
+        self.table.writerows(zip(words, [e or "" for e in entities], *columns, strict=True))
         self.csv.write(self.buffer.getvalue())
         self.buffer.seek(0)
         self.buffer.truncate()
+        if relation == "own":
+            export.records += count
+        else:
+            export.context += count
 
-    def _pickers(
-        self, names: list[str]
-    ) -> tuple[Callable[[Sequence[Any]], Sequence[Any]], Callable[[Sequence[Any]], str | None]]:
-        """The shown fields' values and the row's entity (DEF-O1), picked by position."""
-        index = {name: i for i, name in enumerate(names)}
-        fields = [index[n] for n in self.names]
-        pick: Callable[[Sequence[Any]], Sequence[Any]] = (
-            itemgetter(*fields) if len(fields) > 1 else (lambda row: (row[fields[0]],))
-        )
+    def _entities(self, rows: Sequence[Sequence[Any]], index: dict[str, int]) -> list[Any]:
+        """Each row's group entity (DEF-O1): its column, else its system's."""
         rowset = self.export.rowset
-        column = rowset.collection.entity_column
+        column, default = rowset.collection.entity_column, rowset.system.entity
         if column is None:
-            entity = rowset.system.entity
-            return pick, lambda row: entity
+            return [default] * len(rows)
         at = index[column]
-        return pick, lambda row: str(row[at]) if row[at] is not None else rowset.system.entity
+        return [str(row[at]) if row[at] is not None else default for row in rows]
 
-    def _redacted(self, values: list[Any], relation: str) -> list[Any]:
-        """Other people's data inside the row (Art. 15(4)): third-party fields always; in a
-        shared context row, identity values that are not the person's own."""
+    def _redact(self, columns: list[list[Any]], relation: str) -> None:
+        """Other people's data inside the rows (Art. 15(4)): third-party fields always; in
+        shared context rows, identity values that are not the person's own."""
         for i in self.third_party:
-            if values[i] is not None:
-                values[i] = REDACTED
-        if relation == "context":
-            for i in self.identity:
-                value = values[i]
-                if value is not None and str(value).strip().lower() not in self.own_values:
-                    values[i] = REDACTED
-        return values
+            columns[i] = [REDACTED if v is not None else None for v in columns[i]]
+        if relation != "context":
+            return
+        own = self.own_values
+        for i in self.identity:
+            columns[i] = [
+                REDACTED if v is not None and str(v).strip().lower() not in own else v
+                for v in columns[i]
+            ]
 
     def write_json(self, out: HashedEntry) -> None:
         """The JSON file into the zip: its header, then its records."""
@@ -163,6 +161,21 @@ class CollectionFile:
     def close(self) -> None:
         self.json.close()
         self.csv.close()
+
+
+def _plain_column(column: list[Any]) -> list[Any]:
+    """A column's values as JSON values: kept when they already are (most columns), else
+    converted by their type (dates and times in ISO 8601, decimals as text)."""
+    kinds = set(map(type, column))
+    if kinds <= _NATIVE:
+        return column
+    others = kinds - {type(None)}
+    if len(others) == 1:  # one type, perhaps with NULLs: one converter for the column
+        convert = _PLAIN.get(next(iter(others)), plain)
+        if len(kinds) == 1:
+            return list(map(convert, column))
+        return [None if v is None else convert(v) for v in column]
+    return [v if type(v) in _NATIVE else _PLAIN.get(type(v), plain)(v) for v in column]
 
 
 def _spool() -> IO[str]:
