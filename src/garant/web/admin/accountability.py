@@ -1,9 +1,10 @@
 """Back-office pages of the accountability feature: processors, DPIAs, disclosures,
-organizational records, the live check and the dossier. Forms carry the CSRF token."""
+organizational records, the live check and the dossier. Forms carry the CSRF token.
+The processors register and one DPIA's pages live in ``processor_pages`` and
+``dpia_pages``, included in this router."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
@@ -34,8 +35,6 @@ NAV = [
     NavItem(_("Compliance check"), "/admin/accountability/check", P.CHECK_RUN, order=64),
     NavItem(_("Dossier"), "/admin/accountability/dossier", P.DOSSIER_EXPORT, order=65),
 ]
-ProcessorRead = Annotated[Actor, Depends(Requires(P.PROCESSOR_READ))]
-ProcessorManage = Annotated[Actor, Depends(Requires(P.PROCESSOR_MANAGE))]
 DpiaRead = Annotated[Actor, Depends(Requires(P.DPIA_READ))]
 DpiaManage = Annotated[Actor, Depends(Requires(P.DPIA_MANAGE))]
 DisclosureRead = Annotated[Actor, Depends(Requires(P.DISCLOSURE_READ))]
@@ -59,10 +58,6 @@ def _back(path: str) -> Response:
     return RedirectResponse(f"/admin/accountability/{path}", status_code=303)
 
 
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
 @router.get("/dpias")
 def dpias_page(request: Request, garant: GarantDep, actor: DpiaRead) -> Response:
     from garant.dpia.rules import CNIL_LIST, CRITERIA
@@ -70,9 +65,9 @@ def dpias_page(request: Request, garant: GarantDep, actor: DpiaRead) -> Response
 
     with garant.unit_of_work(actor, read_only=True) as uow:
         items = [describe(d) for d in list_dpias(uow=uow)]
-    return render(
-        request, BASE + "dpias.html", {"dpias": items, "criteria": CRITERIA, "cnil_list": CNIL_LIST}
-    )
+    context = {"dpias": items, "criteria": CRITERIA, "cnil_list": CNIL_LIST,
+               "statuses": dpia_pages.labels()["statuses"]}  # fmt: skip
+    return render(request, BASE + "dpias.html", context)
 
 
 @router.post("/dpias/screen", dependencies=CSRF)
