@@ -102,7 +102,7 @@ def _everyone(url: str) -> dict[str, set[int]]:
     return {name: {r[0] for r in _crm(url, f"SELECT id FROM {name}")} for name in names}
 
 
-def _erase(garant: Garant, email: str) -> int:
+def _erase(garant: Garant, email: str, look: Callable[[int], None] | None = None) -> int:
     """DEF's way: a written request, an identity document checked by staff (DEF-D2)."""
     staff = Actor("user", "dpo@def.example", "dpo")
     data = RequestCreate(
@@ -117,6 +117,9 @@ def _erase(garant: Garant, email: str) -> int:
         )
     with garant.unit_of_work(staff) as uow:
         decisions.decide(uow=uow, request_id=rid, data=DecideIn(accept_proposals=True))
+    if look is not None:
+        look(rid)  # staff look at the plan before running it
+    with garant.unit_of_work(staff) as uow:
         execute.run(uow=uow, request_id=rid)
     while run_one(garant, kinds=[execute.JOB]):
         pass
@@ -170,8 +173,8 @@ def _surfaces_show_the_move(garant: Garant, rid: int, until: list[date]) -> None
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
-    line = next(x for x in result.output.splitlines() if "crm.invoices" in x)
-    assert f"moved to the archive until {', '.join(d.isoformat() for d in until)}" in line
+    shown = " ".join(result.output.split())  # the console wraps long lines
+    assert f"moved to the archive until {', '.join(d.isoformat() for d in until)}" in shown
 
 
 def _sweep(garant: Garant, at: datetime) -> None:
@@ -272,7 +275,32 @@ def test_def_r3_def_r4_a_held_record_stays_live_with_the_customer_it_names(
     with garant.unit_of_work(Actor("user", "dpo@def.example", "dpo")) as uow:
         holds.add_hold(uow=uow, reason="litigation", collection=("crm", "bank_details"))
 
-    rid = _erase(garant, email)
+    def look(rid: int) -> None:
+        with api_client(garant) as client:
+            planned = client.get(f"/api/rights/requests/{rid}/erasure-plan").json()
+        by = {p["place"]: p for p in planned}
+        assert by["crm.bank_details"]["kept"] == 1 and by["crm.bank_details"]["why"] == (
+            "art17_3_e"
+        )
+        assert by["crm.invoices"]["archived"] == len(mine["invoices"])
+        assert by["crm.invoices"]["until"] and not by["crm.invoices"]["done"]
+        assert by["crm.customers"]["why"] == "owns_kept_records"
+        if str(garant.store.url).startswith("sqlite"):
+            args = ["request", "plan", str(rid), "--workspace", str(garant.workspace)]
+            result = CliRunner().invoke(
+                build_app(),
+                [*args, "--as-of", "2026-03-02"],
+                env={"GARANT_DATABASE_URL": str(garant.store.url)},
+                catch_exceptions=False,
+            )
+            assert result.exit_code == 0, result.output
+            text_ = " ".join(result.output.split())  # the console wraps long lines
+            count = len(mine["invoices"])
+            assert f"crm.invoices: 0 erased; {count} moved to the archive until" in text_
+            assert "(planned)" in text_
+        assert _theirs(crm, customer) == mine, "a preview changes nothing"
+
+    rid = _erase(garant, email, look)
 
     left = _theirs(crm, customer)
     assert left["bank_details"] == mine["bank_details"], "held: not moved, not erased"

@@ -191,6 +191,32 @@ def show_cmd(
         console.print(f"  {e['at']} {e['actor']} {e['action']}")
 
 
+@request_app.command("plan")
+def plan_cmd(
+    request_id: int,
+    workspace: WorkspaceOpt = Path("."),
+    as_of: AsOfOpt = None,
+    json: JsonOpt = False,
+    actor: ActorOpt = "",
+) -> None:
+    """What an erasure request would do now, per collection: erased, moved to the archive
+    until which date under which statute (DEF-R3), kept live and why. Changes nothing."""
+    from garant.rights import archiving, service
+    from garant.rights.schemas import ErasureOutcome
+
+    garant = open_garant(workspace, as_of)
+    with garant.unit_of_work(cli_actor(actor or None)) as uow:
+        rows = [
+            ErasureOutcome.model_validate(o)
+            for o in archiving.preview(uow, service.get(uow, request_id))
+        ]
+    if json:
+        print_json([r.model_dump(mode="json") for r in rows])
+        return
+    for outcome in rows:
+        console.print(f"{outcome.place}: {_erasure_line(outcome)}")
+
+
 def _erasure_line(e: Any) -> str:
     """What an erasure did (or plans) to one collection, DEF-R3's archive move included."""
     parts = [f"{e.erased} erased"]

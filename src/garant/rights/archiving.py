@@ -273,8 +273,32 @@ def outcomes(uow: UnitOfWork, req: RightsRequest) -> list[dict[str, Any]]:
         )
     }
     plan = done.get("plan")
-    if not plan:
-        return []
+    return _outcomes_of(plan, done) if plan else []
+
+
+def preview(uow: UnitOfWork, req: RightsRequest) -> list[dict[str, Any]]:
+    """What an erasure request would do now, per collection, nothing changed: staff check
+    it before running (which records go to the archive, until when). Audited: it reads
+    the person's rows."""
+    from garant.errors import Conflict
+    from garant.rights import erasure
+    from garant.rights.rules import RequestType
+
+    if req.type not in (RequestType.ERASURE, RequestType.POST_MORTEM):
+        raise Conflict(f"request {req.id} is {req.type}: only an erasure has a plan")
+    plan = erasure.plan(uow, req)
+    out = _outcomes_of(plan, {})
+    uow.audit(
+        "request.erasure_preview",
+        "request",
+        req.id,
+        subject_ref=req.subject_ref,
+        details={"places": len(out), "archived": sum(o["archived"] for o in out)},
+    )
+    return out
+
+
+def _outcomes_of(plan: dict[str, Any], done: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for place in plan.get("order") or sorted(plan.get("places", {})):
         item = plan["places"][place]

@@ -23,7 +23,13 @@ from garant.rights import (
     tasks,
 )
 from garant.rights.rules import Channel
-from garant.rights.schemas import DecideIn, OpenedRequest, RequestCreate, RequestRead
+from garant.rights.schemas import (
+    DecideIn,
+    ErasureOutcome,
+    OpenedRequest,
+    RequestCreate,
+    RequestRead,
+)
 from garant.store.uow import Actor
 from garant.web.deps import GarantDep, Requires, csrf_protect
 
@@ -122,6 +128,17 @@ def list_requests(
 @router.get(f"{STAFF}/requests/{{request_id}}")
 def show_request(garant: GarantDep, actor: Reader, request_id: int) -> DetailRead:
     return _detail(garant, actor, request_id)
+
+
+@router.get(f"{STAFF}/requests/{{request_id}}/erasure-plan")
+def erasure_plan(garant: GarantDep, actor: Reader, request_id: int) -> list[ErasureOutcome]:
+    """What the erasure would do now, per collection (DEF-R3: moved to the archive until
+    when); nothing is changed, the look is audited."""
+    from garant.rights import archiving
+
+    with garant.unit_of_work(actor) as uow:
+        req = service.get(uow, request_id)
+        return [ErasureOutcome.model_validate(o) for o in archiving.preview(uow, req)]
 
 
 @router.post(f"{STAFF}/requests/{{request_id}}/verify", dependencies=CSRF)
