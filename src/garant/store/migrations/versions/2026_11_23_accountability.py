@@ -127,8 +127,6 @@ def upgrade() -> None:
         sa.Column("next_audit", sa.Date(), nullable=True),
         sa.Column("parent_id", sa.Integer(), nullable=True),
         sa.Column("notes", sa.Text(), nullable=True),
-        sa.Column("ended_on", sa.Date(), nullable=True),
-        sa.Column("end_reason", sa.Text(), nullable=True),
         sa.Column("created_at", garant.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", garant.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
