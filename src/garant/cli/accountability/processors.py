@@ -19,6 +19,7 @@ from garant.cli.common import (
     open_garant,
     print_json,
 )
+from garant.errors import InvalidInput
 
 processor_app = typer.Typer(help="Processors (Art. 28) and transfers.", no_args_is_help=True)
 
@@ -61,6 +62,82 @@ def processor_add(
         with garant.unit_of_work(cli_actor(actor or None)) as uow:
             processor = create_processor(uow=uow, data=data)
             console.print(f"[green]Processor added[/green]: {processor.name} (#{processor.id})")
+
+
+@processor_app.command("edit")
+def processor_edit(
+    name: str,
+    new_name: Annotated[str | None, typer.Option("--name", help="A new name")] = None,
+    service: Annotated[str | None, typer.Option()] = None,
+    activity: Annotated[list[str] | None, typer.Option(help="Replaces the activities")] = None,
+    country: Annotated[list[str] | None, typer.Option(help="Replaces the countries")] = None,
+    mechanism: Annotated[str | None, typer.Option(help="adequacy, scc, bcr, derogation")] = None,
+    scc_module: Annotated[str | None, typer.Option(help="SCC module 1 to 4")] = None,
+    dpf: Annotated[bool | None, typer.Option("--dpf/--no-dpf", help="EU-US DPF")] = None,
+    derogation: Annotated[str | None, typer.Option(help="The Art. 49 ground")] = None,
+    tia: Annotated[str | None, typer.Option(help="Transfer impact assessment date")] = None,
+    contract_signed: Annotated[str | None, typer.Option()] = None,
+    contract_expires: Annotated[str | None, typer.Option()] = None,
+    clause: Annotated[list[str] | None, typer.Option(help="Replaces the clauses present")] = None,
+    breach_hours: Annotated[int | None, typer.Option(help="Breach notice delay (hours)")] = None,
+    next_audit: Annotated[str | None, typer.Option()] = None,
+    notes: Annotated[str | None, typer.Option()] = None,
+    workspace: WorkspaceOpt = Path("."),
+    actor: ActorOpt = "",
+) -> None:
+    """Correct an entry of the register; options not given stay as they are."""
+    from garant.processors.changes import update_processor
+    from garant.processors.schemas import ProcessorUpdate
+
+    given = {
+        "name": new_name, "service": service, "activities": activity, "countries": country,
+        "mechanism": mechanism, "scc_module": scc_module, "dpf_certified": dpf,
+        "derogation": derogation, "tia_date": as_date(tia, "--tia"),
+        "contract_signed": as_date(contract_signed, "--contract-signed"),
+        "contract_expires": as_date(contract_expires, "--contract-expires"),
+        "clauses": None if clause is None else {c: True for c in clause},
+        "breach_notice_hours": breach_hours, "next_audit": as_date(next_audit, "--next-audit"),
+        "notes": notes,
+    }  # fmt: skip
+    changes = {key: value for key, value in given.items() if value is not None}
+    if not changes:
+        raise InvalidInput("nothing to change: give at least one option (see --help)")
+    data = validated(ProcessorUpdate, **changes)
+    with closing(open_garant(workspace)) as garant:
+        with garant.unit_of_work(cli_actor(actor or None)) as uow:
+            processor = update_processor(uow=uow, name=name, data=data)
+            console.print(f"[green]Processor updated[/green]: {processor.name}")
+
+
+@processor_app.command("end")
+def processor_end(
+    name: str,
+    on: Annotated[str, typer.Option("--on", help="The day the engagement ended (YYYY-MM-DD)")],
+    reason: Annotated[str, typer.Option(help="Why, in a few words")] = "",
+    workspace: WorkspaceOpt = Path("."),
+    as_of: AsOfOpt = None,
+    actor: ActorOpt = "",
+) -> None:
+    """Record the end of an engagement; the entry stays in the register as evidence."""
+    from garant.processors.changes import end_processor
+    from garant.processors.schemas import ProcessorEnd
+
+    data = validated(ProcessorEnd, ended_on=as_date(on, "--on"), reason=reason)
+    with closing(open_garant(workspace, as_of)) as garant:
+        with garant.unit_of_work(cli_actor(actor or None)) as uow:
+            processor = end_processor(uow=uow, name=name, data=data)
+            console.print(f"[green]Processor ended[/green]: {processor.name} on {on}")
+
+
+@processor_app.command("reopen")
+def processor_reopen(name: str, workspace: WorkspaceOpt = Path("."), actor: ActorOpt = "") -> None:
+    """Undo an end recorded by mistake (the audit trail keeps both steps)."""
+    from garant.processors.changes import reopen_processor
+
+    with closing(open_garant(workspace)) as garant:
+        with garant.unit_of_work(cli_actor(actor or None)) as uow:
+            processor = reopen_processor(uow=uow, name=name)
+            console.print(f"[green]Processor reopened[/green]: {processor.name}")
 
 
 @processor_app.command("import")
