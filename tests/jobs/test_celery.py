@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -25,7 +26,7 @@ from garant.audit.models import AuditEvent
 from garant.clock import FixedClock, SystemClock
 from garant.jobs.celery_app import close, send_wakeups
 from garant.jobs.models import Job
-from garant.jobs.service import enqueue
+from garant.jobs.service import JobContext, enqueue
 from garant.jobs.transport import Dispatcher, broker_configured, publish
 from garant.jobs.worker import run_due
 from garant.settings import load_settings
@@ -239,3 +240,41 @@ def test_without_a_broker_nothing_is_published_and_the_worker_runs_jobs_in_proce
     assert "garant.jobs.celery" not in garant.extensions  # no Celery app was even built
     assert run_due(garant).done >= 1
     assert ran == [job.id] and job_row(garant, job.id).status == "done"
+
+
+def test_a_failing_job_on_a_celery_worker_is_retried_after_its_delay_then_stops(
+    brokered: Garant,
+) -> None:
+    """The same retry rules as in process: a delay after each failure, then failed."""
+    from celery.contrib.testing.worker import start_worker
+
+    from garant.jobs.celery_app import celery_app
+
+    garant = brokered  # the worker runs in a thread of this process, on the same clock
+    garant.schedulers.clear()
+    assert isinstance(garant.clock, FixedClock)
+    calls: list[int] = []
+
+    def flaky(context: JobContext) -> dict[str, Any]:
+        calls.append(context.job_id)
+        raise ValueError("remote system down")
+
+    garant.jobs.register("test.flaky", flaky)
+    dispatcher = Dispatcher(garant)
+    app = celery_app(garant)
+    app.conf.broker_heartbeat = 0  # else a threaded worker on AMQP takes 9 s to stop
+    with start_worker(app, pool="solo", perform_ping_check=False):
+        with garant.unit_of_work() as uow:
+            job = enqueue(uow=uow, kind="test.flaky", key="flaky", max_attempts=2)
+        wait_until(lambda: job_row(garant, job.id).attempts == 1 and len(calls) == 1, "try 1")
+        wait_until(lambda: job_row(garant, job.id).status == "pending", "its retry")
+        assert dispatcher.dispatch() == 0  # not due again before its delay
+        garant.clock.advance(minutes=2)
+        assert dispatcher.dispatch() == 1
+        wait_until(lambda: job_row(garant, job.id).status == "failed", "the last attempt")
+        garant.clock.advance(hours=3)
+        assert dispatcher.dispatch() == 0  # failed for good: nothing left to publish
+
+    failed = job_row(garant, job.id)
+    assert (failed.attempts, len(calls)) == (2, 2)
+    assert "remote system down" in (failed.error or "")

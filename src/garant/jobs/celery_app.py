@@ -62,7 +62,9 @@ def celery_app(garant: Garant) -> Any:
     def run_job(job_id: int) -> bool | None:
         return worker.run_job(garant, int(job_id))
 
-    app.task(name=TASK, ignore_result=True)(run_job)
+    # shared=False: a shared task would be bound into every later Celery app (of another
+    # Garant opened in the same process) and run its jobs on this Garant.
+    app.task(name=TASK, ignore_result=True, shared=False)(run_job)
     garant.extensions[_APP] = app
     return app
 
