@@ -70,6 +70,15 @@ def test_af_b1_af_b2_record_list_assess_notify_export(tmp_path: Path) -> None:
     facts.write_text(json.dumps(CASES["11"]["facts"]), encoding="utf-8")  # case 11
     code, out = run("breach", "assess", str(facts), "--json")
     assert code == 0 and json.loads(out)["risk"] == "high"
+    english = json.loads(out)
+    code, out = run("breach", "assess", str(facts), "--json", "--lang", "fr")
+    french = json.loads(out)
+    assert code == 0 and french["reason_codes"] == english["reason_codes"]
+    assert french["reasons"] != english["reasons"] and len(french["reasons"]) == len(
+        english["reasons"]
+    )
+    code, out = run("breach", "assess", str(facts), "--lang", "de")
+    assert code == 2 and "--lang" in out
     code, out = run("breach", "assess", str(facts), "--breach", "B-2026-0001", "-w", ws)
     assert code == 0 and "inform the persons: yes" in out
 

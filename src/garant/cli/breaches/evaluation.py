@@ -26,13 +26,18 @@ def assess_cmd(
     workspace: WorkspaceOpt = Path("."),
     actor: ActorOpt = "",
     json_out: JsonOpt = False,
+    lang: Annotated[str, typer.Option(help="en or fr: the language of the reasons.")] = "en",
 ) -> None:
     """Assess the risk from facts: none, risk or high; whom to tell; the reasons."""
     from garant.breaches.adjustments import assess
+    from garant.breaches.assessment import localized
     from garant.breaches.schemas import Facts
     from garant.breaches.service import assess_breach
+    from garant.errors import InvalidInput
     from garant.sourcefile import load_document, validate_document
 
+    if lang not in ("fr", "en"):
+        raise InvalidInput(f"--lang: {lang!r} is not a language Garant speaks (fr or en)")
     facts = validate_document(load_document(file, display_name=str(file)), Facts)
     if breach is None:
         result = assess(facts)
@@ -40,6 +45,7 @@ def assess_cmd(
         garant = open_garant(workspace)
         with garant.unit_of_work(cli_actor(actor or None)) as uow:
             result = assess_breach(uow=uow, ref=breach, facts=facts)
+    result = localized(result, lang)
     if json_out:
         print_json(result.model_dump())
         return
