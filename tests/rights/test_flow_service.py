@@ -58,3 +58,37 @@ def test_af_d3_erasure_keeps_invoice_and_current_course(school_sqlite: Garant) -
     assert learners[0][0] is None and learners[0][1].startswith("h:")
     assert learners[1] == ("Bob", "bob@example.org")
     assert school_rows(garant.workspace, "select id from visits order by id") == [(42,)]
+
+
+def test_def_r3_def_r4_hold_placed_after_the_plan_keeps_the_invoice_live(
+    school_sqlite: Garant,
+) -> None:
+    """DEF-R3 / DEF-R4: a legal hold placed on the invoices between the plan and the move
+    stops the move; the invoice stays live, the staff view and the reply say so."""
+    from garant.retention import holds
+    from garant.rights.reply import context
+
+    garant = school_sqlite
+    with garant.unit_of_work() as uow:
+        req, _ = intake.submit(uow=uow, data=ada("erasure"))
+        rid = req.id
+    with garant.unit_of_work() as uow:
+        identity.confirm_code(uow=uow, request_id=rid, code=_code(garant))
+    with garant.unit_of_work() as uow:
+        decisions.decide(uow=uow, request_id=rid, data=DecideIn(accept_proposals=True))
+        execute.run(uow=uow, request_id=rid)
+    assert execute._run_step(garant, rid, "plan") == 1  # the job's first step, on its own
+    with garant.unit_of_work() as uow:
+        holds.add_hold(uow=uow, reason="tax audit", collection=("school", "invoices"))
+    while run_one(garant, kinds=[execute.JOB]):
+        pass
+    assert school_rows(garant.workspace, "select id from invoices order by id") == [(20,), (21,)]
+    with garant.unit_of_work() as uow:
+        assert archive.list_bundles(uow=uow) == []
+        req = service.get(uow, rid)
+        assert req.status == "answered"
+        by = {e.place: e for e in service.read(uow, req).erasure}
+        invoices = by["school.invoices"]
+        assert (invoices.archived, invoices.kept, invoices.why) == (0, 1, "archive_held")
+        kept = context(uow, req)["kept"]
+    assert any("legal hold" in k["why"] for k in kept)

@@ -124,7 +124,7 @@ def move_to_archive(
         ]
         if remove:
             for item in moved:
-                _delete(uow, session, step.target, item.keys, item.bundle)
+                _delete(uow, session, step.target, item.keys, [item.bundle])
         return moved
     finally:
         session.close()
@@ -167,23 +167,26 @@ def remove_archived(
             session.garant.datamap.system(system),
             session.garant.datamap.collection(system, collection),
         )
-        return _delete(uow, session, target, keys, ",".join(bundles))
+        return _delete(uow, session, target, keys, bundles)
     finally:
         session.close()
 
 
-def _delete(uow: UnitOfWork, session: Session, target: Target, keys: list[Any], bid: str) -> int:
+def _delete(
+    uow: UnitOfWork, session: Session, target: Target, keys: list[Any], bundles: list[str]
+) -> int:
     with session.dbs.engine(target.system).begin() as conn:
         rows, children = delete_rows(conn, target, target.pk.in_(list(keys)))
     uow.audit(
         "archive.remove_live",
         "archive_bundle",
-        bid,
+        bundles[0] if len(bundles) == 1 else None,
         details={
             "system": target.system.id,
             "collection": target.collection.name,
             "rows": rows,
             "child_rows": children,
+            "bundles": bundles,
         },
     )
     return rows

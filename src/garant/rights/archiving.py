@@ -305,14 +305,19 @@ def _outcomes_of(plan: dict[str, Any], done: dict[str, dict[str, Any]]) -> list[
         moved = done.get(f"archive:{place}")
         bundles = (moved or {}).get("bundles", [])
         held = (moved or {}).get("held", 0)
+        # rows that a record the move left live still points at, kept at erase time
+        protected = (done.get(f"erase:{place}") or {}).get("protected", 0)
+        why = "archive_held" if held else "owns_kept_records" if protected else item.get("why")
         duty = item.get("duty") or {}
         out.append(
             {
                 "place": place,
-                "erased": len(item["erase"]),
-                "archived": sum(len(b["keys"]) for b in bundles) if moved else len(item["archive"]),
-                "kept": item["kept"] + held,
-                "why": "archive_held" if held else item.get("why"),
+                "erased": len(item["erase"]) - protected,
+                "archived": sum(len(b["keys"]) for b in bundles)
+                if moved
+                else len(item.get("archive", [])),  # plans made before DEF-R3 have none
+                "kept": item.get("kept", 0) + held + protected,
+                "why": why,
                 "statute": duty.get("statute"),
                 "until": sorted({b["until"] for b in bundles})
                 if moved

@@ -182,7 +182,9 @@ def _erase(uow: UnitOfWork, req: RightsRequest, place: str) -> dict[str, Any]:
         # what the archive steps left live protects what it points at (children first)
         archiving.settle(places, done)
         erasure.protect_owners(uow, places)
-    return erasure.apply(uow, req, place, places[place]["erase"])
+    result = erasure.apply(uow, req, place, places[place]["erase"])
+    planned = done["plan"]["places"][place]["erase"]
+    return result | {"protected": len(planned) - len(places[place]["erase"])}
 
 
 def _archive(uow: UnitOfWork, req: RightsRequest, place: str) -> dict[str, Any]:

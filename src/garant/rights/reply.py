@@ -129,29 +129,21 @@ def context(uow: UnitOfWork, req: RightsRequest) -> dict[str, Any]:
 
 
 def _kept(uow: UnitOfWork, req: RightsRequest) -> list[dict[str, str]]:
-    """What an erasure kept, collection by collection, and why (AF-D3, DEF-D5)."""
-    from sqlalchemy import select
+    """What an erasure kept live, collection by collection, and why (AF-D3, DEF-D5), rows
+    the move to the archive left in place included (a hold, a restriction: DEF-R4)."""
+    from garant.rights import archiving
 
-    from garant.rights.models import RequestStep
-
-    step = uow.session.scalar(
-        select(RequestStep).where(RequestStep.request_id == req.id, RequestStep.step == "plan")
-    )
-    if step is None:
-        return []
     datamap = uow.garant.datamap
     out = []
-    for place, entry in sorted(step.result.get("places", {}).items()):
-        if not entry.get("kept") or entry.get("why") in (None, "no_decision"):
+    for item in sorted(archiving.outcomes(uow, req), key=lambda o: str(o["place"])):
+        if not item["kept"] or item["why"] in (None, "no_decision"):
             continue
-        system_id, name = place.split(".", 1)
+        system_id, name = item["place"].split(".", 1)
         coll = datamap.collection(system_id, name)
         label = coll.label.get(req.lang) if coll.label else name
-        why = KEPT_LABELS.get(entry["why"], "")
+        why = KEPT_LABELS.get(item["why"], "")
         if why:
-            out.append(
-                {"what": label, "count": str(entry["kept"]), "why": translate(req.lang, why)}
-            )
+            out.append({"what": label, "count": str(item["kept"]), "why": translate(req.lang, why)})
     return out
 
 
