@@ -177,6 +177,23 @@ def _surfaces_show_the_move(garant: Garant, rid: int, until: list[date]) -> None
     assert f"moved to the archive until {', '.join(d.isoformat() for d in until)}" in shown
 
 
+def _audited_without_personal_values(garant: Garant, rid: int, values: list[str]) -> None:
+    """The move is audited (request, bundle, live removal), with counts and ids only."""
+    from sqlalchemy import select
+
+    from garant.audit.models import AuditEvent
+
+    actions = ("erasure.archive", "archive.create", "archive.remove_live")
+    with garant.unit_of_work() as uow:
+        events = uow.session.scalars(select(AuditEvent).where(AuditEvent.action.in_(actions)))
+        found = [(e.action, e.details or {}) for e in events]
+    assert {a for a, _ in found} == set(actions)
+    moves = [d for a, d in found if a == "erasure.archive"]
+    assert {d["place"] for d in moves} == {f"crm.{n}" for n in DUTY}
+    text_ = repr(found)
+    assert not any(v in text_ for v in values), "no personal value in details"
+
+
 def _sweep(garant: Garant, at: datetime) -> None:
     """The retention sweep run by the worker on a later day, on the same workspace."""
     later = Garant.open(garant.workspace, clock=FixedClock(at), database_url=str(garant.store.url))
@@ -249,6 +266,7 @@ def test_def_r3_erasure_moves_duty_records_to_the_archive_until_their_statute_en
         assert f"destroyed on {day.isoformat()}" in reply
 
     _surfaces_show_the_move(garant, rid, got)
+    _audited_without_personal_values(garant, rid, [email, *numbers])
 
     # DEF-R6: the sweep destroys each invoice bundle when its own period ends, not before
     first, last = got[0], got[-1]
