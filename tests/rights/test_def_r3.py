@@ -1,10 +1,11 @@
 """DEF-R3: an erasure request moves records under a legal duty to the archive at once.
 
-On the DEF Network example (store and CRM on SQLite, then both on PostgreSQL, whose
-foreign keys refuse a parent deleted before its children): the customer's invoices,
-orders, ended contracts and bank records leave the live database for encrypted archive
-bundles, each destroyed when its statute's period ends; the rest of their data is erased;
-nobody else's rows change; a record under a legal hold stays live and the reply says so.
+On the DEF Network example (store and CRM on SQLite, both on PostgreSQL, or the CRM on
+MariaDB, whose foreign keys refuse a parent deleted before its children): the customer's
+invoices, orders and bank records leave the live database for encrypted archive bundles,
+each destroyed when its statute's period ends; the rest of their data is erased (their
+contracts too: a limitation period is no duty to keep); nobody else's rows change; a
+record under a legal hold stays live and the reply says so.
 """
 
 from __future__ import annotations
@@ -42,27 +43,32 @@ erased unless a legal hold records an actual claim (Art. 17(3)(e))."""
 ARCHIVIST = Actor("user", "archiviste@def.example", "archivist")
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", "postgres", "mariadb"])
 def def_network(
     request: pytest.FixtureRequest,
     make_garant: Callable[..., Garant],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[tuple[Garant, str]]:
-    """DEF's workspace; the store and the CRM both on SQLite, or both on PostgreSQL."""
+    """DEF's workspace; the store and the CRM both on SQLite, or both on PostgreSQL; or the
+    CRM on MariaDB."""
     drop = None
     if request.param == "postgres":
         store = str(request.getfixturevalue("pg_url"))
         crm, drop = _fresh_database(PG_ADMIN_URL, "pg")
+    elif request.param == "mariadb":  # a CRM on MariaDB (InnoDB foreign keys), store on SQLite
+        store = f"sqlite:///{tmp_path / 'store.db'}"
+        crm = str(request.getfixturevalue("mariadb_url"))
     else:
         store = f"sqlite:///{tmp_path / 'store.db'}"
         crm = f"sqlite:///{tmp_path / 'crm.db'}"
     monkeypatch.setenv("DEF_CRM_URL", crm)
     generate_database("def-network", crm, persons=16, seed=7, record=False)
     garant = make_garant(example="def-network", url=store, now=NOW)
-    if request.param == "postgres":
+    if request.param != "sqlite":
+        kind = "postgresql" if request.param == "postgres" else "mysql"
         path = garant.workspace / "datamap.yaml"
-        text_ = path.read_text(encoding="utf-8").replace("kind: sqlite", "kind: postgresql", 1)
+        text_ = path.read_text(encoding="utf-8").replace("kind: sqlite", f"kind: {kind}", 1)
         path.write_text(text_, encoding="utf-8")
         garant.reload()
     try:
