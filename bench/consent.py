@@ -63,7 +63,7 @@ def make_workspace(root: Path) -> None:
 
 
 def populate(garant: Any, n: int) -> float:
-    from garant.consent.audience import _Hasher
+    from garant.consent.audience_read import hash_identities
     from garant.consent.models import ConsentCurrent, SuppressionEntry
     from garant.consent.purposes import catalog
     from garant.consent.rules import suppression_expiry
@@ -72,7 +72,7 @@ def populate(garant: Any, n: int) -> float:
     version = catalog(garant).purpose(PURPOSE).version
     at = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
     with garant.unit_of_work() as uow:
-        hasher = _Hasher(uow)
+        refs = hash_identities(uow, "email", [email(i) for i in range(n)]).current
     batch: list[dict[str, Any]] = []
     entries: list[dict[str, Any]] = []
 
@@ -89,7 +89,7 @@ def populate(garant: Any, n: int) -> float:
         bucket = i % 10
         if bucket >= 8:
             continue
-        ref = hasher.refs("email", email(i))[-1]
+        ref = refs[i]
         batch.append(
             {
                 "subject_ref": ref,
