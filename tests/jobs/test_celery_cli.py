@@ -91,6 +91,7 @@ def test_transport_local_runs_jobs_here_even_with_a_broker_set(
     [
         (["worker", "--once", "--transport", "carrier-pigeon"], "choose local or celery"),
         (["celery-worker"], "no broker configured: set GARANT_BROKER_URL"),
+        (["worker", "--transport", "celery"], "no broker configured: set GARANT_BROKER_URL"),
     ],
 )
 def test_worker_commands_refuse_what_they_cannot_do_with_a_clear_message(

@@ -111,6 +111,9 @@ class Dispatcher:
     """
 
     def __init__(self, garant: Garant, *, batch: int = 500):
+        from garant.jobs.celery_app import celery_app
+
+        celery_app(garant)  # no broker configured: a clear ConfigError now, not log lines
         self.garant = garant
         self.batch = batch
 
