@@ -92,12 +92,16 @@ def test_transport_local_runs_jobs_here_even_with_a_broker_set(
         (["worker", "--once", "--transport", "carrier-pigeon"], "choose local or celery"),
         (["celery-worker"], "no broker configured: set GARANT_BROKER_URL"),
         (["worker", "--transport", "celery"], "no broker configured: set GARANT_BROKER_URL"),
+        (["celery-worker", "--pool", "gevent"], "--pool gevent: choose prefork, threads, solo"),
     ],
 )
 def test_worker_commands_refuse_what_they_cannot_do_with_a_clear_message(
     make_garant: Callable[..., Garant], args: list[str], expected: str
 ) -> None:
     garant = make_garant()
+    if "--pool" in args:
+        toml = garant.workspace / "garant.toml"
+        toml.write_text(toml.read_text() + '[worker]\nbroker_url = "redis://127.0.0.1:1/0"\n')
     refused = run(*args, "--workspace", str(garant.workspace))
     assert refused.returncode == 2
     assert expected in refused.stderr and "Traceback" not in refused.stderr

@@ -16,13 +16,15 @@ from typing import TYPE_CHECKING, Any
 from celery import Celery
 from celery.signals import worker_process_init
 
-from garant.errors import ConfigError
+from garant.errors import ConfigError, InvalidInput
 from garant.jobs import worker
 
 if TYPE_CHECKING:
     from garant.app import Garant
 
 TASK = "garant.run_job"
+POOLS = ("prefork", "threads", "solo")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _APP = "garant.jobs.celery"
 log = logging.getLogger("garant.jobs.celery")
 
@@ -94,11 +96,17 @@ def run_worker(
     hostname: str | None = None,
 ) -> int:
     """Run a Celery worker for this workspace's queue until it is stopped."""
+    if pool not in POOLS:
+        raise InvalidInput(f"--pool {pool}: choose {', '.join(POOLS)}")
+    if loglevel.upper() not in LOG_LEVELS:
+        raise InvalidInput(f"--loglevel {loglevel}: choose {', '.join(LOG_LEVELS)}")
+    if concurrency is not None and concurrency < 1:
+        raise InvalidInput(f"--concurrency {concurrency}: at least 1")
     app = celery_app(garant)
     argv = [
         "worker",
         f"--pool={pool}",
-        f"--loglevel={loglevel}",
+        f"--loglevel={loglevel.upper()}",
         f"--queues={garant.settings.worker.queue}",
         f"--hostname={hostname or f'garant-{os.getpid()}@%h'}",
         "--without-gossip",
