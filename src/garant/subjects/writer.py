@@ -16,8 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import partial
-from itertools import islice, repeat
+from itertools import islice
 from json import encoder as json_encoder
 from typing import IO, Any
 
@@ -39,20 +38,39 @@ _PLAIN: dict[type, Callable[[Any], Any]] = {
 """The usual non-JSON types, converted without ``plain``'s chain of checks."""
 
 
-def _records_encoder() -> Callable[[Iterable[Row]], Iterator[str]]:
-    """One JSON encoder for every record (``json.dumps`` builds one per call): the C
-    encoder of the standard library when present, mapped over a batch; one string per
-    record, so that a record per line keeps the file readable."""
+def _value_encoders() -> tuple[Callable[[str], str], Callable[[Any], str]]:
+    """JSON text of a string, and of any JSON value, by the standard library's C encoder
+    when present (``json.dumps`` builds an encoder per call)."""
     make = getattr(json_encoder, "c_make_encoder", None)
-    basestring = getattr(json_encoder, "c_encode_basestring", None)
-    if make is None or basestring is None:  # pragma: no cover - CPython always has them
-        return partial(map, json.JSONEncoder(ensure_ascii=False).encode)
+    string = getattr(json_encoder, "c_encode_basestring", None)
+    if make is None or string is None:  # pragma: no cover - CPython always has them
+        encode = json.JSONEncoder(ensure_ascii=False).encode
+        return encode, encode
     # markers, default, encoder, indent, key_sep, item_sep, sort_keys, skipkeys, allow_nan
-    c_encode = make(None, None, basestring, None, ": ", ", ", False, False, True)
-    return lambda records: map("".join, map(c_encode, records, repeat(0)))
+    c_encode = make(None, None, string, None, ": ", ", ", False, False, True)
+    return string, lambda value: "".join(c_encode(value, 0))
 
 
-_ENCODE = _records_encoder()
+_STRING, _VALUE = _value_encoders()
+
+
+def json_records(keys: list[str], columns: list[list[Any]]) -> Iterator[str]:
+    """One JSON object per row, ``{"key": value, ...}`` exactly as ``json.dumps`` writes it
+    (``ensure_ascii=False``), built column by column: a column of text or of integers is
+    encoded in one C-level pass, then each row is one ``%`` format of its encoded values."""
+    template = "{" + ", ".join(_STRING(k).replace("%", "%%") + ": %s" for k in keys) + "}"
+    return map(template.__mod__, zip(*map(_json_column, columns), strict=True))
+
+
+def _json_column(column: list[Any]) -> Iterable[str]:
+    kinds = set(map(type, column))
+    if kinds == {str}:
+        return map(_STRING, column)
+    if kinds == {int}:
+        return map(int.__repr__, column)
+    if kinds == {type(None)}:
+        return ["null"] * len(column)
+    return map(_VALUE, column)
 
 
 @dataclass
@@ -108,8 +126,7 @@ class CollectionFile:
                 dict(zip(keys, values, strict=True)) for values in islice(head, room)
             )
         columns = [_plain_column(column) for column in columns]
-        records = map(dict, map(zip, repeat(keys), zip(relations, entities, *columns, strict=True)))
-        text = ",\n".join(_ENCODE(records))
+        text = ",\n".join(json_records(keys, [relations, entities, *columns]))
         self.json.write((",\n" if self.started else "") + text)
         self.started = True
         words = [self.words[relation]] * count
