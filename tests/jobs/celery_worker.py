@@ -35,6 +35,7 @@ def main() -> None:
         return {"ok": True}
 
     def slow(context: JobContext) -> dict[str, Any]:
+        context.heartbeat({"pid": os.getpid()})
         (workspace / f"started-{context.job_id}-{os.getpid()}").write_text("started")
         time.sleep(pause)
         return counted(context)

@@ -190,6 +190,7 @@ def test_a_celery_worker_killed_mid_job_is_replaced_after_the_lease_and_the_job_
         doomed.wait(timeout=10)
     first = job_row(garant, job.id)
     assert (first.status, first.attempts) == ("running", 1) and first.leased_until is not None
+    assert first.progress == {"pid": doomed.pid}  # its heartbeat reached the table
     lease_end: datetime = first.leased_until
 
     dispatcher = Dispatcher(garant)
