@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -127,6 +127,7 @@ class TokenUse:
     actor: Actor
     token_id: int
     needs_note: bool
+    last_used_at: datetime | None = None
 
 
 def check_token(*, uow: UnitOfWork, clear: str) -> TokenUse:
@@ -141,7 +142,7 @@ def check_token(*, uow: UnitOfWork, clear: str) -> TokenUse:
         raise PermissionDenied("invalid or revoked API token")
     token, user = row
     stale = token.last_used_at is None or uow.now() - token.last_used_at >= TOKEN_USE_PRECISION
-    return TokenUse(Actor("api", user.email, user.role), token.id, stale)
+    return TokenUse(Actor("api", user.email, user.role), token.id, stale, token.last_used_at)
 
 
 def note_token_use(*, uow: UnitOfWork, token_id: int) -> None:

@@ -38,7 +38,7 @@ MAX_AGE_SECONDS = 30.0
 CACHE_MAX = 200_000
 _HEAD = select(AuditHead.seq).where(AuditHead.id == 1)
 
-__all__ = ["Decision", "may_disclose", "may_use"]
+__all__ = ["Decision", "cached_decision", "may_disclose", "may_use"]
 
 
 class DecisionCache:
@@ -50,6 +50,8 @@ class DecisionCache:
         self.checked_at = 0.0
         self.head: int | None = None
         self.policy: object = None
+        self.generation = 0
+        """Bumped by every ``clear``: what other caches checked against this one is stale."""
 
     def validate(self, uow: UnitOfWork) -> None:
         """Drop everything if the store changed since the last look (at most every 0.2 s)."""
@@ -62,6 +64,10 @@ class DecisionCache:
             self.clear()
             self.head, self.policy = head, policy
         self.checked_at = now
+
+    def fresh(self) -> bool:
+        """Validated less than ``POLL_SECONDS`` ago: a hit may be answered without the store."""
+        return time.monotonic() - self.checked_at < POLL_SECONDS
 
     def get(self, key: tuple[object, ...]) -> Decision | None:
         hit = self.entries.get(key)
@@ -79,6 +85,7 @@ class DecisionCache:
         with self.lock:
             self.entries.clear()
             self.checked_at = 0.0
+            self.generation += 1
 
 
 def cache_for(garant: Garant) -> DecisionCache | None:
@@ -89,6 +96,17 @@ def cache_for(garant: Garant) -> DecisionCache | None:
     if cache is None:
         cache = garant.extensions["consent.cache"] = DecisionCache()
     return cache
+
+
+def cached_decision(
+    garant: Garant, identity: Identity, purpose: str, collected_for: str | None = None
+) -> Decision | None:
+    """The cached answer ``may_use`` would give, only while the cache needs no look at the
+    store (validated within ``POLL_SECONDS``); ``None`` means: ask ``may_use``."""
+    cache = cache_for(garant)
+    if cache is None or not cache.fresh():
+        return None
+    return cache.get((tuple(identity), purpose, collected_for))
 
 
 def may_use(

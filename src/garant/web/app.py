@@ -15,11 +15,13 @@ from garant.errors import GarantError
 from garant.i18n import language, normalize_language
 from garant.web import admin, api, privacy
 from garant.web.deps import LoginRequired
+from garant.web.fastcheck import ConsentCheckFastPath
 from garant.web.login import router as login_router
 from garant.web.templating import make_templates, render
 
 STATIC = Path(__file__).parent / "static"
 LANG_COOKIE = "garant_lang"
+SESSION_COOKIE = "garant_session"
 
 
 def _choose_language(request: Request, default: str) -> str:
@@ -67,13 +69,23 @@ def create_app(garant: Garant) -> FastAPI:
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
 
+    secret = garant.settings.secret(garant.settings.web.session_secret_env)
+    max_age = garant.settings.web.session_hours * 3600
     app.add_middleware(
         SessionMiddleware,
-        secret_key=garant.settings.secret(garant.settings.web.session_secret_env),
-        session_cookie="garant_session",
-        max_age=garant.settings.web.session_hours * 3600,
+        secret_key=secret,
+        session_cookie=SESSION_COOKIE,
+        max_age=max_age,
         same_site="lax",
         https_only=garant.settings.web.secure_cookies,
+    )
+    # outermost: answers the plain consent check itself, passes everything else on
+    app.add_middleware(
+        ConsentCheckFastPath,
+        garant=garant,
+        secret_key=secret,
+        session_cookie=SESSION_COOKIE,
+        max_age=max_age,
     )
 
     @app.exception_handler(GarantError)

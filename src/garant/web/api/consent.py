@@ -41,8 +41,11 @@ def check(
         str | None, Query(description="The purpose the data was collected for (AF-P2).")
     ] = None,
 ) -> DecisionRead:
-    """May this person's data be used for this purpose now? With the reason."""
-    with garant.unit_of_work(actor) as uow:
+    """May this person's data be used for this purpose now? With the reason.
+
+    The plain case is usually answered before it reaches here (``garant.web.fastcheck``),
+    from the same check and its cache, with the same answer."""
+    with garant.unit_of_work(actor, read_only=True) as uow:
         decision = may_use(
             uow=uow, identity=(kind, value), purpose=purpose, collected_for=collected_for
         )
