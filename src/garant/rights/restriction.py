@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from garant.connectors import connector_for
 from garant.errors import Conflict, NotFound
@@ -112,8 +112,26 @@ def _covers(uow: UnitOfWork, row: Restriction, purpose: str) -> bool:
     return any(v is not None and v.consent_purpose == purpose for v in views)
 
 
+# Built once: every uncached use check asks this, and restrictions are rare, so most
+# answers are "none" from one prebuilt statement.
+_ANY_ACTIVE = (
+    select(RestrictionRef.id)
+    .join(Restriction, Restriction.id == RestrictionRef.restriction_id)
+    .where(
+        Restriction.status == "active",
+        RestrictionRef.subject_ref.in_(bindparam("refs", expanding=True)),
+    )
+    .limit(1)
+)
+
+
 def blocker(uow: UnitOfWork, subject_refs: list[str], purpose: str) -> str | None:
     """The use blocker every check asks (``garant.use_blockers``): a reason, or ``None``."""
+    if not subject_refs:
+        return None
+    found = uow.session.connection().execute(_ANY_ACTIVE, {"refs": subject_refs}).first()
+    if found is None:
+        return None
     for row in active_for(uow, subject_refs):
         if _covers(uow, row, purpose):
             return _reason(row)
