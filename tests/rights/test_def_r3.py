@@ -3,9 +3,10 @@
 On the DEF Network example (store and CRM on SQLite, both on PostgreSQL, or the CRM on
 MariaDB, whose foreign keys refuse a parent deleted before its children): the customer's
 invoices, orders and bank records leave the live database for encrypted archive bundles,
-each destroyed when its statute's period ends; the rest of their data is erased (their
-contracts too: a limitation period is no duty to keep); nobody else's rows change; a
-record under a legal hold stays live and the reply says so.
+each destroyed when its statute's period ends, and so are their contracts (a limitation
+period, kept as evidence for legal claims because the policy says ``on_erasure: archive``);
+the rest of their data is erased; nobody else's rows change; a record under a legal hold
+stays live and the reply says so.
 """
 
 from __future__ import annotations
@@ -34,12 +35,13 @@ from tests.conftest import PG_ADMIN_URL, _fresh_database
 from tests.rights.helpers import api_client, mails
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-DUTY = ("invoices", "orders", "bank_details")
-"""Kept under a duty to keep them (Code de commerce L123-22, Code monétaire L561-12)."""
-ERASED = ("contracts", "connection_logs", "customer_notes", "event_registrations", "tender_answers")
-"""Contracts and tender answers are archived by the sweep for a limitation period
-(L110-4, Code civil 2224), which is no duty to keep them against an erasure request:
-erased unless a legal hold records an actual claim (Art. 17(3)(e))."""
+DUTY = ("invoices", "orders", "bank_details", "contracts")
+"""Archived on erasure: under a duty to keep them (Code de commerce L123-22, Code monétaire
+L561-12, Art. 17(3)(b)), or, for contracts, for the limitation period of L110-4 as evidence
+for legal claims (Art. 17(3)(e)), which DEF's policy chooses with ``on_erasure: archive``."""
+ERASED = ("connection_logs", "customer_notes", "event_registrations", "tender_answers")
+"""Tender answers are archived by the sweep for a limitation period (Code civil 2224) but,
+with no ``on_erasure`` choice, erased on request unless a legal hold records a claim."""
 ARCHIVIST = Actor("user", "archiviste@def.example", "archivist")
 
 
@@ -159,7 +161,8 @@ def _surfaces_show_the_move(garant: Garant, rid: int, until: list[date]) -> None
     assert by["crm.invoices"]["until"] == [d.isoformat() for d in until]
     assert "L123-22" in by["crm.invoices"]["statute"]
     assert by["crm.customers"]["erased"] == 1 and by["crm.customers"]["kept"] == 0
-    assert by["crm.contracts"]["erased"] >= 1 and by["crm.contracts"]["archived"] == 0
+    assert by["crm.contracts"]["archived"] >= 1 and by["crm.contracts"]["erased"] == 0
+    assert "L110-4" in by["crm.contracts"]["statute"]
     assert "Moved to the archive" in page and until[-1].isoformat() in page
     if not str(garant.store.url).startswith("sqlite"):
         return  # a CLI process leaves its store pool to the exit; pytest flags it on PostgreSQL
@@ -223,7 +226,7 @@ def test_def_r3_erasure_moves_duty_records_to_the_archive_until_their_statute_en
     email = "blineric284@laposte.net"
     customer = _customer(crm, email)
     mine = _theirs(crm, customer)
-    assert all(mine[n] for n in (*DUTY, "contracts"))
+    assert all(mine[n] for n in DUTY)
     issued = {r[0]: as_date(r[1]) for r in _crm(crm, "SELECT id, issued_at FROM invoices")}
     numbers = [
         r[0]
@@ -268,6 +271,10 @@ def test_def_r3_erasure_moves_duty_records_to_the_archive_until_their_statute_en
     reply = mails(garant, "rights_reply", rid)[-1].body_text or ""
     assert "What we moved to the archive" in reply
     assert "Code de commerce, art. L123-22" in reply
+    flat = " ".join(reply.split())
+    assert "establishment, exercise or defence of legal claims: Code de commerce, art. L110-4" in (
+        flat
+    ), "contracts: a limitation period, kept for legal claims, not as a legal duty"
     for day in got:
         assert f"destroyed on {day.isoformat()}" in reply
 
@@ -332,6 +339,6 @@ def test_def_r3_def_r4_a_held_record_stays_live_with_the_customer_it_names(
     assert not left["invoices"] and not left["orders"] and not left["contracts"]
     assert not left["connection_logs"]
     moved = {b.collection for b in _bundles(garant, f"request:{rid}")}
-    assert moved == {"invoices", "orders"}
+    assert moved == {"invoices", "orders", "contracts"}
     reply = mails(garant, "rights_reply", rid)[-1].body_text or ""
     assert "legal claims" in reply and "What we moved to the archive" in reply

@@ -78,6 +78,11 @@ class ArchivePhase(Element):
     """The organization says the archive is anonymous (DEF-R5); lint checks that the fields
     kept allow it (an invoice keeps the client's identity, so it cannot be)."""
     record_type: Text | None = None
+    on_erasure: Literal["archive", "erase"] | None = None
+    """What an erasure request does to the records. By default a duty to keep them archives
+    them (Art. 17(3)(b)) and a limitation period erases them; ``archive`` keeps records
+    for a limitation period as evidence for legal claims (Art. 17(3)(e)), the
+    organization's choice (DEF-R3 promises it for contracts)."""
 
 
 class RetentionRule(Element):

@@ -54,15 +54,15 @@ def entry(
 def duty(uow: UnitOfWork, coll: Collection) -> dict[str, Any] | None:
     """The legal duty that sends this collection's rows to the archive, if any.
 
-    Only an archive phase that obeys a duty to keep the records counts (a limitation
-    period is no such duty: ``policy_view.legal_archive``).
+    An archive phase that obeys a duty to keep the records, or a limitation period the
+    rule chose to archive on erasure (``policy_view.legal_archive``).
     """
     rule_id = coll.retention.rule if coll.retention else None
     found = policy_view.legal_archive(uow.garant.policy, rule_id)
     if found is None or rule_id is None:
         return None
-    duration, statute = found
-    return {"rule": rule_id, "statute": statute, "duration": duration}
+    duration, statute, exception = found
+    return {"rule": rule_id, "statute": statute, "duration": duration, "exception": exception}
 
 
 def _rule(uow: UnitOfWork, rule_id: str) -> Any:

@@ -124,11 +124,11 @@ def _erasure(
         return (activity_id, D.KEEP, "art17_3_e", ERASURE_EXCEPTIONS["art17_3_e"].capitalize())
     archive = policy_view.legal_archive(uow.garant.policy, view.retention if view else None)
     if basis == "legal_obligation" or archive:
-        duration, statute = archive or ("", "")
-        why = ERASURE_EXCEPTIONS["art17_3_b"].capitalize()
+        duration, statute, exception = archive or ("", "", "art17_3_b")
+        why = ERASURE_EXCEPTIONS[exception].capitalize()
         if statute:
             why += f": {statute}" + (f" ({duration})" if duration else "")
-        return (activity_id, D.ARCHIVE if archive else D.KEEP, "art17_3_b", why)
+        return (activity_id, D.ARCHIVE if archive else D.KEEP, exception, why)
     ground = {
         "consent": "art17_1_b",
         "legitimate_interests": "art17_1_c",

@@ -114,17 +114,18 @@ def retention_rule(policy: Policy, rule_id: str | None) -> Any:
     )
 
 
-def legal_archive(policy: Policy, rule_id: str | None) -> tuple[str, str] | None:
-    """(duration, statute) when a rule's archive phase obeys a duty to keep the records.
+def legal_archive(policy: Policy, rule_id: str | None) -> tuple[str, str, str] | None:
+    """(duration, statute, exception) when an erasure request archives a rule's records.
 
     Art. 17(3)(b): a legal obligation keeps data against an erasure request (invoices under
-    the commercial code). A limitation period (prescription) is no such duty: it lets the
-    data be archived in the ordinary course, but an erasure request erases it unless a
-    claim is actually pending, which a legal hold records (Art. 17(3)(e)).
+    the commercial code). A limitation period (prescription) is no such duty: an erasure
+    request erases those records unless a claim is pending (a legal hold), or unless the
+    rule's archive says ``on_erasure: archive``, keeping them as evidence for legal claims
+    (Art. 17(3)(e)) for that period, as DEF promises for its contracts (DEF-R3).
     """
     rule = retention_rule(policy, rule_id)
     archive = _get(rule, "archive")
-    if archive is None:
+    if archive is None or _get(archive, "on_erasure") == "erase":
         return None
     duration = _get(archive, "duration")
     statute_id = str(_get(archive, "statute") or "")
@@ -136,9 +137,12 @@ def legal_archive(policy: Policy, rule_id: str | None) -> tuple[str, str] | None
             reference, label = str(found.reference), _text(found.label, "en")
         except NotFound:  # an unknown statute is the policy lint's to report
             reference = statute_id
+    exception = "art17_3_b"
     if "limitation period" in label.lower():
-        return None
-    return (str(_get(duration, "text", duration) or ""), reference)
+        if _get(archive, "on_erasure") != "archive":
+            return None
+        exception = "art17_3_e"
+    return (str(_get(duration, "text", duration) or ""), reference, exception)
 
 
 def authority(policy: Policy) -> dict[str, str]:

@@ -169,7 +169,12 @@ def _archived(uow: UnitOfWork, req: RightsRequest) -> list[dict[str, str]]:
         coll = datamap.collection(system_id, name)
         duty = places.get(item["place"], {}).get("duty") or {}
         statute = duty.get("statute") or item["statute"]
-        why = translate(req.lang, "kept to comply with a legal obligation")
+        why = translate(
+            req.lang,
+            "kept for the establishment, exercise or defence of legal claims"
+            if duty.get("exception") == "art17_3_e"
+            else "kept to comply with a legal obligation",
+        )
         if statute:
             why += f": {statute}" + (f" ({duty['duration']})" if duty.get("duration") else "")
         out.append(
