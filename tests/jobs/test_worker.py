@@ -122,3 +122,46 @@ def test_a_job_whose_worker_dies_is_taken_up_after_its_lease_and_completes_once(
             .where(AuditEvent.action == "test.job_effect")
         )
         assert effects == 1
+
+
+def test_run_here_runs_a_free_job_in_this_process(garant: Garant) -> None:
+    """A command's "run it now": the job runs here and its result comes back."""
+    from garant.jobs.worker import run_here
+
+    garant.jobs.register("test.here", lambda context: {"ran": context.job_id})
+    with garant.unit_of_work() as uow:
+        job_id = enqueue(uow=uow, kind="test.here", key="h").id
+    assert run_here(garant, job_id) == ("done", {"ran": job_id}, None)
+
+
+def test_run_here_waits_for_the_worker_that_took_the_job_first(garant: Garant) -> None:
+    """With a broker, a Celery worker may take the job before the command does: the command
+    waits for that worker's outcome instead of reporting a job it did not run; if the
+    worker does not finish in time, the command says the job is still running."""
+    import threading
+
+    from garant.jobs.worker import run_here
+
+    with garant.unit_of_work() as uow:
+        job_id = enqueue(uow=uow, kind="test.elsewhere", key="e").id
+        late_id = enqueue(uow=uow, kind="test.elsewhere", key="late").id
+    now = garant.clock.now()
+    with garant.store.session() as session:
+        claim = service.claim_job(session, job_id, now=now)
+    with garant.store.session() as session:
+        assert service.claim_job(session, late_id, now=now) is not None
+    assert claim is not None
+
+    def other_worker() -> None:
+        time.sleep(0.5)
+        with garant.store.session() as session, session.begin():
+            service.complete(session, job_id=job_id, token=claim.token, now=now, result={"n": 1})
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    try:
+        assert run_here(garant, job_id, wait=10, poll=0.05) == ("done", {"n": 1}, None)
+    finally:
+        thread.join()
+    status, result, _ = run_here(garant, late_id, wait=0.3, poll=0.05)
+    assert (status, result) == ("running", None), "never reported as finished"

@@ -19,7 +19,7 @@ from garant.cli.common import (
     open_garant,
     print_json,
 )
-from garant.errors import InvalidInput
+from garant.errors import Conflict, InvalidInput
 
 request_app = typer.Typer(
     help="Rights requests: open, verify, decide, run, answer.", no_args_is_help=True
@@ -338,16 +338,15 @@ def run_cmd(
     actor: ActorOpt = "",
 ) -> None:
     """Carry the decisions out (a job: resumable, never twice)."""
-    from garant.jobs.worker import run_one
+    from garant.jobs.worker import run_here
     from garant.rights import execute, service
 
     garant = open_garant(workspace, as_of)
     with garant.unit_of_work(cli_actor(actor or None)) as uow:
-        execute.run(uow=uow, request_id=request_id)
-    if now:
+        job_id = execute.run(uow=uow, request_id=request_id).id
+    if now:  # here, or wait for the Celery worker a broker woke first
         with console.status(f"running request {request_id}"):
-            while run_one(garant, kinds=[execute.JOB]):
-                pass
+            run_here(garant, job_id)
     with garant.unit_of_work() as uow:
         req = service.get(uow, request_id)
         console.print(f"request {req.id}: {req.status}")
@@ -396,16 +395,17 @@ def copy_cmd(
     actor: ActorOpt = "",
 ) -> None:
     """A further copy of an access export (Art. 15(3): a reasonable fee may apply)."""
-    from garant.jobs.worker import run_one
+    from garant.jobs.worker import run_here
     from garant.rights import execute
 
     garant = open_garant(workspace, as_of)
     with garant.unit_of_work(cli_actor(actor or None)) as uow:
-        execute.further_copy(
+        job_id = execute.further_copy(
             uow=uow, request_id=request_id, fee_cents=round(fee * 100), fee_reason=fee_reason
-        )
-    while run_one(garant, kinds=[execute.JOB]):
-        pass
+        ).id
+    status, _, error = run_here(garant, job_id)
+    if status != "done":
+        raise Conflict(f"request {request_id}: the copy is not made yet ({error or status})")
     console.print(f"request {request_id}: further copy made")
 
 

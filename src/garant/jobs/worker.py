@@ -7,7 +7,7 @@ import time
 import traceback
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from garant.jobs import service
 from garant.jobs.service import JobContext
@@ -42,6 +42,33 @@ def run_job(garant: Garant, job_id: int) -> bool | None:
     with garant.store.session() as session:
         claim = service.claim_job(session, job_id, now=garant.clock.now(), lease=lease(garant))
     return None if claim is None else _run(garant, claim)
+
+
+def run_here(
+    garant: Garant, job_id: int, *, wait: float | None = None, poll: float = 0.2
+) -> tuple[str, dict[str, Any] | None, str | None]:
+    """Run this job in this process now (a command's "run it now"), or, when another worker
+    already took it (a Celery worker woken by its message), wait for that worker to end it.
+
+    Returns the job's (status, result, error) once it is done or failed, or once an attempt
+    failed and waits for its retry; after ``wait`` seconds (the lease by default) it returns
+    the status it has then (``running``), never silently pretending it finished.
+    """
+    from garant.jobs.models import Job
+
+    deadline = time.monotonic() + (lease(garant).total_seconds() if wait is None else wait)
+    run_job(garant, job_id)
+    while True:
+        with garant.store.session() as session:
+            job = session.get(Job, job_id)
+            assert job is not None, f"job {job_id} does not exist"
+            state = (job.status, job.result, job.error)
+        settled = state[0] in ("done", "failed") or (state[0] == "pending" and state[2])
+        if settled or time.monotonic() >= deadline:
+            return state
+        if state[0] == "pending" and run_job(garant, job_id) is not None:
+            continue  # it was not due yet when first asked, or its holder's lease ran out
+        time.sleep(poll)
 
 
 def _run(garant: Garant, claim: service.Claim) -> bool:

@@ -87,8 +87,7 @@ def run_as_job(
     """Run a sweep now as a job of its own (CLI, API): the job table records it, and if
     this process dies its lease runs out and the worker completes it."""
     from garant.errors import Conflict
-    from garant.jobs.models import Job
-    from garant.jobs.worker import run_one
+    from garant.jobs.worker import run_here
 
     today = local_date(garant.clock.now(), garant.timezone).isoformat()
     with garant.unit_of_work(actor) as uow:
@@ -100,16 +99,9 @@ def run_as_job(
             max_attempts=3,
         )
         job_id = job.id
-    status, result, error = "pending", None, None
     garant.extensions[PROGRESS_KEY] = progress
-    try:
-        while run_one(garant, kinds=[SWEEP_JOB]) is not None:
-            with garant.unit_of_work() as uow:
-                mine = uow.session.get(Job, job_id)
-                assert mine is not None
-                status, result, error = mine.status, mine.result, mine.error
-            if status in ("done", "failed") or (status == "pending" and error):
-                break
+    try:  # here, or on the Celery worker a broker woke first (its progress is not shown)
+        status, result, error = run_here(garant, job_id)
     finally:
         garant.extensions.pop(PROGRESS_KEY, None)
     if status != "done" or not result:
