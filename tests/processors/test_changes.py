@@ -176,3 +176,27 @@ def test_af_sec2_live_check_skips_an_ended_processor_and_the_dossier_dates_its_e
         end_processor(uow=uow, name="Mailer", data=ProcessorEnd(ended_on=date(2026, 2, 1)))
     assert about_mailer() == set()
     assert "Mailer (fin le 2026-02-01)" in build_html(garant)  # the policy speaks French
+
+
+def test_a_name_with_a_slash_is_reached_on_the_api_and_the_pages(
+    make_garant: Callable[..., Garant],
+) -> None:
+    """Company names such as "Novo Nordisk A/S" contain a slash: the register's URLs still
+    reach the entry, whether the slash is sent as it is or encoded."""
+    garant = make_garant()
+    with garant.unit_of_work() as uow:
+        add_user(uow=uow, email=staff_email(Role.DPO), role=Role.DPO.value, password=PASSWORD)
+        token = issue_token(uow=uow, email=staff_email(Role.DPO), name="t")
+    _add(garant, name="Hoster A/S")
+    headers = {"Authorization": f"Bearer {token}"}
+    with TestClient(create_app(garant)) as client:
+        for path in ("Hoster A/S", "Hoster%20A%2FS"):
+            url = f"/api/accountability/processors/{path}"
+            changed = client.patch(url, headers=headers, json={"service": path})
+            assert changed.status_code == 200, changed.text
+            assert changed.json()["name"] == "Hoster A/S"
+        ended = client.post(url + "/end", headers=headers, json={"ended_on": "2026-03-01"})
+        assert ended.status_code == 200 and ended.json()["ended_on"] == "2026-03-01"
+        client.post("/login", data={"email": staff_email(Role.DPO), "password": PASSWORD})
+        page = client.get("/admin/accountability/processors/Hoster%20A%2FS/edit")
+        assert page.status_code == 200 and "Hoster A/S" in page.text

@@ -123,7 +123,7 @@ def _edit_page(
     return render(request, BASE + "processor_edit.html", context, 422 if errors else 200)
 
 
-@router.get("/processors/{name}/edit")
+@router.get("/processors/{name:path}/edit")
 def processors_edit_form(
     request: Request, name: str, garant: GarantDep, actor: ProcessorManage
 ) -> Response:
@@ -135,7 +135,7 @@ def processors_edit_form(
     return _edit_page(request, garant, name, values, {})
 
 
-@router.post("/processors/{name}/edit", dependencies=CSRF)
+@router.post("/processors/{name:path}/edit", dependencies=CSRF)
 async def processors_edit(
     request: Request, name: str, garant: GarantDep, actor: ProcessorManage
 ) -> Response:
@@ -168,7 +168,7 @@ def _end_page(
     return render(request, BASE + "processor_end.html", context, status)
 
 
-@router.get("/processors/{name}/end")
+@router.get("/processors/{name:path}/end")
 def processors_end_form(
     request: Request, name: str, garant: GarantDep, actor: ProcessorManage
 ) -> Response:
@@ -176,7 +176,7 @@ def processors_end_form(
     return _end_page(request, garant, actor, name, {}, {})
 
 
-@router.post("/processors/{name}/end", dependencies=CSRF)
+@router.post("/processors/{name:path}/end", dependencies=CSRF)
 def processors_end(
     request: Request,
     name: str,
@@ -200,7 +200,7 @@ def processors_end(
     return _end_page(request, garant, actor, name, values, errors)
 
 
-@router.post("/processors/{name}/reopen", dependencies=CSRF)
+@router.post("/processors/{name:path}/reopen", dependencies=CSRF)
 def processors_reopen(name: str, garant: GarantDep, actor: ProcessorManage) -> Response:
     from garant.processors.changes import reopen_processor
 
@@ -209,7 +209,7 @@ def processors_reopen(name: str, garant: GarantDep, actor: ProcessorManage) -> R
     return _back()
 
 
-@router.post("/processors/{name}/audits", dependencies=CSRF)
+@router.post("/processors/{name:path}/audits", dependencies=CSRF)
 def processors_audit(
     name: str,
     garant: GarantDep,

@@ -60,7 +60,7 @@ def processor_alerts(garant: GarantDep, actor: ProcessorReadActor) -> list[dict[
         return all_alerts(uow=uow)
 
 
-@router.patch("/processors/{name}", dependencies=CSRF)
+@router.patch("/processors/{name:path}", dependencies=CSRF)
 def edit_processor(
     name: str, data: ProcessorUpdate, garant: GarantDep, actor: ProcessorManageActor
 ) -> dict[str, Any]:
@@ -72,7 +72,7 @@ def edit_processor(
         return describe(uow=uow, processor=update_processor(uow=uow, name=name, data=data))
 
 
-@router.post("/processors/{name}/end", dependencies=CSRF)
+@router.post("/processors/{name:path}/end", dependencies=CSRF)
 def end_processor(
     name: str, data: ProcessorEnd, garant: GarantDep, actor: ProcessorManageActor
 ) -> dict[str, Any]:
@@ -85,7 +85,7 @@ def end_processor(
         return describe(uow=uow, processor=do_end(uow=uow, name=name, data=data))
 
 
-@router.post("/processors/{name}/reopen", dependencies=CSRF)
+@router.post("/processors/{name:path}/reopen", dependencies=CSRF)
 def reopen_processor(name: str, garant: GarantDep, actor: ProcessorManageActor) -> dict[str, Any]:
     """Undo an end recorded by mistake."""
     from garant.processors.changes import reopen_processor as do_reopen
@@ -95,7 +95,7 @@ def reopen_processor(name: str, garant: GarantDep, actor: ProcessorManageActor) 
         return describe(uow=uow, processor=do_reopen(uow=uow, name=name))
 
 
-@router.post("/processors/{name}/audits", status_code=201, dependencies=CSRF)
+@router.post("/processors/{name:path}/audits", status_code=201, dependencies=CSRF)
 def add_audit(
     name: str, data: AuditCreate, garant: GarantDep, actor: ProcessorManageActor
 ) -> dict[str, Any]:
