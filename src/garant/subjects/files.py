@@ -23,10 +23,12 @@ class HashedEntry:
             self.write("\ufeff")
 
     def write(self, text: str) -> int:
-        data = text.encode("utf-8")
+        self.write_bytes(text.encode("utf-8"))
+        return len(text)
+
+    def write_bytes(self, data: bytes) -> None:
         self.handle.write(data)
         self.digest.update(data)
-        return len(text)
 
     def close(self) -> None:
         if not self.closed:

@@ -101,10 +101,10 @@ class CollectionFile:
         identity = set(export.rowset.collection.identity.values())
         self.third_party = [i for i, f in enumerate(fields) if f.third_party]
         self.identity = [i for i, f in enumerate(fields) if f.name in identity]
-        self.json: IO[str] = _spool()
-        self.csv: IO[str] = _spool()
+        self.json: IO[bytes] = _spool()  # UTF-8, encoded once, copied as bytes into the zip
+        self.csv: IO[bytes] = _spool()
         self.buffer = io.StringIO()  # a batch of CSV rows, written to the spool at once
-        self.table = csv.writer(self.buffer)
+        self.table = csv.writer(self.buffer, lineterminator="\n")
         self.started = False
 
     def take(self, relation: str, names: list[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -127,11 +127,11 @@ class CollectionFile:
             )
         columns = [_plain_column(column) for column in columns]
         text = ",\n".join(json_records(keys, [relations, entities, *columns]))
-        self.json.write((",\n" if self.started else "") + text)
+        self.json.write(((",\n" if self.started else "") + text).encode("utf-8"))
         self.started = True
         words = [self.words[relation]] * count
         self.table.writerows(zip(words, [e or "" for e in entities], *columns, strict=True))
-        self.csv.write(self.buffer.getvalue())
+        self.csv.write(self.buffer.getvalue().encode("utf-8"))
         self.buffer.seek(0)
         self.buffer.truncate()
         if relation == "own":
@@ -169,10 +169,9 @@ class CollectionFile:
         out.write("\n]}\n")
 
     def write_csv(self, out: HashedEntry, heads: list[str]) -> None:
-        heading = _spool()
-        csv.writer(heading).writerow(heads)
-        _copy(heading, out)
-        heading.close()
+        heading = io.StringIO()
+        csv.writer(heading, lineterminator="\n").writerow(heads)
+        out.write(heading.getvalue())
         _copy(self.csv, out)
 
     def close(self) -> None:
@@ -195,11 +194,11 @@ def _plain_column(column: list[Any]) -> list[Any]:
     return [v if type(v) in _NATIVE else _PLAIN.get(type(v), plain)(v) for v in column]
 
 
-def _spool() -> IO[str]:
-    return tempfile.SpooledTemporaryFile(max_size=SPOOL, mode="w+", encoding="utf-8")
+def _spool() -> IO[bytes]:
+    return tempfile.SpooledTemporaryFile(max_size=SPOOL)
 
 
-def _copy(spool: IO[str], out: HashedEntry) -> None:
+def _copy(spool: IO[bytes], out: HashedEntry) -> None:
     spool.seek(0)
     while chunk := spool.read(1 << 20):
-        out.write(chunk)
+        out.write_bytes(chunk)
