@@ -28,6 +28,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 from sqlalchemy import create_engine, insert, text
@@ -146,10 +147,17 @@ def bench_audience(garant: Any, n: int) -> dict[str, Any]:
 
     people = [email(i) for i in range(n)]
     with garant.unit_of_work() as uow:
+        load = os.getloadavg()[0]
         started = time.perf_counter()
         result = filter_audience(uow=uow, purpose=PURPOSE, identities=people)
         seconds = time.perf_counter() - started
-    return {"audience_seconds": round(seconds, 2), **result.summary()}
+    summary = result.summary()
+    return {
+        "audience_seconds": round(seconds, 2),
+        "load_average": round(load, 2),
+        "allowed": summary["allowed"],
+        "by_reason": summary["by_reason"],
+    }
 
 
 # --- HTTP ------------------------------------------------------------------------------
@@ -160,14 +168,23 @@ def free_port() -> int:
 
 
 def serve(root: str, url: str, port: int) -> None:
+    """As ``garant serve`` runs it (uvicorn picks uvloop and httptools when installed);
+    ``GARANT_BENCH_PLAIN_ASYNCIO=1`` forces the pure-Python loop and parser to compare."""
     import uvicorn
 
     from garant.app import Garant
     from garant.web.app import create_app
 
     garant = Garant.open(Path(root), database_url=url, migrate=False)
+    plain = os.environ.get("GARANT_BENCH_PLAIN_ASYNCIO") == "1"
     uvicorn.run(
-        create_app(garant), host="127.0.0.1", port=port, log_level="warning", access_log=False
+        create_app(garant),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+        loop="asyncio" if plain else "auto",
+        http="h11" if plain else "auto",
     )
 
 
@@ -215,6 +232,7 @@ async def open_loop(
         for _ in range(connections)
     ]
     total = int(rate * seconds)
+    cpu_before = time.process_time()
     start = time.perf_counter()
     for k in range(total):
         due = start + k / rate
@@ -226,8 +244,10 @@ async def open_loop(
         queue.put_nowait(None)
     await asyncio.gather(*workers)
     elapsed = time.perf_counter() - start
+    generator_cpu = (time.process_time() - cpu_before) / elapsed
     latencies.sort()
     return {
+        "generator_cpu_share": round(generator_cpu, 2),
         "rate_asked": rate,
         "requests": len(latencies),
         "achieved_rps": round(len(latencies) / elapsed),
@@ -266,7 +286,7 @@ def _wait_for(port: int) -> None:
 
 
 def bench_http(
-    root: Path, url: str, token: str, n: int, rate: int, seconds: float
+    root: Path, url: str, token: str, n: int, rate: int, seconds: float, runs: int
 ) -> dict[str, Any]:
     """The same load with an API token (the platform checks it in the store on every
     request) and with a staff session cookie (checked in memory)."""
@@ -288,15 +308,22 @@ def bench_http(
             ("session", session_cookie(port)),
             ("api_token", f"Authorization: Bearer {token}"),
         ):
-            asyncio.run(open_loop(port, auth, 200, 3, hot, 8))  # warm up
-            result[f"{name}_hot_1000_people"] = asyncio.run(
-                open_loop(port, auth, rate, seconds, hot, 32)
-            )
-            result[f"{name}_cold_100000_people"] = asyncio.run(
-                open_loop(port, auth, rate, 3, cold, 32)
-            )
+            # warm up: each hot person asked once, at a rate the server keeps up with
+            asyncio.run(open_loop(port, auth, 250, len(hot) / 250, hot, 8))
+            for run in range(runs):
+                cold_paths = cold[run::runs]  # other people each run: still uncached
+                for label, paths in (("hot_1000_people", hot), ("cold_100000_people", cold_paths)):
+                    measured = asyncio.run(open_loop(port, auth, rate, seconds, paths, 32))
+                    measured["load_average"] = round(os.getloadavg()[0], 2)
+                    result.setdefault(f"{name}_{label}", []).append(measured)
             if shutil.which("wrk"):
                 result[f"{name}_wrk_max"] = run_wrk(port, auth, hot[0])
+        for key, runs_of in list(result.items()):
+            if isinstance(runs_of, list):
+                result[key] = {
+                    "median_p99_ms": median(r["p99_ms"] for r in runs_of),
+                    "runs": runs_of,
+                }
         return result
     finally:
         server.terminate()
@@ -345,7 +372,9 @@ def main() -> None:
     parser.add_argument("--checks", type=int, default=300_000)
     parser.add_argument("--rate", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--runs", type=int, default=3, help="repeat each measure; medians")
     parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--skip-audience", action="store_true")
     parser.add_argument("--serve", nargs=3, metavar=("ROOT", "URL", "PORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("GARANT_BENCH_SESSION_SECRET", "bench-session-secret-" + "x" * 32)
@@ -367,17 +396,25 @@ def main() -> None:
             garant = Garant.open(root, database_url=url)
             report: dict[str, Any] = {"backend": args.backend, "identities": args.identities}
             report["populate_seconds"] = round(populate(garant, args.identities), 1)
-            report.update(bench_in_process(garant, args.identities, args.checks))
-            report.update(bench_audience(garant, args.identities))
+            checks = [
+                bench_in_process(garant, args.identities, args.checks) for _ in range(args.runs)
+            ]
+            for key in checks[0]:
+                report[key] = median(c[key] for c in checks)
+            if not args.skip_audience:
+                audience = [bench_audience(garant, args.identities) for _ in range(args.runs)]
+                report["audience_seconds_median"] = median(a["audience_seconds"] for a in audience)
+                report["audience_runs"] = audience
             if not args.skip_http:
                 token = token_for(garant)
                 report["http"] = bench_http(
-                    root, url, token, args.identities, args.rate, args.seconds
+                    root, url, token, args.identities, args.rate, args.seconds, args.runs
                 )
             garant.close()
         finally:
             if drop is not None:
                 drop()
+    report["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
     print(json.dumps(report, indent=2))
 
 
