@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import random
@@ -177,8 +178,10 @@ def serve(root: str, url: str, port: int) -> None:
 
     garant = Garant.open(Path(root), database_url=url, migrate=False)
     plain = os.environ.get("GARANT_BENCH_PLAIN_ASYNCIO") == "1"
+    app = create_app(garant)
+    gc.freeze()  # as `garant serve` does
     uvicorn.run(
-        create_app(garant),
+        app,
         host="127.0.0.1",
         port=port,
         log_level="warning",

@@ -82,11 +82,18 @@ def demo(
 
 
 def _serve(garant: Garant, host: str, port: int) -> None:
+    import gc
+
     import uvicorn
 
     from garant.web.app import create_app
 
-    uvicorn.run(create_app(garant), host=host, port=port, log_level="info")
+    app = create_app(garant)
+    # Everything built at start-up lives as long as the server: out of the garbage
+    # collector's full passes, which otherwise walk it all and stall every request
+    # (a p99 of 100 ms at 1,000 consent checks a second).
+    gc.freeze()
+    uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 def serve(
