@@ -136,3 +136,28 @@ def test_def_s2_every_access_is_audited_with_its_purpose(demo: DemoFactory, tmp_
     assert purposes == ["complaint follow-up", "access request"]
     assert email not in json.dumps([e["details"] for e in events])
     assert "complaint follow-up" in archive.read("index.html").decode()
+
+
+def test_def_s2_no_package_outlives_a_unit_of_work_that_did_not_commit(
+    demo: DemoFactory, tmp_path: Path
+) -> None:
+    """DEF-S2: every access is audited; if the unit of work holding the export's audit
+    event does not commit, the package is removed, so no export exists unrecorded."""
+    from sqlalchemy import select
+
+    from garant.audit.models import AuditEvent
+
+    garant, truth = demo("alliance-francaise", None, persons=5)
+    email = truth["persons"][0]["identities"]["email"]
+    out = tmp_path / "p.zip"
+    with pytest.raises(RuntimeError), garant.unit_of_work(STAFF) as uow:
+        export_subject(uow=uow, identities=[Identity("email", email)], out=out,
+                       purpose="access request")  # fmt: skip
+        assert out.exists()
+        raise RuntimeError("the request step failed after the export")
+    assert not out.exists() and not out.with_name(out.name + ".part").exists()
+    with garant.unit_of_work(read_only=True) as uow:
+        actions = uow.session.scalars(select(AuditEvent.action)).all()
+    assert "subject.export" not in actions
+    run_export(garant, email, out)
+    assert out.exists(), "a unit of work that commits keeps its package"

@@ -6,6 +6,8 @@ An audit event is written in the same transaction as the change it records.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -58,6 +60,12 @@ class UnitOfWork:
         self.session: Session = garant.store.session(read_only=read_only)
         self.clock: Clock = garant.clock
         self.keys: KeyRing = garant.keys
+        self._undo: list[Callable[[], None]] = []
+
+    def on_rollback(self, undo: Callable[[], None]) -> None:
+        """Undo an effect outside the store (a file written) if this unit of work does not
+        commit: what it did must not outlive the audit event that records it."""
+        self._undo.append(undo)
 
     def __enter__(self) -> UnitOfWork:
         self.session.begin()
@@ -71,11 +79,23 @@ class UnitOfWork:
     ) -> None:
         try:
             if exc_type is None:
-                self.session.commit()
+                try:
+                    self.session.commit()
+                except BaseException:
+                    self._run_undo()
+                    raise
             else:
                 self.session.rollback()
+                self._run_undo()
         finally:
             self.session.close()
+
+    def _run_undo(self) -> None:
+        for undo in reversed(self._undo):
+            try:
+                undo()
+            except Exception:  # the original error matters more; say what was left
+                logging.getLogger("garant.store").exception("could not undo %r", undo)
 
     def now(self) -> datetime:
         return self.clock.now()

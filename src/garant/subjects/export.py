@@ -72,6 +72,7 @@ def export_subject(
         return found
 
     manifest = _package(uow, identities, out, discover, portable=portable, lang=lang)
+    uow.on_rollback(lambda: out.unlink(missing_ok=True))  # no package without its audit event
     audit_access(
         uow,
         "subject.export.portable" if portable else "subject.export",
