@@ -88,3 +88,23 @@ def test_def_s1_disclosure_to_third_party_needs_formal_consent(cg: Garant) -> No
         assert may_disclose(
             uow=uow, identity=ANNE, purpose="partner_sharing", recipient="partner-a"
         ).allowed
+
+
+def test_cached_answers_expire_spread_over_the_second_half_of_their_age() -> None:
+    """Answers cached in one burst must not all expire in the same instant (the store would
+    have to answer them all at once): each lives between half and all of the maximum age,
+    and an expired one is not served."""
+    import time
+
+    from garant.consent import check
+    from garant.consent.rules import Decision
+
+    lives = [check.expiry_after() for _ in range(2_000)]
+    assert min(lives) >= check.MAX_AGE_SECONDS / 2 and max(lives) <= check.MAX_AGE_SECONDS
+    assert max(lives) - min(lives) > check.MAX_AGE_SECONDS / 4, "spread, not one instant"
+    cache = check.DecisionCache()
+    decision = Decision(True, "consent given", "consent")
+    cache.put(("a",), decision)
+    assert cache.get(("a",)) == decision
+    cache.entries[("a",)] = (time.monotonic() - 0.001, decision)
+    assert cache.get(("a",)) is None

@@ -16,6 +16,7 @@ honoured everywhere well within one second; an answer is never kept beyond
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from typing import TYPE_CHECKING
@@ -46,6 +47,7 @@ class DecisionCache:
 
     def __init__(self) -> None:
         self.entries: dict[tuple[object, ...], tuple[float, Decision]] = {}
+        """Each decision with the moment it expires."""
         self.lock = threading.Lock()
         self.checked_at = 0.0
         self.head: int | None = None
@@ -71,7 +73,7 @@ class DecisionCache:
 
     def get(self, key: tuple[object, ...]) -> Decision | None:
         hit = self.entries.get(key)
-        if hit is None or time.monotonic() - hit[0] > MAX_AGE_SECONDS:
+        if hit is None or time.monotonic() > hit[0]:
             return None
         return hit[1]
 
@@ -79,13 +81,20 @@ class DecisionCache:
         with self.lock:
             if len(self.entries) >= CACHE_MAX:
                 self.entries.clear()
-            self.entries[key] = (time.monotonic(), decision)
+            self.entries[key] = (time.monotonic() + expiry_after(), decision)
 
     def clear(self) -> None:
         with self.lock:
             self.entries.clear()
             self.checked_at = 0.0
             self.generation += 1
+
+
+def expiry_after() -> float:
+    """Between half and all of ``MAX_AGE_SECONDS``, at random: answers cached in one burst
+    (a campaign warming up) then expire spread out, not all in the same instant, when the
+    store would have to answer them all at once (a stall of a second was measured)."""
+    return MAX_AGE_SECONDS * (0.5 + random.random() / 2)
 
 
 def cache_for(garant: Garant) -> DecisionCache | None:
