@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
+import click
 import typer
 from rich.console import Console
 
@@ -34,7 +35,13 @@ ActorOpt = Annotated[
 
 
 def open_garant(workspace: Path, as_of: str | None = None, *, migrate: bool = True) -> Garant:
-    return Garant.open(workspace, as_of=as_of, migrate=migrate)
+    """The workspace's Garant, closed (its store's connections returned) when the command
+    ends, whether or not the command closes it itself."""
+    garant = Garant.open(workspace, as_of=as_of, migrate=migrate)
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(garant.close)
+    return garant
 
 
 def cli_actor(email: str | None) -> Actor:
