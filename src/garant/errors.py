@@ -17,6 +17,10 @@ Surfaces map these to exit codes and HTTP statuses; the domain never prints.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 
 class GarantError(Exception):
@@ -85,3 +89,10 @@ class ConnectorError(GarantError):
 class IntegrityError(GarantError):
     exit_code = 1
     http_status = 500
+
+
+def first_error(exc: ValidationError) -> tuple[str, str]:
+    """(where, what) of a validation's first error: the dotted field path and pydantic's
+    message; each surface words the rest (file, form, option)."""
+    error = exc.errors()[0]
+    return ".".join(str(p) for p in error["loc"]), str(error["msg"])

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from garant.dpia.models import Dpia
 from garant.dpia.schemas import DpiaAssessment
-from garant.errors import InvalidInput
+from garant.errors import InvalidInput, first_error
 
 CONTEXT_QUESTIONS = {
     111: "overview",
@@ -132,9 +132,8 @@ def parse_pia(text: str, *, source: str = "PIA file") -> tuple[str, DpiaAssessme
             parts | {"measures": measures, "validation": validation}
         )
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InvalidInput(f"{source}: {where}: {first['msg']}") from None
+        where, what = first_error(exc)
+        raise InvalidInput(f"{source}: {where}: {what}") from None
     return str(pia.get("name") or "Imported PIA"), assessment
 
 

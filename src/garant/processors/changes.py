@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from garant.errors import Conflict, GarantError
+from garant.errors import Conflict, GarantError, first_error
 from garant.i18n import gettext as _
 from garant.processors.models import Processor
 from garant.processors.schemas import (
@@ -39,9 +39,8 @@ def current_values(uow: UnitOfWork, processor: Processor) -> dict[str, Any]:
 
 
 def first_problem(exc: ValidationError) -> FieldInvalid:
-    error = exc.errors()[0]
-    field = ".".join(str(p) for p in error["loc"])
-    return FieldInvalid(field, f"{field}: {error['msg']}")
+    field, what = first_error(exc)
+    return FieldInvalid(field, f"{field}: {what}")
 
 
 def update_processor(*, uow: UnitOfWork, name: str, data: ProcessorUpdate) -> Processor:

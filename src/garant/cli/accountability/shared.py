@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from garant.cli.common import console
-from garant.errors import InvalidInput
+from garant.errors import InvalidInput, first_error
 
 Multi = Annotated[list[str] | None, typer.Option()]
 
@@ -38,6 +38,5 @@ def validated(model: Any, **values: Any) -> Any:
     try:
         return model.model_validate(values)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "input"
-        raise InvalidInput(f"{where}: {first['msg']}") from None
+        where, what = first_error(exc)
+        raise InvalidInput(f"{where or 'input'}: {what}") from None

@@ -10,7 +10,7 @@ from garant.cli.common import (
     console,
     print_json,
 )
-from garant.errors import InvalidInput
+from garant.errors import InvalidInput, first_error
 
 breach_app = typer.Typer(
     help="Personal data breaches: register, assessment, 72-hour clock, notification, "
@@ -37,9 +37,8 @@ def validation(exc: Exception) -> InvalidInput:
     from pydantic import ValidationError
 
     if isinstance(exc, ValidationError):
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        return InvalidInput(f"{where}: {err['msg']}")
+        where, what = first_error(exc)
+        return InvalidInput(f"{where}: {what}")
     return InvalidInput(str(exc))
 
 

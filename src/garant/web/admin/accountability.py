@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from garant.accounts.roles import Permission
-from garant.errors import InvalidInput
+from garant.errors import InvalidInput, first_error
 from garant.i18n import gettext as _
 from garant.store.uow import Actor
 from garant.web.admin import dpia_pages, processor_pages
@@ -49,9 +49,8 @@ def _validated(model: type[BaseModel], values: dict[str, Any]) -> Any:
     try:
         return model.model_validate(values)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or _("form")
-        raise InvalidInput(f"{where}: {first['msg']}") from None
+        where, what = first_error(exc)
+        raise InvalidInput(f"{where or _('form')}: {what}") from None
 
 
 def _back(path: str) -> Response:
