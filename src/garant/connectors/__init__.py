@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from garant.connectors.base import BATCH, Condition, Connector, Row, batched
+from garant.connectors.base import BATCH, Batch, Condition, Connector, Lookup, Row, batched
 from garant.connectors.sql import SqlConnector
 from garant.datamap.models import System
 from garant.errors import ConnectorError
@@ -22,8 +22,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BATCH",
+    "Batch",
     "Condition",
     "Connector",
+    "Lookup",
     "Row",
     "SqlConnector",
     "batched",

@@ -15,6 +15,8 @@ from typing import Any, Literal, Protocol
 from garant.datamap.models import Collection, Key, System
 
 Row = dict[str, Any]
+Batch = tuple[list[str], Sequence[Sequence[Any]]]
+"""Rows as value tuples, with their column names."""
 Op = Literal["=", "!=", "<", "<=", ">", ">=", "is_null", "not_null", "in"]
 BATCH = 1000
 """Rows fetched, updated or deleted per round trip."""
@@ -33,6 +35,17 @@ class Condition:
     column: str
     op: Op
     value: Any = None
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """One ``find``: rows of ``collection`` whose ``columns`` equal one of ``values``."""
+
+    collection: Collection
+    columns: Sequence[str]
+    values: Iterable[Key]
+    select: Sequence[str] | None = None
+    casefold: bool = False
 
 
 class Connector(Protocol):
@@ -62,6 +75,11 @@ class Connector(Protocol):
     ) -> Iterator[tuple[list[str], Sequence[Sequence[Any]]]]:
         """``find`` as batches of value tuples with their column names: for callers that
         handle many rows and need no dict per row."""
+        ...
+
+    def find_many(self, lookups: Sequence[Lookup]) -> list[Iterator[Batch]]:
+        """Lookups that do not depend on each other, each one's batches as
+        ``find_batches`` gives them; a connector may send them together."""
         ...
 
     def read(

@@ -11,10 +11,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import (
-    ARRAY,
     Column,
     ColumnElement,
     Connection,
@@ -22,25 +22,25 @@ from sqlalchemy import (
     MetaData,
     Table,
     and_,
-    any_,
     bindparam,
     create_engine,
     delete,
     func,
     inspect,
-    select,
     true,
     tuple_,
     update,
 )
 from sqlalchemy.exc import DBAPIError, NoSuchTableError, SQLAlchemyError
-from sqlalchemy.sql.sqltypes import NullType
 
+from garant.connectors import direct, statements
 from garant.connectors.base import (
     ARRAY_KEYS_PER_QUERY,
     BATCH,
     KEYS_PER_QUERY,
+    Batch,
     Condition,
+    Lookup,
     Row,
     batched,
 )
@@ -65,7 +65,7 @@ class SqlConnector:
         self.system = system
         self.engine: Engine = create_engine(url, pool_pre_ping=system.kind != "sqlite")
         self._tables: dict[str, Table] = {}
-        self._statements: dict[tuple[Any, ...], Any] = {}
+        self._statements: dict[tuple[Any, ...], _Statement] = {}
         self._local = threading.local()  # a held connection belongs to one thread (web workers)
 
     @property
@@ -131,29 +131,75 @@ class SqlConnector:
         select: Sequence[str] | None = None,
         casefold: bool = False,
     ) -> Iterator[tuple[list[str], Sequence[Sequence[Any]]]]:
+        for entry, params in self._plan(Lookup(collection, columns, values, select, casefold)):
+            yield from self._run(entry, params)
+
+    def find_many(self, lookups: Sequence[Lookup]) -> list[Iterator[Batch]]:
+        """Independent lookups, each one's batches in order. On a PostgreSQL reading
+        connection, once each statement has been run, they go to the server together
+        (psycopg's pipeline mode: one round trip); elsewhere each runs when its batches
+        are first read, as ``find_batches`` would."""
+        plans = [self._plan(lookup) for lookup in lookups]
+        raw = self._direct_connection()
+        statements = [(entry.direct, params) for plan in plans for entry, params in plan]
+        if raw is None or len(statements) < 2 or any(d is None for d, _ in statements):
+            return [self._run_plan(plan) for plan in plans]
+        ready = [(d, p) for d, p in statements if d is not None]
+        results = iter(direct.run(raw, ready, self.system.id))
+        return [chain.from_iterable([next(results) for _ in plan]) for plan in plans]
+
+    def _plan(self, lookup: Lookup) -> list[tuple[_Statement, dict[str, Any]]]:
+        """A lookup's statements with their parameters (more than one past a batch of keys)."""
+        collection, columns = lookup.collection, lookup.columns
         table = self.table(collection)
         cols = [table.c[c] for c in columns]
-        cleaned = coerce_all(cols, values)
+        cleaned = coerce_all(cols, lookup.values)
         if not cleaned:
-            return
-        fold = casefold and len(cols) == 1
+            return []
+        fold = lookup.casefold and len(cols) == 1
         if fold:
             cleaned = list(dict.fromkeys((str(v[0]).lower(),) for v in cleaned))
+        select = lookup.select
         shape = (tuple(columns), None if select is None else tuple(select), fold)
-        if self.system.kind == "postgresql" and not any(_untyped(c) for c in cols):
+        if self.system.kind == "postgresql" and not any(statements.untyped(c) for c in cols):
             # One array parameter per column: psycopg parses no thousands of placeholders
             # and PostgreSQL plans one statement whatever the number of keys.
-            query = self._lookup(collection, shape, 0)
-            for chunk in batched(cleaned, ARRAY_KEYS_PER_QUERY):
-                params = {f"keys_{i}": list(c) for i, c in enumerate(zip(*chunk, strict=True))}
-                yield from self._batches(query, params)
-            return
+            entry = self._lookup(collection, shape, 0)
+            return [
+                (entry, {f"keys_{i}": list(c) for i, c in enumerate(zip(*chunk, strict=True))})
+                for chunk in batched(cleaned, ARRAY_KEYS_PER_QUERY)
+            ]
         limit = KEYS_PER_QUERY // len(cols)
+        plan = []
         for chunk in batched(cleaned, limit):
-            size = _bucket(len(chunk), limit)
-            yield from self._batches(self._lookup(collection, shape, size), _in_params(chunk, size))
+            size = statements.bucket(len(chunk), limit)
+            plan.append((self._lookup(collection, shape, size), statements.in_params(chunk, size)))
+        return plan
 
-    def _lookup(self, collection: Collection, shape: tuple[Any, ...], size: int) -> Any:
+    def _run_plan(self, plan: list[tuple[_Statement, dict[str, Any]]]) -> Iterator[Batch]:
+        for entry, params in plan:
+            yield from self._run(entry, params)
+
+    def _run(self, entry: _Statement, params: dict[str, Any]) -> Iterator[Batch]:
+        raw = self._direct_connection()
+        if raw is not None and entry.direct is not None:
+            yield from direct.run(raw, [(entry.direct, params)], self.system.id)[0]
+            return
+        yield from self._batches(entry.query, params, learn=entry if raw is not None else None)
+
+    def _direct_connection(self) -> Any:
+        """The held psycopg connection lookups may be sent to directly: PostgreSQL, held by
+        ``reading()``, and nobody listening to the engine's statements (tests, tracing,
+        ``echo``: they see every statement through SQLAlchemy)."""
+        raw = getattr(self._local, "raw", None)
+        if raw is None or self._conn is None:
+            return None
+        events = self.engine.dispatch
+        if events.before_cursor_execute or events.after_cursor_execute or self.engine.echo:
+            return None
+        return raw
+
+    def _lookup(self, collection: Collection, shape: tuple[Any, ...], size: int) -> _Statement:
         """The lookup statement, built once per shape and reused: SQLAlchemy then finds
         its compiled form in the engine's cache without rebuilding, re-hashing or
         re-rendering it. Keys stay bound parameters: typed arrays (``size`` 0), else an
@@ -167,7 +213,7 @@ class SqlConnector:
         cols = [table.c[c] for c in columns]
         matched: list[ColumnElement[Any]] = [func.lower(cols[0])] if fold else list(cols)
         if not size:
-            where = _any(matched, [c.type for c in cols])
+            where = statements.any(matched, [c.type for c in cols])
         elif len(cols) == 1:
             where = matched[0].in_([bindparam(f"k{i}", type_=cols[0].type) for i in range(size)])
         else:
@@ -177,9 +223,9 @@ class SqlConnector:
                     for i in range(size)
                 ]
             )
-        query = _select(_selection(table, select)).where(where)
-        self._statements[(collection.name, *shape, size)] = query
-        return query
+        entry = _Statement(statements.select_of(table, select).where(where))
+        self._statements[(collection.name, *shape, size)] = entry
+        return entry
 
     def read(
         self, collection: Collection, keys: Iterable[Key], *, select: Sequence[str] | None = None
@@ -194,8 +240,8 @@ class SqlConnector:
         select: Sequence[str] | None = None,
     ) -> Iterator[Row]:
         table = self.table(collection)
-        clauses = [_condition(table, c) for c in where]
-        query = _select(_selection(table, select)).where(and_(true(), *clauses))
+        clauses = [statements.condition(table, c) for c in where]
+        query = statements.select_of(table, select).where(and_(true(), *clauses))
         return self._rows(query)
 
     def _rows(self, query: Any, params: dict[str, Any] | None = None) -> Iterator[Row]:
@@ -204,13 +250,18 @@ class SqlConnector:
                 yield dict(zip(names, row, strict=True))
 
     def _batches(
-        self, query: Any, params: dict[str, Any] | None = None
-    ) -> Iterator[tuple[list[str], Sequence[Sequence[Any]]]]:
+        self, query: Any, params: dict[str, Any] | None = None, *, learn: _Statement | None = None
+    ) -> Iterator[Batch]:
         """Rows as tuples with their column names, a batch at a time (callers that only
-        pick a few columns build no dict per row)."""
+        pick a few columns build no dict per row). ``learn``: a lookup run on a reading
+        PostgreSQL connection, which notes whether it may be sent directly next time."""
         try:
             if self._conn is not None:
-                yield from _chunks(self._conn.execute(query, params))
+                result = self._conn.execute(query, params)
+                if learn is not None and not learn.tried and params is not None:
+                    learn.tried = True
+                    learn.direct = direct.learn(result, params, _driver_rows(result))
+                yield from _chunks(result)
                 return
             with self._connect() as conn:
                 yield from _chunks(conn.execution_options(yield_per=BATCH).execute(query, params))
@@ -236,10 +287,12 @@ class SqlConnector:
             if self.system.kind != "sqlite":
                 conn = conn.execution_options(isolation_level="AUTOCOMMIT")
             self._conn = conn
+            if self.system.kind == "postgresql":
+                self._local.raw = direct.driver_connection(conn)
             try:
                 yield
             finally:
-                self._conn = None
+                self._conn = self._local.raw = None
 
     # --- writing -------------------------------------------------------------------
     @contextmanager
@@ -278,7 +331,7 @@ class SqlConnector:
         assert self._conn is not None
         count = 0
         for chunk in batched(group, BATCH):
-            stmt = update(table).where(_in(keys, chunk)).values(values)
+            stmt = update(table).where(statements.keys_in(keys, chunk)).values(values)
             count += self._execute(stmt)
         return count
 
@@ -288,7 +341,7 @@ class SqlConnector:
         count = 0
         with self.transaction():
             for chunk in batched(keys, BATCH):
-                count += self._execute(delete(table).where(_in(cols, chunk)))
+                count += self._execute(delete(table).where(statements.keys_in(cols, chunk)))
         return count
 
     def _execute(self, stmt: Any) -> int:
@@ -302,7 +355,19 @@ class SqlConnector:
         self.engine.dispose()
 
 
-def _chunks(result: Any) -> Iterator[tuple[list[str], Sequence[Sequence[Any]]]]:
+class _Statement:
+    """A prebuilt lookup, and its compiled form once it may be sent directly
+    (``connectors.direct``: PostgreSQL, after SQLAlchemy ran it once unchanged)."""
+
+    __slots__ = ("direct", "query", "tried")
+
+    def __init__(self, query: Any):
+        self.query = query
+        self.direct: direct.Direct | None = None
+        self.tried = False
+
+
+def _chunks(result: Any) -> Iterator[Batch]:
     """A short batch is the last one: no extra fetch to learn that nothing is left.
     When no column needs a conversion by SQLAlchemy (PostgreSQL through psycopg: the
     driver gives Python values already), the driver's own tuples are taken as they come,
@@ -337,70 +402,3 @@ def _driver_rows(result: Any) -> bool:
 def _reason(exc: SQLAlchemyError) -> str:
     orig = getattr(exc, "orig", None)
     return str(orig or exc).strip().splitlines()[0]
-
-
-def _selection(table: Table, names: Sequence[str] | None) -> list[Column[Any]]:
-    if names is None:
-        return list(table.columns)
-    missing = [n for n in names if n not in table.c]
-    if missing:
-        raise ConnectorError(f"{table.name}: no column(s) {', '.join(missing)}")
-    return [table.c[n] for n in names]
-
-
-def _select(columns: list[Column[Any]]) -> Any:
-    return select(*columns)
-
-
-def _in(cols: Sequence[ColumnElement[Any]], chunk: list[Key]) -> ColumnElement[bool]:
-    if len(cols) == 1:
-        return cols[0].in_([k[0] for k in chunk])
-    return tuple_(*cols).in_(chunk)
-
-
-def _bucket(count: int, limit: int) -> int:
-    size = 1
-    while size < count:
-        size *= 2
-    return min(size, limit)
-
-
-def _in_params(chunk: list[Key], size: int) -> dict[str, Any]:
-    padded = chunk + [chunk[-1]] * (size - len(chunk))
-    if len(chunk[0]) == 1:
-        return {f"k{i}": key[0] for i, key in enumerate(padded)}
-    return {f"k{i}_{j}": value for i, key in enumerate(padded) for j, value in enumerate(key)}
-
-
-def _untyped(col: Column[Any]) -> bool:
-    return isinstance(col.type, NullType)
-
-
-def _any(cols: Sequence[ColumnElement[Any]], types: list[Any]) -> ColumnElement[bool]:
-    """``col = ANY(:keys_0)``, or ``(a, b) IN (SELECT * FROM unnest(:keys_0, :keys_1))`` for
-    composite keys: each column's values bound as one typed array."""
-    arrays = [bindparam(f"keys_{i}", type_=ARRAY(kind)) for i, kind in enumerate(types)]
-    if len(cols) == 1:
-        return cols[0] == any_(arrays[0])
-    names = [f"k{i}" for i in range(len(cols))]
-    pairs = func.unnest(*arrays).table_valued(*names).render_derived()
-    return tuple_(*cols).in_(select(*(pairs.c[n] for n in names)))
-
-
-def _condition(table: Table, cond: Condition) -> ColumnElement[bool]:
-    if cond.column not in table.c:
-        raise ConnectorError(f"{table.name}: no column {cond.column}")
-    col = table.c[cond.column]
-    ops: dict[str, Any] = {
-        "=": lambda: col == cond.value,
-        "!=": lambda: col != cond.value,
-        "<": lambda: col < cond.value,
-        "<=": lambda: col <= cond.value,
-        ">": lambda: col > cond.value,
-        ">=": lambda: col >= cond.value,
-        "is_null": lambda: col.is_(None),
-        "not_null": lambda: col.is_not(None),
-        "in": lambda: col.in_(list(cond.value)),
-    }
-    result: ColumnElement[bool] = ops[cond.op]()
-    return result

@@ -16,7 +16,7 @@ from itertools import repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Protocol
 
-from garant.connectors import Connector, connector_for
+from garant.connectors import Batch, Connector, Lookup, connector_for
 from garant.datamap.models import Collection, Key, Reference, System
 from garant.subjects.rules import Identity, variants
 from garant.subjects.schemas import Row, RowSet, SubjectFind
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from garant.app import Garant
 
 Incoming = dict[str, list[tuple[Collection, Reference]]]
-Batch = tuple[list[str], Sequence[Sequence[Any]]]
 
 
 class Sink(Protocol):
@@ -71,22 +70,25 @@ def walk_system(
     sink: Sink | None = None,
 ) -> list[RowSet]:
     walk = _Walk(system, connector, sink)
+    seeds = []
     for coll in system.collections:
         for kind, column in coll.identity.items():
             values = [
                 (v,) for i in identities if i.kind == kind for v in variants(i, region=region)
             ]
             if values:
-                fold = kind in coll.casefold
-                walk.absorb(coll, walk.find(coll, [column], values, casefold=fold))
+                seeds.append(walk.lookup(coll, [column], values, casefold=kind in coll.casefold))
+    walk.absorb_all(seeds)
     while walk.frontier:
         current, walk.frontier = walk.frontier, defaultdict(list)
+        step = []  # each hop's lookups depend on the rows found before it, not on each other
         for target_name, rows in current.items():
             target = system.collection(target_name)
             for coll, ref in walk.incoming.get(target_name, []):
                 wanted = column_values(rows, coll.target_columns(ref, target))
                 if wanted:
-                    walk.absorb(coll, walk.find(coll, ref.columns, wanted))
+                    step.append(walk.lookup(coll, ref.columns, wanted))
+        walk.absorb_all(step)
     walk.add_context()
     return [s for s in walk.sets.values() if s.owned or s.context]
 
@@ -110,11 +112,17 @@ class _Walk:
             extra = [c for c in wants if c not in self.needed[coll.name]]
             self.select[coll.name] = [*self.needed[coll.name], *extra]
 
-    def find(
+    def lookup(
         self, coll: Collection, columns: Sequence[str], values: list[Key], *, casefold: bool = False
-    ) -> Iterator[Batch]:
-        select = self.select[coll.name]
-        return self.connector.find_batches(coll, columns, values, select=select, casefold=casefold)
+    ) -> Lookup:
+        return Lookup(coll, columns, values, self.select[coll.name], casefold)
+
+    def absorb_all(self, lookups: list[Lookup]) -> None:
+        """Lookups that do not depend on each other: sent together where the connector
+        can (one round trip on PostgreSQL), their rows taken in the order they were asked."""
+        if lookups:
+            for lookup, batches in zip(lookups, self.connector.find_many(lookups), strict=True):
+                self.absorb(lookup.collection, batches)
 
     def absorb(self, coll: Collection, batches: Iterable[Batch]) -> None:
         rowset, sink = self.sets[coll.name], self.sinks[coll.name]
@@ -142,13 +150,19 @@ class _Walk:
 
     def add_context(self) -> None:
         """One lookup per target collection and column set, whatever the number of
-        references leading there; rows the person owns are not fetched again."""
-        for (target_name, tcols), wanted in self._context_wanted().items():
-            target = self.system.collection(target_name)
-            rowset, sink = self.sets[target_name], self.sinks[target_name]
+        references leading there; rows the person owns are not fetched again. The
+        lookups depend on nothing but the rows owned: they are sent together."""
+        wanted = self._context_wanted()
+        lookups = [
+            self.lookup(self.system.collection(name), tcols, list(keys))
+            for (name, tcols), keys in wanted.items()
+        ]
+        for lookup, batches in zip(lookups, self.connector.find_many(lookups), strict=True):
+            target = lookup.collection
+            rowset, sink = self.sets[target.name], self.sinks[target.name]
             owned, context = rowset.owned, rowset.context
-            for names, rows in self.find(target, tcols, list(wanted)):
-                keys, kept = _keyed(names, target.key_columns, self.needed[target_name], rows)
+            for names, rows in batches:
+                keys, kept = _keyed(names, target.key_columns, self.needed[target.name], rows)
                 taken = []
                 for key, row, values in zip(keys, kept, rows, strict=True):
                     if key not in owned and key not in context:
