@@ -178,7 +178,7 @@ class _Decider:
         self.suppressed = suppressed
         self.refused_on: dict[str, Decision] = {}
         if purpose is None:
-            default = _from_basis(uow, catalog(uow.garant), [], target, None, None)
+            default = _from_basis(catalog(uow.garant), target, None, None, None)
         else:
             default = rules.decide(purpose, None)
         self.decisions = _Decisions(purpose, default)

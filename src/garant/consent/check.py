@@ -19,15 +19,16 @@ from __future__ import annotations
 import random
 import threading
 import time
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from garant.audit.models import AuditHead
 from garant.clock import SystemClock
-from garant.consent import suppression
+from garant.consent import facts, suppression
 from garant.consent.purposes import Activity, Catalog, Purpose, catalog
-from garant.consent.rules import Decision
+from garant.consent.rules import Decision, State, decide
 from garant.consent.service import Identity, clean_identity, current, refs_of
 from garant.store.uow import UnitOfWork
 
@@ -39,7 +40,7 @@ MAX_AGE_SECONDS = 30.0
 CACHE_MAX = 200_000
 _HEAD = select(AuditHead.seq).where(AuditHead.id == 1)
 
-__all__ = ["Decision", "cached_decision", "may_disclose", "may_use"]
+__all__ = ["Decision", "cached_decision", "may_disclose", "may_use", "may_use_reading"]
 
 
 class DecisionCache:
@@ -55,13 +56,12 @@ class DecisionCache:
         self.generation = 0
         """Bumped by every ``clear``: what other caches checked against this one is stale."""
 
-    def validate(self, uow: UnitOfWork) -> None:
+    def validate(self, conn: Connection, policy: object) -> None:
         """Drop everything if the store changed since the last look (at most every 0.2 s)."""
         now = time.monotonic()
         if now - self.checked_at < POLL_SECONDS:
             return
-        head = uow.session.connection().execute(_HEAD).scalar()
-        policy = uow.garant.policy
+        head = conn.execute(_HEAD).scalar()
         if head != self.head or policy is not self.policy:
             self.clear()
             self.head, self.policy = head, policy
@@ -126,49 +126,87 @@ def may_use(
     The cache is looked up by the identity as given, before any hashing: a hit costs a
     dictionary lookup. Only answers for known purposes and valid identities are stored.
     """
-    cache = cache_for(uow.garant)
+    decision = _answer(uow.garant, uow.session.connection(), uow, identity, purpose, collected_for)
+    assert decision is not None  # with a unit of work every blocker can be asked
+    return decision
+
+
+def may_use_reading(
+    garant: Garant, conn: Connection, identity: Identity, purpose: str, collected_for: str | None
+) -> Decision | None:
+    """``may_use`` on a reading connection (``Store.read``), without a unit of work: the
+    same answer, or ``None`` when a use blocker may apply (asking it needs a unit of work).
+    For the web's lean path, where a unit of work would cost more than the check."""
+    return _answer(garant, conn, None, identity, purpose, collected_for)
+
+
+def _answer(
+    garant: Garant,
+    conn: Connection,
+    uow: UnitOfWork | None,
+    identity: Identity,
+    purpose: str,
+    collected_for: str | None,
+) -> Decision | None:
+    cache = cache_for(garant)
     key = (tuple(identity), purpose, collected_for)
     if cache is not None:
-        cache.validate(uow)
+        cache.validate(conn, garant.policy)
         hit = cache.get(key)
         if hit is not None:
             return hit
-    cat = catalog(uow.garant)
+    cat = catalog(garant)
     target = cat.known(purpose)
     if collected_for is not None:
         cat.known(collected_for)
-    refs = refs_of(uow.keys, clean_identity(identity))
-    decision = evaluate(uow, cat, refs, target, collected_for)
-    if cache is not None:
+    refs = refs_of(garant.keys, clean_identity(identity))
+    decision = evaluate(garant, conn, uow, cat, refs, target, collected_for)
+    if cache is not None and decision is not None:
         cache.put(key, decision)
     return decision
 
 
 def evaluate(
-    uow: UnitOfWork,
+    garant: Garant,
+    conn: Connection,
+    uow: UnitOfWork | None,
     cat: Catalog,
     refs: list[str],
     target: Purpose | Activity,
     collected_for: str | None,
-) -> Decision:
-    for blocker in uow.garant.use_blockers:
-        if blocker is suppression.blocker:
-            continue
+) -> Decision | None:
+    """Every use blocker first, then the basis or the ledger, then the suppression list;
+    the store read once (``facts``). ``None``: a blocker must be asked and ``uow`` is none."""
+    blockers = [b for b in garant.use_blockers if b is not suppression.blocker]
+    probes = [p for b in blockers if (p := getattr(b, "probe", None)) is not None]
+    purpose = _consent_purpose(cat, target)
+    suppressible = purpose is not None or _consent_based(target)
+    found = facts.read(
+        conn,
+        probes,
+        refs,
+        purpose=None if purpose is None else purpose.id,
+        names=sorted(suppression.covering(cat, target.id)) if suppressible else None,
+        now=garant.clock.now(),
+    )
+    probe_index = 0
+    for blocker in blockers:
+        if getattr(blocker, "probe", None) is not None:
+            probe_index += 1
+            if probe_index - 1 not in found.probed:
+                continue
+        if uow is None:
+            return None
         reason = blocker(uow, refs, target.id)
         if reason:
             return Decision(False, reason, "blocked")
-    purpose = _consent_purpose(cat, target)
-    decision = _from_basis(uow, cat, refs, target, purpose, collected_for)
-    if purpose is None and not _consent_based(target):
+    decision = _from_basis(cat, target, purpose, found.state, collected_for)
+    entry = found.entry
+    if not suppressible or entry is None:
         return decision
-    entry = suppression.matching(uow, refs, target.id)
-    if entry is not None and not (
-        decision.code == "consent" and _newer_consent(uow, refs, purpose, entry.added_at)
-    ):
-        return Decision(
-            False, suppression.blocker(uow, refs, target.id) or "suppressed", "suppressed"
-        )
-    return decision
+    if decision.code == "consent" and _newer_consent(found.state, entry.added_at):
+        return decision
+    return Decision(False, suppression.reason_of(entry), "suppressed")
 
 
 def _consent_purpose(cat: Catalog, target: Purpose | Activity) -> Purpose | None:
@@ -183,14 +221,9 @@ def _consent_based(target: Purpose | Activity) -> bool:
     return isinstance(target, Purpose) or target.legal_basis == "consent"
 
 
-def _newer_consent(
-    uow: UnitOfWork, refs: list[str], purpose: Purpose | None, since: object
-) -> bool:
+def _newer_consent(state: State | None, since: datetime) -> bool:
     """An explicit consent given after a general objection wins for its own purpose."""
-    if purpose is None:
-        return False
-    state = current(uow, refs, purpose.id)
-    return state is not None and state.given and state.basis == "consent" and state.at > since  # type: ignore[operator]
+    return state is not None and state.given and state.basis == "consent" and state.at > since
 
 
 def _compatible(cat: Catalog, collected_for: str, target: Purpose | Activity) -> bool:
@@ -208,15 +241,13 @@ def _compatible(cat: Catalog, collected_for: str, target: Purpose | Activity) ->
 
 
 def _from_basis(
-    uow: UnitOfWork,
     cat: Catalog,
-    refs: list[str],
     target: Purpose | Activity,
     purpose: Purpose | None,
+    state: State | None,
     collected_for: str | None,
 ) -> Decision:
-    from garant.consent.rules import decide
-
+    """What the legal basis, or the ledger's ``state`` for the consent purpose, allows."""
     if collected_for is not None and not _compatible(cat, collected_for, target):
         if purpose is None:
             return Decision(
@@ -225,7 +256,7 @@ def _from_basis(
                 "the purposes are not compatible and no consent purpose covers it",
                 "incompatible_purpose",
             )
-        found = decide(purpose, current(uow, refs, purpose.id), formal=True)
+        found = decide(purpose, state, formal=True)
         if not found.allowed:
             return Decision(
                 False,
@@ -235,7 +266,7 @@ def _from_basis(
             )
         return found
     if purpose is not None:
-        return decide(purpose, current(uow, refs, purpose.id))
+        return decide(purpose, state)
     assert isinstance(target, Activity)
     if target.legal_basis == "consent":
         return Decision(
@@ -256,15 +287,12 @@ def may_disclose(*, uow: UnitOfWork, identity: Identity, purpose: str, recipient
     cat = catalog(uow.garant)
     target = cat.purpose(purpose)
     refs = refs_of(uow.keys, clean_identity(identity))
-    from garant.consent.rules import decide
-
-    decision = decide(target, current(uow, refs, target.id), formal=True)
+    state = current(uow, refs, target.id)
+    decision = decide(target, state, formal=True)
     if decision.allowed:
         entry = suppression.matching(uow, refs, target.id)
-        if entry is not None and not _newer_consent(uow, refs, target, entry.added_at):
-            decision = Decision(
-                False, suppression.blocker(uow, refs, target.id) or "", "suppressed"
-            )
+        if entry is not None and not _newer_consent(state, entry.added_at):
+            decision = Decision(False, suppression.reason_of(entry), "suppressed")
     uow.audit(
         "consent.disclosure_check",
         "consent_purpose",

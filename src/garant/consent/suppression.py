@@ -131,7 +131,7 @@ def covering(cat: Catalog, purpose: str) -> set[str]:
     return names
 
 
-_MATCHING = (
+MATCHING = (
     select(SuppressionEntry.purpose, SuppressionEntry.reason, SuppressionEntry.added_at)
     .where(
         SuppressionEntry.subject_ref.in_(bindparam("refs", expanding=True)),
@@ -148,7 +148,7 @@ def matching(uow: UnitOfWork, refs: list[str], purpose: str) -> Any:
     """The newest live entry that stops ``purpose`` for these hashes (purpose, reason, date)."""
     names = sorted(covering(catalog(uow.garant), purpose))
     params = {"refs": refs, "names": names, "now": uow.now()}
-    return uow.session.connection().execute(_MATCHING, params).first()
+    return uow.session.connection().execute(MATCHING, params).first()
 
 
 def is_suppressed(*, uow: UnitOfWork, identity: Identity, purpose: str) -> bool:
@@ -160,8 +160,11 @@ def is_suppressed(*, uow: UnitOfWork, identity: Identity, purpose: str) -> bool:
 def blocker(uow: UnitOfWork, subject_refs: list[str], purpose: str) -> str | None:
     """A use blocker (``garant.use_blockers``): the suppression list's reason, if any."""
     entry = matching(uow, subject_refs, purpose)
-    if entry is None:
-        return None
+    return None if entry is None else reason_of(entry)
+
+
+def reason_of(entry: Any) -> str:
+    """Why an entry (purpose, reason, date added) stops a use."""
     return (
         f'on the suppression list for "{entry.purpose}" since '
         f"{entry.added_at.date().isoformat()} ({entry.reason})"

@@ -186,6 +186,9 @@ def many(uow: UnitOfWork, refs: list[str], purpose: str) -> dict[str, str]:
 
 
 blocker.many = many  # type: ignore[attr-defined]
+# The use check reads this with its other facts in one statement and asks ``blocker`` only
+# when it finds a row (garant.consent.facts).
+blocker.probe = _ANY_ACTIVE  # type: ignore[attr-defined]
 
 
 def restricted_refs(uow: UnitOfWork) -> set[str]:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from garant.errors import ConfigError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 READ_ONLY = "garant_read_only"
+READERS_KEPT = 4
+T = TypeVar("T")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -66,6 +71,8 @@ class Store:
         self.read_sessions = sessionmaker(
             self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
         )
+        self._readers: list[Connection] = []
+        self._readers_lock = threading.Lock()
 
     @property
     def backend(self) -> str:
@@ -75,6 +82,47 @@ class Store:
         """A session; ``read_only`` ones must not write (on SQLite they hold no write lock)."""
         return self.read_sessions() if read_only else self.sessions()
 
+    def read(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` (reads only) on a kept connection, outside any unit of work.
+
+        For reads at a web site's rate (the consent check): no pool checkout and no ping
+        per call, and on PostgreSQL no ``BEGIN``/``COMMIT`` round trips (the connection is
+        in autocommit: each statement sees the newest commit). On SQLite each call is one
+        short read transaction (WAL: it waits on nobody). A connection found dead (the
+        server restarted) is dropped and the work tried once more on a new one.
+        """
+        for attempt in (1, 2):
+            conn = self._reader()
+            try:
+                with conn.begin():
+                    result = work(conn)
+            except DBAPIError as exc:
+                conn.close()
+                if exc.connection_invalidated and attempt == 1:
+                    continue
+                raise
+            except BaseException:
+                conn.close()
+                raise
+            self._keep(conn)
+            return result
+        raise AssertionError("unreachable")
+
+    def _reader(self) -> Connection:
+        with self._readers_lock:
+            if self._readers:
+                return self._readers.pop()
+        if self.backend == "sqlite":
+            return self.engine.connect().execution_options(**{READ_ONLY: True})
+        return self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
+    def _keep(self, conn: Connection) -> None:
+        with self._readers_lock:
+            if len(self._readers) < READERS_KEPT:
+                self._readers.append(conn)
+                return
+        conn.close()
+
     def upgrade(self) -> None:
         """Bring the schema to the newest revision (``garant db upgrade``, and at start)."""
         from garant.store.migrate import upgrade
@@ -82,4 +130,8 @@ class Store:
         upgrade(self)
 
     def dispose(self) -> None:
+        with self._readers_lock:
+            readers, self._readers = self._readers, []
+        for conn in readers:
+            conn.close()
         self.engine.dispose()

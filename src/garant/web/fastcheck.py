@@ -28,17 +28,25 @@ import json
 import time
 from base64 import b64decode
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import parse_qsl
 
 import itsdangerous
 from anyio import CapacityLimiter, Lock, to_thread
+from sqlalchemy import Connection
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from garant.accounts.roles import Permission, allows
 from garant.accounts.service import TOKEN_USE_PRECISION, check_token, note_token_use
 from garant.app import Garant
-from garant.consent.check import DecisionCache, cache_for, cached_decision, may_use
+from garant.consent.check import (
+    DecisionCache,
+    cache_for,
+    cached_decision,
+    may_use,
+    may_use_reading,
+)
 from garant.consent.rules import Decision
 from garant.consent.schemas import DecisionRead
 from garant.errors import GarantError
@@ -57,6 +65,9 @@ STORE_THREADS = 2
 the connection pool's kept connections (five), so that a burst of uncached checks reuses
 connections instead of opening and closing one each; more threads only fight for the GIL
 (measured: 2 threads gave the most uncached checks a second on PostgreSQL)."""
+
+
+_UNTRUSTED = object()
 
 
 class _NeedsThread(Exception):
@@ -170,8 +181,7 @@ class ConsentCheckFastPath:
                 await to_thread.run_sync(self._validate, cache, limiter=self._limiter())
 
     def _validate(self, cache: DecisionCache) -> None:
-        with self.garant.unit_of_work(read_only=True) as uow:
-            cache.validate(uow)
+        self.garant.store.read(lambda conn: cache.validate(conn, self.garant.policy))
 
     def _limiter(self) -> CapacityLimiter:
         if self.limiter is None:
@@ -219,16 +229,17 @@ class ConsentCheckFastPath:
         cache: DecisionCache,
         inline: bool = False,
     ) -> tuple[Actor, Decision] | None:
-        """The token verified again if the store changed since it was trusted, then
-        ``may_use`` (read only). ``inline`` (in the event loop): only reads; a token to
-        verify (which may write its last use) raises ``_NeedsThread``."""
+        """The token verified again if the store changed since it was trusted, then the
+        check, read in one statement on a kept connection (``Store.read``); a unit of work
+        only when a use blocker must be asked. ``inline`` (in the event loop): only reads;
+        a token to verify (which may write its last use) raises ``_NeedsThread``."""
         try:
-            if bearer is not None and actor is not None:
-                with self.garant.unit_of_work(read_only=True) as uow:
-                    cache.validate(uow)
-                    if self._token_actor(bearer, cache) is not None:
-                        return self._decide(uow, ask, actor)
-                actor = None
+            if actor is not None:
+                read = self.garant.store.read(partial(self._read, ask, actor, bearer, cache))
+                if isinstance(read, Decision):
+                    return actor, read
+                if read is _UNTRUSTED:
+                    actor = None
             if actor is None:
                 if inline:
                     raise _NeedsThread
@@ -238,6 +249,19 @@ class ConsentCheckFastPath:
                 return self._decide(uow, ask, actor)
         except GarantError:
             return None  # the app gives the error its usual answer
+
+    def _read(
+        self, ask: Ask, actor: Actor, bearer: str | None, cache: DecisionCache, conn: Connection
+    ) -> Decision | object | None:
+        """The decision; ``_UNTRUSTED`` when the token must be verified again; ``None`` when
+        a unit of work must decide (a use blocker to ask)."""
+        if bearer is not None:
+            cache.validate(conn, self.garant.policy)
+            if self._token_actor(bearer, cache) is None:
+                return _UNTRUSTED
+        if not allows(actor.role, Permission.CONSENT_READ):
+            return None
+        return may_use_reading(self.garant, conn, ask.identity, ask.purpose, ask.collected_for)
 
     @staticmethod
     def _decide(uow: UnitOfWork, ask: Ask, actor: Actor) -> tuple[Actor, Decision] | None:
@@ -252,7 +276,8 @@ class ConsentCheckFastPath:
         """Check the token in the store and note its use as the platform does (at most once a
         minute), then trust it until the next note is due or the store changes."""
         with self.garant.unit_of_work(read_only=True) as uow:
-            cache.validate(uow)  # first: a change after this read bumps the generation
+            # first: a change after this read bumps the generation
+            cache.validate(uow.session.connection(), self.garant.policy)
             generation = cache.generation
             use = check_token(uow=uow, clear=token)
             now = uow.now()
