@@ -119,3 +119,27 @@ def test_a_failed_export_leaves_nothing_half_written(demo: DemoFactory, tmp_path
             uow=uow, identities=[Identity("email", email)], out=out, purpose="access request"
         )
     assert list(out.parent.iterdir()) == []
+
+
+def test_def_s2_the_export_lists_earlier_staff_access_with_date_and_purpose(
+    demo: DemoFactory, tmp_path: Path
+) -> None:
+    """DEF-S2: the package shows when the person's data was reached before, what was done,
+    by which kind of actor and why (the audit events about them that carry a purpose)."""
+    from garant.subjects.service import find_subject
+
+    garant, truth = demo("alliance-francaise")
+    email = truth["persons"][0]["identities"]["email"]
+    with garant.unit_of_work(SYSTEM) as uow:
+        find_subject(uow=uow, identities=[Identity("email", email)], purpose="complaint #7")
+        at = uow.now().isoformat()[:19].replace("T", " ")
+    out = tmp_path / "p.zip"
+    with garant.unit_of_work(SYSTEM) as uow:
+        export_subject(uow=uow, identities=[Identity("email", email)], out=out,
+                       purpose="access request", lang="en")  # fmt: skip
+    with zipfile.ZipFile(out) as archive:
+        page = archive.read("index.html").decode()
+        manifest = json.loads(archive.read("manifest.json"))
+    assert {"title": "Access to your data by our staff", "rows": 1} in manifest["garant_records"]
+    assert "Search for your data" in page and "complaint #7" in page and at in page
+    assert "access request" not in page  # the export's own event is written after its page

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from garant.audit.models import AuditEvent
 from garant.i18n import gettext as _
@@ -33,13 +33,10 @@ def providers(garant: Garant) -> list[RecordProvider]:
 
 def staff_access(uow: UnitOfWork, subject_refs: list[str]) -> list[Section]:
     """Every audited access to the person's data: when, by which role, for what purpose."""
-    query = (
-        select(AuditEvent.at, AuditEvent.action, AuditEvent.actor, AuditEvent.details)
-        .where(AuditEvent.subject_ref.in_(subject_refs))
-        .order_by(AuditEvent.seq)
-    )  # the four columns shown, not whole events (a fixed cost of every export)
     rows = []
-    for at, action, actor, details in uow.session.execute(query):
+    for at, action, actor, details in uow.session.connection().execute(
+        _ACCESS, {"refs": subject_refs}
+    ):
         if "purpose" not in (details or {}):
             continue
         rows.append(
@@ -51,6 +48,16 @@ def staff_access(uow: UnitOfWork, subject_refs: list[str]) -> list[Section]:
             }
         )
     return [{"title": _("Access to your data by our staff"), "rows": rows}] if rows else []
+
+
+_EVENTS = AuditEvent.__table__.c
+_ACCESS = (
+    select(_EVENTS.at, _EVENTS.action, _EVENTS.actor, _EVENTS.details)
+    .where(_EVENTS.subject_ref.in_(bindparam("refs", expanding=True)))
+    .order_by(_EVENTS.seq)
+)
+"""The four columns the log shows, read as plain rows in the unit of work's transaction:
+built once, no ORM entity or statement compiled per export (a fixed cost of each)."""
 
 
 def _action(action: str) -> str:
