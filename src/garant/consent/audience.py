@@ -44,13 +44,22 @@ INVALID = Decision(False, "not a valid identity", "invalid")
 class AudienceResult:
     purpose: str
     rows: list[tuple[str, Decision]] = field(default_factory=list)
+    _counted: tuple[int, list[tuple[Decision, int]]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def _by_decision(self) -> list[tuple[Decision, int]]:
         """How many rows share each decision object (counted by identity: decisions are
-        shared, and hashing a dataclass a million times costs a second)."""
+        shared, and hashing a dataclass a million times costs a second). Counted once
+        for as many rows as were counted."""
+        counted = self._counted
+        if counted is not None and counted[0] == len(self.rows):
+            return counted[1]
         decisions = list(map(itemgetter(1), self.rows))
         shared = dict(zip(map(id, decisions), decisions, strict=True))
-        return [(shared[k], n) for k, n in Counter(map(id, decisions)).items()]
+        found = [(shared[k], n) for k, n in Counter(map(id, decisions)).items()]
+        self._counted = (len(self.rows), found)
+        return found
 
     @property
     def counts(self) -> Counter[str]:
@@ -190,9 +199,7 @@ class _Decider:
         for i in hashed.invalid:
             decisions[i] = INVALID
         if self.suppressed:
-            supp = self.suppressed
-            for i in [i for i, ref in enumerate(refs) if ref in supp]:
-                decisions[i] = self._suppression(decisions[i], [refs[i]], self.states.at_of)  # type: ignore[list-item]
+            self._suppressions(refs, decisions)
         if hashed.older:
             self._older_versions(hashed, decisions)
         return decisions
@@ -219,6 +226,27 @@ class _Decider:
                 decision = self._suppression(decision, refs, at_of)
             decisions[i] = decision
 
+    def _suppressions(self, refs: list[str | None], decisions: list[Decision]) -> None:
+        """``_suppression`` for every listed hash under the current key, inlined (a tenth
+        of a million-address list may be on the list)."""
+        supp, at_of, refused = self.suppressed, self.states.at_of, self._refused
+        for i, ref in [(i, r) for i, r in enumerate(refs) if r is not None and r in supp]:
+            since = supp[ref]
+            if decisions[i].code == "consent":
+                at = at_of.get(ref)
+                if at is not None and at > since:
+                    continue
+            decisions[i] = refused(since)
+
+    def _refused(self, since: Any) -> Decision:
+        """The refusal for an entry added at ``since`` (shared by every entry of a day)."""
+        day = _day(since)
+        refused = self.refused_on.get(day)
+        if refused is None:
+            refused = Decision(False, f"on the suppression list since {day}", "suppressed")
+            self.refused_on[day] = refused
+        return refused
+
     def _suppression(self, decision: Decision, refs: list[str], at_of: dict[str, Any]) -> Decision:
         """A newer explicit consent wins over an entry; otherwise the entry refuses."""
         since = max(self.suppressed[r] for r in refs if r in self.suppressed)
@@ -226,12 +254,7 @@ class _Decider:
             given = [at_of[r] for r in refs if r in at_of]
             if given and max(given) > since:
                 return decision
-        day = _day(since)
-        refused = self.refused_on.get(day)
-        if refused is None:
-            refused = Decision(False, f"on the suppression list since {day}", "suppressed")
-            self.refused_on[day] = refused
-        return refused
+        return self._refused(since)
 
 
 def _apply_blocks(uow: UnitOfWork, purpose: str, hashed: Hashed, decisions: list[Decision]) -> None:

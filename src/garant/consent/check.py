@@ -19,6 +19,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -126,7 +127,7 @@ def may_use(
     The cache is looked up by the identity as given, before any hashing: a hit costs a
     dictionary lookup. Only answers for known purposes and valid identities are stored.
     """
-    decision = _answer(uow.garant, uow.session.connection(), uow, identity, purpose, collected_for)
+    decision = _answer(uow.garant, uow.session.connection, uow, identity, purpose, collected_for)
     assert decision is not None  # with a unit of work every blocker can be asked
     return decision
 
@@ -137,12 +138,12 @@ def may_use_reading(
     """``may_use`` on a reading connection (``Store.read``), without a unit of work: the
     same answer, or ``None`` when a use blocker may apply (asking it needs a unit of work).
     For the web's lean path, where a unit of work would cost more than the check."""
-    return _answer(garant, conn, None, identity, purpose, collected_for)
+    return _answer(garant, lambda: conn, None, identity, purpose, collected_for)
 
 
 def _answer(
     garant: Garant,
-    conn: Connection,
+    connection: Callable[[], Connection],
     uow: UnitOfWork | None,
     identity: Identity,
     purpose: str,
@@ -151,7 +152,8 @@ def _answer(
     cache = cache_for(garant)
     key = (tuple(identity), purpose, collected_for)
     if cache is not None:
-        cache.validate(conn, garant.policy)
+        if not cache.fresh():
+            cache.validate(connection(), garant.policy)
         hit = cache.get(key)
         if hit is not None:
             return hit
@@ -160,7 +162,7 @@ def _answer(
     if collected_for is not None:
         cat.known(collected_for)
     refs = refs_of(garant.keys, clean_identity(identity))
-    decision = evaluate(garant, conn, uow, cat, refs, target, collected_for)
+    decision = evaluate(garant, connection(), uow, cat, refs, target, collected_for)
     if cache is not None and decision is not None:
         cache.put(key, decision)
     return decision
