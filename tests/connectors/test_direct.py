@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from sqlalchemy import create_engine, event, text
 
@@ -133,9 +134,9 @@ def test_af_d1_lookups_sent_together_give_the_rows_of_lookups_sent_one_by_one(
     pipelines: list[int] = []
     real_run = direct.run
 
-    def counted(conn: Any, statements: Any, where: str) -> Any:
+    def counted(conn: Any, statements: Any, *args: Any) -> Any:
         pipelines.append(len(statements))
-        return real_run(conn, statements, where)
+        return real_run(conn, statements, *args)
 
     monkeypatch.setattr(direct, "run", counted)
     connector = open_connector(dm.system("s"), url)
@@ -201,4 +202,42 @@ def test_a_failing_statement_in_a_pipeline_is_a_clear_error_and_the_connection_s
     assert [r[0] for r in again[1][1]] == [3001, 3002]
     with connector.reading():
         assert _rows(connector.find_many(_lookups(dm, 1)[:2]))[1][1][0][1] == 1
+    connector.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "pg_url", "mariadb_url"])
+def test_work_meanwhile_runs_once_before_any_row_and_inside_the_pipeline_on_postgresql(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """``meanwhile`` (the sink formatting the rows of the step before) runs once per
+    ``find_many``, before any row of it is read; on PostgreSQL while the pipeline is
+    open, i.e. while the server works. If it fails, its error comes out as it is and the
+    held connection still answers."""
+    url, kind = _backend(backend, tmp_path, request)
+    _database(url)
+    dm = _map(kind)
+    connector = open_connector(dm.system("s"), url)
+    statuses: list[object] = []
+
+    def meanwhile() -> None:
+        held = connector._conn  # type: ignore[attr-defined]
+        raw = getattr(held.connection, "driver_connection", None)
+        statuses.append(getattr(getattr(raw, "pgconn", None), "pipeline_status", None))
+
+    for _ in range(2):  # on PostgreSQL the first run learns the statements through SQLAlchemy
+        with connector.reading():
+            results = connector.find_many(_lookups(dm, 2), meanwhile=meanwhile)
+            ran = len(statuses)
+            assert _rows(results)[1][1][0][:2] == (2001, 2)
+        assert ran == len(statuses)  # before any row was read, and only once
+    pipeline = psycopg.pq.PipelineStatus
+    assert statuses == ([pipeline.OFF, pipeline.ON] if kind == "postgresql" else [None, None])
+
+    def fail() -> None:
+        raise OSError("disk full")
+
+    with connector.reading():
+        with pytest.raises(OSError, match="disk full"):
+            connector.find_many(_lookups(dm, 3), meanwhile=fail)
+        assert _rows(connector.find_many(_lookups(dm, 3)[:2]))[1][1][0][:2] == (3001, 3)
     connector.close()

@@ -61,9 +61,9 @@ def test_af_d1_pipelined_discovery_and_export_match_statements_sent_one_by_one(
     pipelines: list[int] = []
     real_run = direct.run
 
-    def counted(conn: Any, statements: Any, where: str) -> Any:
+    def counted(conn: Any, statements: Any, *args: Any) -> Any:
         pipelines.append(len(statements))
-        return real_run(conn, statements, where)
+        return real_run(conn, statements, *args)
 
     monkeypatch.setattr(direct, "run", counted)
 

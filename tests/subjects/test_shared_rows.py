@@ -416,6 +416,8 @@ def test_af_d1_each_row_is_taken_once_whatever_the_batch(shop: Garant) -> None:
     walk.absorb(coll, [(names, [row(1, 5), row(2, 7)])])
     walk.absorb(coll, [(names, [row(2, 7), row(3, 9), row(3, 9), row(1, 5)])])
     walk.absorb(coll, [(names, [row(1, 5)])])
+    assert not taken  # handed over when the next lookups are sent, or at the end
+    walk.flush()
     assert [[r[at["payment_id"]] for r in rows] for _, rows in taken] == [[1, 2], [3]]
     assert {rel for rel, _ in taken} == {"own"}
     rowset = walk.sets["payment"]

@@ -7,7 +7,7 @@ bound parameters (``IN (...)``), identifiers are quoted by the dialect, rows str
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -77,9 +77,13 @@ class Connector(Protocol):
         handle many rows and need no dict per row."""
         ...
 
-    def find_many(self, lookups: Sequence[Lookup]) -> list[Iterator[Batch]]:
+    def find_many(
+        self, lookups: Sequence[Lookup], *, meanwhile: Callable[[], None] | None = None
+    ) -> list[Iterator[Batch]]:
         """Lookups that do not depend on each other, each one's batches as
-        ``find_batches`` gives them; a connector may send them together."""
+        ``find_batches`` gives them; a connector may send them together. ``meanwhile``
+        (work that needs none of their rows) runs once, before any batch is read: while
+        the database works on them where the connector can."""
         ...
 
     def read(

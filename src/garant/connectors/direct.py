@@ -68,28 +68,31 @@ def driver_connection(connection: Any) -> psycopg.Connection[Any] | None:
 
 
 def run(
-    conn: psycopg.Connection[Any], statements: Sequence[tuple[Direct, dict[str, Any]]], where: str
+    conn: psycopg.Connection[Any],
+    statements: Sequence[tuple[Direct, dict[str, Any]]],
+    where: str,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[Iterator[Batch]]:
     """Send ``statements`` (several: in one pipeline) and give each one's rows in batches.
+    ``meanwhile`` runs once they are sent, while the server works on them.
 
     A failing statement raises ``ConnectorError`` naming the database's reason; the
     statements after it in the pipeline are not run, and the connection stays usable."""
     cursors: list[psycopg.Cursor[Any]] = []
     try:
-        if len(statements) == 1:
-            direct, params = statements[0]
-            cursors.append(conn.cursor())
-            cursors[0].execute(direct.sql, direct.parameters(params))
-        else:
-            with conn.pipeline():
-                for direct, params in statements:
-                    cursor = conn.cursor()
-                    cursors.append(cursor)
-                    cursor.execute(direct.sql, direct.parameters(params))
-    except psycopg.Error as exc:
+        with conn.pipeline():
+            for direct, params in statements:
+                cursor = conn.cursor()
+                cursors.append(cursor)
+                cursor.execute(direct.sql, direct.parameters(params))
+            if meanwhile is not None:
+                meanwhile()
+    except BaseException as exc:
         for cursor in cursors:
             cursor.close()
-        raise ConnectorError(f"{where}: query failed: {_reason(exc)}") from None
+        if isinstance(exc, psycopg.Error):
+            raise ConnectorError(f"{where}: query failed: {_reason(exc)}") from None
+        raise
     return [
         _batches(cursor, direct.names, where)
         for cursor, (direct, _) in zip(cursors, statements, strict=True)

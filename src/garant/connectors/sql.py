@@ -9,7 +9,7 @@ identifiers are quoted by the dialect: nothing a person types ever becomes SQL.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import chain
 from typing import Any
@@ -134,18 +134,23 @@ class SqlConnector:
         for entry, params in self._plan(Lookup(collection, columns, values, select, casefold)):
             yield from self._run(entry, params)
 
-    def find_many(self, lookups: Sequence[Lookup]) -> list[Iterator[Batch]]:
+    def find_many(
+        self, lookups: Sequence[Lookup], *, meanwhile: Callable[[], None] | None = None
+    ) -> list[Iterator[Batch]]:
         """Independent lookups, each one's batches in order. On a PostgreSQL reading
         connection, once each statement has been run, they go to the server together
-        (psycopg's pipeline mode: one round trip); elsewhere each runs when its batches
+        (psycopg's pipeline mode: one round trip) and ``meanwhile`` runs while the server
+        works on them; elsewhere ``meanwhile`` runs first and each lookup when its batches
         are first read, as ``find_batches`` would."""
         plans = [self._plan(lookup) for lookup in lookups]
         raw = self._direct_connection()
         statements = [(entry.direct, params) for plan in plans for entry, params in plan]
-        if raw is None or len(statements) < 2 or any(d is None for d, _ in statements):
+        if raw is None or not statements or any(d is None for d, _ in statements):
+            if meanwhile is not None:
+                meanwhile()
             return [self._run_plan(plan) for plan in plans]
         ready = [(d, p) for d, p in statements if d is not None]
-        results = iter(direct.run(raw, ready, self.system.id))
+        results = iter(direct.run(raw, ready, self.system.id, meanwhile))
         return [chain.from_iterable([next(results) for _ in plan]) for plan in plans]
 
     def _plan(self, lookup: Lookup) -> list[tuple[_Statement, dict[str, Any]]]:

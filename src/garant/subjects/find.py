@@ -16,7 +16,7 @@ from itertools import repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Protocol
 
-from garant.connectors import Batch, Connector, Lookup, connector_for
+from garant.connectors import BATCH, Batch, Connector, Lookup, connector_for
 from garant.datamap.models import Collection, Key, Reference, System
 from garant.subjects.rules import Identity, variants
 from garant.subjects.schemas import Row, RowSet, SubjectFind
@@ -90,6 +90,7 @@ def walk_system(
                     step.append(walk.lookup(coll, ref.columns, wanted))
         walk.absorb_all(step)
     walk.add_context()
+    walk.flush()
     return [s for s in walk.sets.values() if s.owned or s.context]
 
 
@@ -111,6 +112,24 @@ class _Walk:
             self.sinks[coll.name] = sink
             extra = [c for c in wants if c not in self.needed[coll.name]]
             self.select[coll.name] = [*self.needed[coll.name], *extra]
+        self.pending: list[tuple[Sink, RowSet, str, list[str], Sequence[Sequence[Any]]]] = []
+        self.pending_rows = 0
+
+    def give(
+        self, sink: Sink, rowset: RowSet, relation: str, names: list[str], rows: Sequence[Any]
+    ) -> None:
+        """Rows for the sink, handed over when the next lookups are on their way (the sink
+        formats them while the database works), or at once past a batch (memory)."""
+        self.pending.append((sink, rowset, relation, names, rows))
+        self.pending_rows += len(rows)
+        if self.pending_rows >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Every row given so far to its sink, in the order they were found."""
+        pending, self.pending, self.pending_rows = self.pending, [], 0
+        for sink, rowset, relation, names, rows in pending:
+            sink.take(rowset, relation, names, rows)
 
     def lookup(
         self, coll: Collection, columns: Sequence[str], values: list[Key], *, casefold: bool = False
@@ -121,7 +140,8 @@ class _Walk:
         """Lookups that do not depend on each other: sent together where the connector
         can (one round trip on PostgreSQL), their rows taken in the order they were asked."""
         if lookups:
-            for lookup, batches in zip(lookups, self.connector.find_many(lookups), strict=True):
+            found = self.connector.find_many(lookups, meanwhile=self.flush)
+            for lookup, batches in zip(lookups, found, strict=True):
                 self.absorb(lookup.collection, batches)
 
     def absorb(self, coll: Collection, batches: Iterable[Batch]) -> None:
@@ -137,7 +157,7 @@ class _Walk:
                 owned.update(zip(fresh, rows_kept, strict=True))
                 new.extend(rows_kept)
                 if sink is not None and rows:
-                    sink.take(rowset, "own", names, rows)
+                    self.give(sink, rowset, "own", names, rows)
                 continue
             taken = []
             for key, row, values in zip(fresh, kept, rows, strict=True):
@@ -146,7 +166,7 @@ class _Walk:
                     new.append(row)
                     taken.append(values)
             if sink is not None and taken:
-                sink.take(rowset, "own", names, taken)
+                self.give(sink, rowset, "own", names, taken)
 
     def add_context(self) -> None:
         """One lookup per target collection and column set, whatever the number of
@@ -157,7 +177,8 @@ class _Walk:
             self.lookup(self.system.collection(name), tcols, list(keys))
             for (name, tcols), keys in wanted.items()
         ]
-        for lookup, batches in zip(lookups, self.connector.find_many(lookups), strict=True):
+        found = self.connector.find_many(lookups, meanwhile=self.flush)
+        for lookup, batches in zip(lookups, found, strict=True):
             target = lookup.collection
             rowset, sink = self.sets[target.name], self.sinks[target.name]
             owned, context = rowset.owned, rowset.context
@@ -169,7 +190,7 @@ class _Walk:
                         context[key] = row
                         taken.append(values)
                 if sink is not None and taken:
-                    sink.take(rowset, "context", names, taken)
+                    self.give(sink, rowset, "context", names, taken)
 
     def _context_wanted(self) -> dict[tuple[str, tuple[str, ...]], dict[Key, None]]:
         groups: dict[tuple[str, tuple[str, ...]], dict[Key, None]] = {}
