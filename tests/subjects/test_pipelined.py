@@ -4,6 +4,7 @@ by one through SQLAlchemy."""
 
 from __future__ import annotations
 
+import json
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,8 @@ from garant.subjects.rules import Identity
 from tests.conftest import write_workspace
 from tests.subjects.test_shared_rows import DATA, MAP, SCHEMA
 
+STAFF = "Access to your data by our staff"
+
 
 @pytest.fixture
 def pg_shop(
@@ -37,12 +40,14 @@ def pg_shop(
     return make_garant(name="ws")
 
 
-def _files(garant: Garant, email: str, out: Path) -> dict[str, bytes]:
+def _files(garant: Garant, email: str, out: Path) -> tuple[dict[str, bytes], Any]:
     with garant.unit_of_work(SYSTEM) as uow:
         export_subject(uow=uow, identities=[Identity("email", email)], out=out,
                        purpose="access request", lang="en")  # fmt: skip
     with zipfile.ZipFile(out) as archive:
-        return {n: archive.read(n) for n in archive.namelist() if n.startswith("shop/")}
+        files = {n: archive.read(n) for n in archive.namelist() if n.startswith("shop/")}
+        records = json.loads(archive.read("manifest.json"))["garant_records"]
+    return files, records
 
 
 def _found(garant: Garant, email: str) -> Any:
@@ -56,7 +61,8 @@ def test_af_d1_pipelined_discovery_and_export_match_statements_sent_one_by_one(
     """AF-D1: Ann then Bob (who paid for one of Ann's rentals: shown as context, never his
     own), each discovered and exported first through SQLAlchemy one statement at a time (a
     listener on the engine keeps it so), then twice more with each step's lookups sent
-    together: the same own and context rows, and byte for byte the same files."""
+    together: the same own and context rows, byte for byte the same files, and Garant's
+    own records about them (read while the database works) list the earlier exports."""
     engine = connector_for(pg_shop, "shop").engine  # type: ignore[attr-defined]
     pipelines: list[int] = []
     real_run = direct.run
@@ -72,14 +78,17 @@ def test_af_d1_pipelined_discovery_and_export_match_statements_sent_one_by_one(
 
     for email in ("ann@x.example", "bob@x.example"):
         event.listen(engine, "before_cursor_execute", listen)
-        one_by_one = _found(pg_shop, email), _files(pg_shop, email, tmp_path / "a.zip")
+        found, (files, records) = _found(pg_shop, email), _files(pg_shop, email, tmp_path / "a")
         event.remove(engine, "before_cursor_execute", listen)
-        assert not pipelines
+        assert not pipelines and records == []  # nobody reached their data before
         traverse(pg_shop, [Identity("email", email)])  # statements learned without a listener
-        for _ in range(2):
+        for earlier in (1, 2):
             pipelines.clear()
-            together = _found(pg_shop, email), _files(pg_shop, email, tmp_path / "b.zip")
-            assert together == one_by_one
+            assert _found(pg_shop, email) == found
+            assert _files(pg_shop, email, tmp_path / "b") == (
+                files,
+                [{"title": STAFF, "rows": earlier}],
+            )
             assert max(pipelines) >= 2  # at least one step went out as one pipeline
         pipelines.clear()
     bob = {name: (set(own), set(ctx)) for name, own, ctx in _found(pg_shop, "bob@x.example")}

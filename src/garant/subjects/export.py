@@ -114,11 +114,11 @@ def _package(
         with (
             language(lang),
             zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive,
-            _Writer(uow, archive, identities, lang=lang, portable=portable) as writer,
+            _Writer(uow, archive, identities, refs, lang=lang, portable=portable) as writer,
         ):
             found = fill(writer)
             exports, excluded = writer.write_all(found)
-            sections = gather(uow, refs)
+            sections = writer.sections if writer.sections is not None else gather(uow, refs)
             manifest = writer.manifest(found, exports, excluded, sections)
             page = report.render(
                 garant, found, exports, excluded, sections, lang=lang, portable=portable
@@ -141,11 +141,14 @@ class _Writer:
         uow: UnitOfWork,
         archive: zipfile.ZipFile,
         identities: list[Identity],
+        refs: list[str],
         *,
         lang: str,
         portable: bool,
     ):
         self.uow = uow
+        self.refs = refs
+        self.sections: list[dict[str, Any]] | None = None
         self.archive = archive
         self.lang = lang
         self.portable = portable
@@ -172,6 +175,12 @@ class _Writer:
         return HashedEntry(self.archive, self.hashes, name, bom=bom)
 
     # --- rows in (the discovery's sink) -------------------------------------------------
+    def waiting(self) -> None:
+        """While the database works on the discovery's lookups: Garant's own records
+        about the person, which need none of its rows (read once)."""
+        if self.sections is None:
+            self.sections = gather(self.uow, self.refs)
+
     def columns(self, system: System, coll: Collection) -> Sequence[str]:
         """Keys, shown fields and entity of a collection the package shows, else none."""
         if coll.exclude is not None or (self.portable and not self._portable_basis(coll)):

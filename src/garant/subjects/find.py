@@ -42,6 +42,11 @@ class Sink(Protocol):
         ...
 
 
+# A sink may also have ``waiting() -> None``: called while the database works on a step's
+# lookups, for work of its own that needs none of their rows (the export reads Garant's
+# own records about the person then).
+
+
 def traverse(
     garant: Garant, identities: list[Identity], *, sink: Sink | None = None
 ) -> SubjectFind:
@@ -131,6 +136,14 @@ class _Walk:
         for sink, rowset, relation, names, rows in pending:
             sink.take(rowset, relation, names, rows)
 
+    def meanwhile(self) -> None:
+        """While the database works on a step's lookups: the rows of the steps before go
+        to the sink, and the sink may do work of its own."""
+        self.flush()
+        waiting = getattr(self.sink, "waiting", None)
+        if waiting is not None:
+            waiting()
+
     def lookup(
         self, coll: Collection, columns: Sequence[str], values: list[Key], *, casefold: bool = False
     ) -> Lookup:
@@ -140,7 +153,7 @@ class _Walk:
         """Lookups that do not depend on each other: sent together where the connector
         can (one round trip on PostgreSQL), their rows taken in the order they were asked."""
         if lookups:
-            found = self.connector.find_many(lookups, meanwhile=self.flush)
+            found = self.connector.find_many(lookups, meanwhile=self.meanwhile)
             for lookup, batches in zip(lookups, found, strict=True):
                 self.absorb(lookup.collection, batches)
 
@@ -177,7 +190,7 @@ class _Walk:
             self.lookup(self.system.collection(name), tcols, list(keys))
             for (name, tcols), keys in wanted.items()
         ]
-        found = self.connector.find_many(lookups, meanwhile=self.flush)
+        found = self.connector.find_many(lookups, meanwhile=self.meanwhile)
         for lookup, batches in zip(lookups, found, strict=True):
             target = lookup.collection
             rowset, sink = self.sets[target.name], self.sinks[target.name]
