@@ -294,7 +294,10 @@ def bench_http(
     """The same load with an API token (the platform checks it in the store on every
     request) and with a staff session cookie (checked in memory)."""
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    import garant
+
+    # the engine this script imported (another checkout's with PYTHONPATH, to compare)
+    env = {**os.environ, "PYTHONPATH": str(Path(garant.__file__).resolve().parents[1])}
     server = subprocess.Popen(
         [sys.executable, __file__, "--serve", str(root), url, str(port)], env=env
     )
