@@ -42,9 +42,9 @@ class Sink(Protocol):
         ...
 
 
-# A sink may also have ``waiting() -> None``: called while the database works on a step's
-# lookups, for work of its own that needs none of their rows (the export reads Garant's
-# own records about the person then).
+# A sink may also have ``waiting() -> None``: called while the database works on the
+# context lookups that end a system's discovery, for work of its own that needs none of
+# their rows (the export reads Garant's own records about the person then).
 
 
 def traverse(
@@ -137,8 +137,10 @@ class _Walk:
             sink.take(rowset, relation, names, rows)
 
     def meanwhile(self) -> None:
-        """While the database works on a step's lookups: the rows of the steps before go
-        to the sink, and the sink may do work of its own."""
+        """While the database works on the last step's lookups (context): the rows of the
+        steps before go to the sink, and the sink may do work of its own. The last step,
+        not the first: what the sink does may hold a lock (the export's read of Garant's
+        own store begins its transaction: on SQLite, the write lock)."""
         self.flush()
         waiting = getattr(self.sink, "waiting", None)
         if waiting is not None:
@@ -153,7 +155,7 @@ class _Walk:
         """Lookups that do not depend on each other: sent together where the connector
         can (one round trip on PostgreSQL), their rows taken in the order they were asked."""
         if lookups:
-            found = self.connector.find_many(lookups, meanwhile=self.meanwhile)
+            found = self.connector.find_many(lookups, meanwhile=self.flush)
             for lookup, batches in zip(lookups, found, strict=True):
                 self.absorb(lookup.collection, batches)
 
