@@ -63,3 +63,24 @@ def test_csv_lines_equal_the_csv_module_for_every_kind_of_column() -> None:
         assert csv_text([column, mixed]) == _csv_module([column, mixed])
     assert csv_text([["carriage\rreturn", "x"], [1, 2]]) is None
     assert csv_text([["x", "y"], [b"bytes", 2]]) is None
+
+
+def test_a_column_of_one_repeated_time_is_written_as_each_value_would_be() -> None:
+    """A repeated time is converted once; a value equal to it in another time zone, or on
+    the other side of a daylight-saving fold, still gets its own text."""
+    from datetime import UTC, datetime, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    from garant.subjects.writer import _plain_column
+
+    paris = ZoneInfo("Europe/Paris")
+    first = datetime(2022, 10, 30, 2, 30, tzinfo=paris)  # an hour that happens twice
+    column = [first] * 6 + [
+        first.replace(fold=1),
+        first.astimezone(UTC),
+        first.astimezone(timezone(timedelta(hours=5))),
+        first + timedelta(microseconds=5),
+        datetime(2022, 10, 30, 2, 30),
+    ]
+    assert _plain_column(column) == [v.isoformat() for v in column]
+    assert len(set(_plain_column(column))) == 6
