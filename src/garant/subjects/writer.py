@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -39,49 +38,6 @@ _PLAIN: dict[type, Callable[[Any], Any]] = {
 """The usual non-JSON types, converted without ``plain``'s chain of checks."""
 
 
-def csv_text(columns: list[list[Any]]) -> str | None:
-    """The CSV lines of the rows made of ``columns``, exactly as ``csv.writer`` (minimal
-    quoting, lines ending in ``\n``) writes them, built column by column in C-level passes
-    (``csv.writer`` inspects every field of every row: a sixth of a large export's time).
-    None when a value needs the ``csv`` module after all (a carriage return, another type)."""
-    cells: list[Any] = []
-    for column in columns:
-        kinds = set(map(type, column))
-        if not kinds <= {str}:
-            if not kinds <= _CSV_AS_TEXT:
-                return None
-            if len(kinds) == 1 and type(None) not in kinds:  # numbers or booleans
-                column = list(map(str, column))
-            else:
-                column = [v if type(v) is str else "" if v is None else str(v) for v in column]
-        joined = "\x00".join(column)
-        if "\r" in joined:
-            return None
-        if "," in joined or '"' in joined or "\n" in joined:
-            column = [_quoted(v) if _CSV_QUOTE.search(v) else v for v in column]
-        cells.append(column)
-    return "".join(map("%s\n".__mod__, map(",".join, zip(*cells, strict=True))))
-
-
-_CSV_AS_TEXT = frozenset({str, int, float, bool, type(None)})
-_CSV_QUOTE = re.compile('[,"\n]')
-
-
-def _quoted(value: str) -> str:
-    return '"' + value.replace('"', '""') + '"'
-
-
-def _csv_agrees() -> bool:
-    """``csv_text`` is used only if it writes what this Python's ``csv`` module writes."""
-    probe: list[list[Any]] = [
-        ["a,b", 'c"d', "e\nf", " g ", "", "\u2028", "h\ti"],
-        [None, 1, -2.5, True, 0, 3, None],
-    ]
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(zip(*probe, strict=True))
-    return csv_text(probe) == buffer.getvalue()
-
-
 def _value_encoders() -> tuple[Callable[[str], str], Callable[[Any], str]]:
     """JSON text of a string, and of any JSON value, by the standard library's C encoder
     when present (``json.dumps`` builds an encoder per call)."""
@@ -96,7 +52,6 @@ def _value_encoders() -> tuple[Callable[[str], str], Callable[[Any], str]]:
 
 
 _STRING, _VALUE = _value_encoders()
-_CSV_FAST = _csv_agrees()
 
 
 def json_records(keys: list[str], columns: list[list[Any]]) -> Iterator[str]:
@@ -175,14 +130,10 @@ class CollectionFile:
         self.json.write(((",\n" if self.started else "") + text).encode("utf-8"))
         self.started = True
         words = [self.words[relation]] * count
-        lines = [words, [e or "" for e in entities], *columns]
-        fast = csv_text(lines) if _CSV_FAST else None
-        if fast is None:
-            self.table.writerows(zip(*lines, strict=True))
-            fast = self.buffer.getvalue()
-            self.buffer.seek(0)
-            self.buffer.truncate()
-        self.csv.write(fast.encode("utf-8"))
+        self.table.writerows(zip(words, [e or "" for e in entities], *columns, strict=True))
+        self.csv.write(self.buffer.getvalue().encode("utf-8"))
+        self.buffer.seek(0)
+        self.buffer.truncate()
         if relation == "own":
             export.records += count
         else:
