@@ -12,8 +12,9 @@ goes on to the app unchanged, which answers as it always did.
 
 The answer comes from the consent check's in-process cache while it is fresh (validated
 against the store within ``check.POLL_SECONDS``), without a thread hop; otherwise the
-check runs as ``may_use`` in a read-only unit of work: in the event loop on SQLite (a WAL
-read waits on nobody), in at most two threads of the pool on PostgreSQL. So a
+check is read in one statement on a kept connection (``may_use_reading`` on
+``Store.read``; a unit of work only when a use blocker must be asked): in the event loop on
+SQLite (a WAL read waits on nobody), in at most two threads of the pool on PostgreSQL. So a
 withdrawal, an objection or a restriction is honoured by every process within the same
 0.2 s as any other check. An API token is verified in the store once, then trusted while
 nothing was written to the store (the audit head stands: revoking a token, deactivating
