@@ -64,6 +64,14 @@ class ScheduleSettings(_Section):
     request_reminder_days: list[int] = Field(default_factory=lambda: [7, 2])
 
 
+class RightsSettings(_Section):
+    transfer_allowed_hosts: list[str] = Field(default_factory=list)
+    """Hosts a portability transfer may reach over plain http or at a private, loopback or
+    link-local address (a partner on the internal network). Elsewhere only https to a
+    public address: the person names the destination, and Garant must not be made to
+    post their data inside its own network."""
+
+
 class WorkerSettings(_Section):
     """Where jobs run: in the worker's own process, or on Celery workers behind a broker.
 
@@ -91,6 +99,7 @@ class Settings(_Section):
     archive: ArchiveSettings = Field(default_factory=ArchiveSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    rights: RightsSettings = Field(default_factory=RightsSettings)
 
     @property
     def is_demo(self) -> bool:

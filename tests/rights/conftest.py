@@ -199,12 +199,18 @@ def school_rows(workspace: Path, sql: str) -> list[tuple[Any, ...]]:
         return list(conn.execute(sql))
 
 
+RECEIVER_HOST = "127.0.0.1"
+"""The tests' portability receivers listen here: allowed as a destination over plain http
+(``[rights] transfer_allowed_hosts``), as a partner on an internal network would be."""
+
+
 @pytest.fixture
 def school(make_garant: Callable[..., Garant], store_url: str) -> Garant:
     """The school on each store backend (its connected database is SQLite)."""
     garant = make_garant(policy=POLICY, url=store_url, now=NOW)
     (garant.workspace / "datamap.yaml").write_text(DATAMAP, encoding="utf-8")
     make_school_db(garant.workspace / "school.db")
+    garant.settings.rights.transfer_allowed_hosts = [RECEIVER_HOST]
     garant.reload()
     return garant
 
@@ -214,6 +220,7 @@ def school_sqlite(make_garant: Callable[..., Garant], tmp_path: Path) -> Garant:
     garant = make_garant(policy=POLICY, url=f"sqlite:///{tmp_path / 'store.db'}", now=NOW)
     (garant.workspace / "datamap.yaml").write_text(DATAMAP, encoding="utf-8")
     make_school_db(garant.workspace / "school.db")
+    garant.settings.rights.transfer_allowed_hosts = [RECEIVER_HOST]
     garant.reload()
     return garant
 

@@ -3,7 +3,10 @@ portability transfer to another organization with its receipt recorded (Art. 20(
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import select
@@ -62,7 +65,11 @@ def complete(*, uow: UnitOfWork, task_id: int, note: str | None = None) -> Reque
 
 
 def transfer(*, uow: UnitOfWork, req: RightsRequest) -> dict[str, Any]:
-    """POST the portable data to the endpoint the person gave; record the receipt."""
+    """POST the portable data to the endpoint the person gave; record the receipt.
+
+    A destination Garant must not reach (plain http, or an address inside a private
+    network, unless the workspace allows that host) is refused: the task stays open with
+    the reason, for staff to deliver the package another way."""
     url = service.personal(uow, req).get("destination_url")
     latest = package.latest(uow, req.id)
     if not url or latest is None:
@@ -70,6 +77,17 @@ def transfer(*, uow: UnitOfWork, req: RightsRequest) -> dict[str, Any]:
     task = _task(uow, req, "transfer", "destination")
     if task.status == "done":
         return {"receipt": task.receipt}
+    refused = destination_refused(url, uow.garant.settings.rights.transfer_allowed_hosts)
+    if refused is not None:
+        task.receipt = {"refused": refused, "at": uow.now().isoformat()}
+        uow.audit(
+            "request.transfer_refused",
+            "request",
+            req.id,
+            subject_ref=req.subject_ref,
+            details={"reason": refused},
+        )
+        return {"refused": refused}
     body = package.data_json(uow, latest)
     try:
         response = httpx.post(
@@ -102,3 +120,29 @@ def transfer(*, uow: UnitOfWork, req: RightsRequest) -> dict[str, Any]:
         details={"status": response.status_code},
     )
     return {"receipt": task.receipt}
+
+
+def destination_refused(url: str, allowed_hosts: list[str]) -> str | None:
+    """Why Garant will not post a person's data to ``url``, or ``None``.
+
+    Only https to public addresses, unless the host is allowed in ``[rights]
+    transfer_allowed_hosts``: the URL comes from the person, and a request to a private,
+    loopback or link-local address would make Garant post data inside its own network.
+    A name that does not resolve is left to the transfer, which fails and is retried."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if not host:
+        return "the destination names no host"
+    if host in {h.strip().lower() for h in allowed_hosts}:
+        return None
+    if parts.scheme != "https":
+        return "the destination is not https: the data would cross the network unencrypted"
+    try:
+        found = socket.getaddrinfo(host, parts.port or 443, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return None
+    for *_, address in found:
+        ip = ipaddress.ip_address(str(address[0]).split("%", 1)[0])  # no IPv6 zone
+        if not ip.is_global:
+            return f"the destination {host} is a non-public address ({ip})"
+    return None
