@@ -43,6 +43,16 @@ def receiver() -> Iterator[int]:
     thread.join(timeout=5)
 
 
+def _transfer_to(garant: Garant, url: str) -> int:
+    """A verified portability request to ``url``, decided and run to its end."""
+    rid = open_verified(garant, ada("portability", destination_url=url))
+    with garant.unit_of_work() as uow:
+        decisions.decide(uow=uow, request_id=rid, data=DecideIn(accept_proposals=True))
+        execute.run(uow=uow, request_id=rid)
+    run_requests(garant)
+    return rid
+
+
 def test_only_https_to_public_addresses_unless_the_host_is_allowed() -> None:
     assert destination_refused("https://93.184.216.34/in", []) is None
     assert "not https" in str(destination_refused("http://93.184.216.34/in", []))
@@ -67,13 +77,7 @@ def test_af_d4_transfer_to_a_private_address_is_refused_and_left_to_staff(
     request goes on (the package is still built and can be delivered another way)."""
     garant = school_sqlite
     garant.settings.rights.transfer_allowed_hosts = []
-    rid = open_verified(
-        garant, ada("portability", destination_url=f"http://127.0.0.1:{receiver}/in")
-    )
-    with garant.unit_of_work() as uow:
-        decisions.decide(uow=uow, request_id=rid, data=DecideIn(accept_proposals=True))
-        execute.run(uow=uow, request_id=rid)
-    run_requests(garant)
+    rid = _transfer_to(garant, f"http://127.0.0.1:{receiver}/in")
     assert _Receiver.received == []
     with garant.unit_of_work() as uow:
         read = service.read(uow, service.get(uow, rid))
@@ -91,11 +95,5 @@ def test_af_d4_transfer_to_a_private_address_is_refused_and_left_to_staff(
 
     # allowed, the same destination receives the data
     garant.settings.rights.transfer_allowed_hosts = ["127.0.0.1"]
-    rid = open_verified(
-        garant, ada("portability", destination_url=f"http://127.0.0.1:{receiver}/in")
-    )
-    with garant.unit_of_work() as uow:
-        decisions.decide(uow=uow, request_id=rid, data=DecideIn(accept_proposals=True))
-        execute.run(uow=uow, request_id=rid)
-    run_requests(garant)
+    rid = _transfer_to(garant, f"http://127.0.0.1:{receiver}/in")
     assert len(_Receiver.received) == 1
