@@ -179,8 +179,10 @@ def evaluate(
 ) -> Decision | None:
     """Every use blocker first, then the basis or the ledger, then the suppression list;
     the store read once (``facts``). ``None``: a blocker must be asked and ``uow`` is none."""
-    blockers = [b for b in garant.use_blockers if b is not suppression.blocker]
-    probes = [p for b in blockers if (p := getattr(b, "probe", None)) is not None]
+    asked = [
+        (b, getattr(b, "probe", None)) for b in garant.use_blockers if b is not suppression.blocker
+    ]
+    probes = [p for _, p in asked if p is not None]
     purpose = _consent_purpose(cat, target)
     suppressible = purpose is not None or _consent_based(target)
     found = facts.read(
@@ -191,12 +193,10 @@ def evaluate(
         names=sorted(suppression.covering(cat, target.id)) if suppressible else None,
         now=garant.clock.now(),
     )
-    probe_index = 0
-    for blocker in blockers:
-        if getattr(blocker, "probe", None) is not None:
-            probe_index += 1
-            if probe_index - 1 not in found.probed:
-                continue
+    hits = iter([i in found.probed for i in range(len(probes))])
+    for blocker, probe in asked:
+        if probe is not None and not next(hits):
+            continue
         if uow is None:
             return None
         reason = blocker(uow, refs, target.id)
