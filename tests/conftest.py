@@ -171,6 +171,22 @@ def make_garant(tmp_path: Path) -> Iterator[Callable[..., Garant]]:
 
 
 @pytest.fixture
+def pipelines(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The size of each group of lookups ``garant.connectors.direct`` sends in one pipeline."""
+    from garant.connectors import direct
+
+    sent: list[int] = []
+    real_run = direct.run
+
+    def counted(conn: Any, statements: Any, *args: Any) -> Any:
+        sent.append(len(statements))
+        return real_run(conn, statements, *args)
+
+    monkeypatch.setattr(direct, "run", counted)
+    return sent
+
+
+@pytest.fixture
 def garant(make_garant: Callable[..., Garant], store_url: str) -> Garant:
     """A Garant on a minimal workspace, on each store backend."""
     return make_garant(url=store_url)

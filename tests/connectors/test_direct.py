@@ -12,7 +12,7 @@ import psycopg
 import pytest
 from sqlalchemy import create_engine, event, text
 
-from garant.connectors import Lookup, direct, open_connector, sql
+from garant.connectors import Lookup, open_connector, sql
 from garant.datamap.models import DataMap
 from garant.errors import ConnectorError
 
@@ -121,7 +121,7 @@ def _backend(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> tu
 
 @pytest.mark.parametrize("backend", ["sqlite", "pg_url", "mariadb_url"])
 def test_af_d1_lookups_sent_together_give_the_rows_of_lookups_sent_one_by_one(
-    backend: str, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest, pipelines: list[int]
 ) -> None:
     """AF-D1: for each of three persons, ``find_many`` gives each lookup the same column
     names and the same rows, in the same order and batches, as ``find_batches`` one by one
@@ -131,14 +131,6 @@ def test_af_d1_lookups_sent_together_give_the_rows_of_lookups_sent_one_by_one(
     url, kind = _backend(backend, tmp_path, request)
     _database(url)
     dm = _map(kind)
-    pipelines: list[int] = []
-    real_run = direct.run
-
-    def counted(conn: Any, statements: Any, *args: Any) -> Any:
-        pipelines.append(len(statements))
-        return real_run(conn, statements, *args)
-
-    monkeypatch.setattr(direct, "run", counted)
     connector = open_connector(dm.system("s"), url)
     for person in (1, 2, 3, 1):
         expected = _sequential(url, dm, person)

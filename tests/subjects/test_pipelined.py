@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, event, text
 
 from garant.app import Garant
-from garant.connectors import connector_for, direct
+from garant.connectors import connector_for
 from garant.store.uow import SYSTEM
 from garant.subjects.export import export_subject
 from garant.subjects.find import traverse
@@ -56,7 +56,7 @@ def _found(garant: Garant, email: str) -> Any:
 
 
 def test_af_d1_pipelined_discovery_and_export_match_statements_sent_one_by_one(
-    pg_shop: Garant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    pg_shop: Garant, tmp_path: Path, pipelines: list[int]
 ) -> None:
     """AF-D1: Ann then Bob (who paid for one of Ann's rentals: shown as context, never his
     own), each discovered and exported first through SQLAlchemy one statement at a time (a
@@ -64,14 +64,6 @@ def test_af_d1_pipelined_discovery_and_export_match_statements_sent_one_by_one(
     together: the same own and context rows, byte for byte the same files, and Garant's
     own records about them (read while the database works) list the earlier exports."""
     engine = connector_for(pg_shop, "shop").engine  # type: ignore[attr-defined]
-    pipelines: list[int] = []
-    real_run = direct.run
-
-    def counted(conn: Any, statements: Any, *args: Any) -> Any:
-        pipelines.append(len(statements))
-        return real_run(conn, statements, *args)
-
-    monkeypatch.setattr(direct, "run", counted)
 
     def listen(*args: object) -> None:
         pass
