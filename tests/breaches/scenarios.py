@@ -11,12 +11,16 @@ copy of the guideline reachable from the development tools holds the introductio
 CASE No. 01 only (it stops after case 01's table). So:
 - ``verified: True`` (case 01): facts and verdict read in the text; ``conclusion`` is the
   sentence of the text that gives the verdict, quoted word for word;
-- ``verified: False`` (cases 02-04, 06-12, 14): the facts are Garant's condensation written
-  from knowledge, not from the text; the verdict agrees with a third-party table of the
-  18 cases' outcomes (notes in a public repository, not the EDPB's words); no quote.
-Cases 05, 13, 15, 16, 17 and 18 are not encoded: without their text, their facts would
-be invented (13 and 16 share a title and have different verdicts: the difference lies in
-facts we cannot read).
+- ``verified: False`` (every other case): the facts are Garant's condensation written from
+  knowledge of the guideline, not from its text; the verdict agrees with third-party
+  summaries of the 18 cases' outcomes, not the EDPB's words; no quote. For cases 05, 13,
+  15, 16, 17 and 18 (added 6 December 2026) the search of the docs and pages corpora
+  found only summaries: the partner blog "Examples of When To Notify Data Breaches"
+  (https://ije.be/nl/news/partnerblog/examples-of-when-to-notify-data-breaches, read
+  6 December 2026: webshop parcels swapped -> no, no; motor insurance policy misposted ->
+  SA yes, persons no; sensitive data or many recipients by e-mail -> yes, yes) and law-firm
+  notes naming the case titles (Hunton, Arthur Cox). Case 13 and 16 share a title ("Postal
+  mail mistake"); their facts here are those of the two summary rows.
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ _SCENARIOS: list[dict[str, Any]] = [
             "exfiltration": "ruled_out",
             "backup_available": True,
             "restore_hours": 4,
-            "service_impact": "none",
+            "service_impact": "minor",
         },
         "expected": {"risk": "none", "notify_authority": False, "inform_persons": False},
     },
@@ -101,6 +105,20 @@ _SCENARIOS: list[dict[str, Any]] = [
         "expected": {"risk": "high", "notify_authority": True, "inform_persons": True},
     },
     {
+        "source": f"{GUIDELINES}, CASE No. 05: Exfiltration of job application data from a website",
+        # A web form's data (identity, contact, CVs) skimmed by malicious code.
+        "facts": {
+            "nature": ["confidentiality"],
+            "malicious": True,
+            "data_categories": ["identification", "contact", "professional", "education"],
+            "persons": 213,
+            "records": 213,
+            "identifiability": "direct",
+            "exfiltration": "confirmed",
+        },
+        "expected": {"risk": "high", "notify_authority": True, "inform_persons": True},
+    },
+    {
         "source": f"{GUIDELINES}, CASE No. 06: Exfiltration of hashed password from a website",
         "facts": {
             "nature": ["confidentiality"],
@@ -137,6 +155,7 @@ _SCENARIOS: list[dict[str, Any]] = [
             "records": 500,
             "identifiability": "direct",
             "exfiltration": "confirmed",
+            "insider": True,
         },
         "expected": {"risk": "risk", "notify_authority": True, "inform_persons": False},
     },
@@ -202,6 +221,23 @@ _SCENARIOS: list[dict[str, Any]] = [
         "expected": {"risk": "high", "notify_authority": True, "inform_persons": True},
     },
     {
+        "source": f"{GUIDELINES}, CASE No. 13: Postal mail mistake",
+        # Two orders of a webshop packed with each other's packing slip: each customer got
+        # the other's name, address and purchase; each was asked to return or destroy it.
+        "facts": {
+            "nature": ["confidentiality"],
+            "malicious": False,
+            "data_categories": ["identification", "contact", "purchases"],
+            "persons": 2,
+            "records": 2,
+            "identifiability": "direct",
+            "exfiltration": "confirmed",
+            "recipient_known": True,
+            "recovered_or_deleted": True,
+        },
+        "expected": {"risk": "none", "notify_authority": False, "inform_persons": False},
+    },
+    {
         "source": f"{GUIDELINES}, CASE No. 14: Highly confidential personal data sent by mail "
         "by mistake",
         "facts": {
@@ -210,6 +246,72 @@ _SCENARIOS: list[dict[str, Any]] = [
             "data_categories": ["identification", "national_id", "health"],
             "persons": 1,
             "records": 1,
+            "identifiability": "direct",
+            "exfiltration": "confirmed",
+        },
+        "expected": {"risk": "high", "notify_authority": True, "inform_persons": True},
+    },
+    {
+        "source": f"{GUIDELINES}, CASE No. 15: Personal data sent by mail by mistake",
+        # A course's participant list (names, e-mail addresses) sent by mistake to former
+        # participants, who were asked to delete it and did. The summaries disagree on this
+        # case (the third-party outcomes table: neither; the ije.be blog's row on an open
+        # distribution list: both, if many recipients or sensitive data): encoded as the
+        # outcomes table says, with ordinary data only.
+        "facts": {
+            "nature": ["confidentiality"],
+            "malicious": False,
+            "data_categories": ["identification", "contact"],
+            "persons": 15,
+            "records": 15,
+            "identifiability": "direct",
+            "exfiltration": "confirmed",
+            "recipient_known": True,
+            "recovered_or_deleted": True,
+        },
+        "expected": {"risk": "none", "notify_authority": False, "inform_persons": False},
+    },
+    {
+        "source": f"{GUIDELINES}, CASE No. 16: Postal mail mistake",
+        # An insurer's enveloping machine put two policyholders' letters in one envelope:
+        # name, address, birth date, vehicle registration, mileage (no payment data).
+        "facts": {
+            "nature": ["confidentiality"],
+            "malicious": False,
+            "data_categories": ["identification", "contact", "personal_life"],
+            "persons": 1,
+            "records": 1,
+            "identifiability": "direct",
+            "exfiltration": "confirmed",
+            "recipient_known": True,
+        },
+        "expected": {"risk": "risk", "notify_authority": True, "inform_persons": False},
+    },
+    {
+        "source": f"{GUIDELINES}, CASE No. 17: Identity theft",
+        # A caller posing as a customer had the contact e-mail changed and received the
+        # customer's invoices (identity, contact, billing and bank details).
+        "facts": {
+            "nature": ["confidentiality", "integrity"],
+            "malicious": True,
+            "data_categories": ["identification", "contact", "financial"],
+            "persons": 1,
+            "records": 1,
+            "identifiability": "direct",
+            "exfiltration": "confirmed",
+        },
+        "expected": {"risk": "high", "notify_authority": True, "inform_persons": True},
+    },
+    {
+        "source": f"{GUIDELINES}, CASE No. 18: Email exfiltration",
+        # Mailbox rules forwarded every e-mail about invoices and bank details to an outside
+        # address for months; a supplier's bank details were changed to the attacker's.
+        "facts": {
+            "nature": ["confidentiality", "integrity"],
+            "malicious": True,
+            "data_categories": ["identification", "contact", "financial", "communications"],
+            "persons": 99,
+            "records": 99,
             "identifiability": "direct",
             "exfiltration": "confirmed",
         },
@@ -245,4 +347,4 @@ CASES: dict[str, dict[str, Any]] = {
     for s in _SCENARIOS
 }
 SCENARIOS: list[dict[str, Any]] = list(CASES.values())
-NOT_ENCODED = ("05", "13", "15", "16", "17", "18")
+NOT_ENCODED: tuple[str, ...] = ()

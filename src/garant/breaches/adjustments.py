@@ -85,6 +85,29 @@ def _large_scale_theft(w: _Work) -> Finding | None:
     return None
 
 
+def _taken_for_abuse(w: _Work) -> Finding | None:
+    """EDPB 01/2021 case 05: identity and contact data (with CVs) skimmed from a web form by
+    an outside attacker are high risk for the persons: taken on purpose, they serve phishing
+    and identity fraud. An insider taking a customer list for their next job (case 08) is
+    not this rule's."""
+    f = w.facts
+    cats = set(f.data_categories)
+    outside_theft = f.malicious and not f.insider and f.exfiltration == "confirmed"
+    profile = {"identification", "contact"} <= cats and f.identifiability == "direct"
+    if w.exposed and outside_theft and profile and not f.recovered_or_deleted:
+        return Finding(
+            "high",
+            "edpb.high.taken_for_abuse",
+            _(
+                "Identity and contact data taken by an outside attacker, to be abused for "
+                "phishing or identity fraud (EDPB 9/2022, severity of consequences; EDPB "
+                "01/2021 case 05)."
+            ),
+            NO,
+        )
+    return None
+
+
 def _critical_unavailability(w: _Work) -> Finding | None:
     f = w.facts
     sensitive = bool(set(f.data_categories) & SENSITIVE) or f.vulnerable_subjects
@@ -134,6 +157,7 @@ FLOORS: tuple[Rule, ...] = (
     _special_categories_exposed,
     _fraud_data_exposed,
     _large_scale_theft,
+    _taken_for_abuse,
     _critical_unavailability,
     _readable_disclosure,
     _lasting_unavailability,
@@ -174,7 +198,15 @@ def assess(facts: Facts) -> Assessment:
         if found is not None and ORDER[found.risk] > ORDER[risk]:
             risk = found.risk
             work.add(found.code, found.message, **found.params)
-    inform = risk == "high" and not facts.encrypted_key_safe
+    inform = risk == "high" and not _encryption_waiver(work)
+    if risk == "high" and facts.encrypted_key_safe and inform:
+        work.add(
+            "art34.encryption_no_waiver",
+            _(
+                "The encryption of the data does not waive informing the persons: it protects "
+                "confidentiality only, not a loss of availability or integrity (Art. 34(3)(a))."
+            ),
+        )
     work.add(*_conclusion(risk, inform))
     return Assessment(
         risk=risk,
@@ -186,6 +218,14 @@ def assess(facts: Facts) -> Assessment:
         severity=score,
         severity_level=level,
     )
+
+
+def _encryption_waiver(w: _Work) -> bool:
+    """GDPR Art. 34(3)(a): no communication when measures "render the personal data
+    unintelligible to any person who is not authorised to access it, such as encryption".
+    Unintelligibility answers a loss of confidentiality only: a hospital's records encrypted
+    at rest and locked by ransomware (care delayed) still call for informing the persons."""
+    return w.facts.encrypted_key_safe and not (w.availability_lasting or w.integrity_lasting)
 
 
 def _conclusion(risk: Risk, inform: bool) -> tuple[str, str]:

@@ -107,7 +107,27 @@ class _Work:
         """Whoever got the data cannot read or use it (EDPB 9/2022; Art. 34(3)(a))."""
         f = self.facts
         hashed_only = set(f.data_categories) <= {"credentials"} and f.passwords_strongly_hashed
-        return f.encrypted_key_safe or hashed_only or f.recipient_trusted
+        return f.encrypted_key_safe or hashed_only or f.recipient_trusted or self.misdelivered
+
+    @property
+    def simple_data(self) -> bool:
+        """ENISA's "simple" context: no behavioural, fraud-enabling or sensitive data, no
+        vulnerable persons or minors."""
+        cats = set(self.facts.data_categories)
+        risky = SENSITIVE | FRAUD_ENABLING | BEHAVIOURAL | {"minors"}
+        return not cats & risky and not self.facts.vulnerable_subjects
+
+    @property
+    def misdelivered(self) -> bool:
+        """Ordinary data sent by mistake to a known recipient who returned or deleted it.
+
+        EDPB 01/2021 case 13 (a webshop's two parcels and packing slips swapped): no
+        notification; the recipient is asked to return or delete. Not when the data says
+        more than a purchase (case 16, an insurance policy with birth date and vehicle:
+        notify the SA), nor with malicious intent.
+        """
+        f = self.facts
+        return f.recipient_known and f.recovered_or_deleted and not f.malicious and self.simple_data
 
     @property
     def exposed(self) -> bool:
@@ -118,10 +138,15 @@ class _Work:
 
     @property
     def quickly_restored(self) -> bool:
-        """Back from a backup within a day, with no effect on the service (EDPB 01/2021 case 01)."""
+        """Back from a backup within a day, with at most a minor effect on the service.
+
+        EDPB 01/2021 case 01: a few hours of downtime restored from the backup, only a minor
+        effect on the controller's service, is unlikely to result in a risk (the issue's
+        legal review; a severe effect is case 03's).
+        """
         f = self.facts
         quick = f.restore_hours is not None and f.restore_hours <= 24
-        return f.backup_available and quick and f.service_impact == "none"
+        return f.backup_available and quick and f.service_impact != "severe"
 
     @property
     def integrity_lasting(self) -> bool:

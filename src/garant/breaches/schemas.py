@@ -41,6 +41,8 @@ class Facts(BaseModel):
     passwords_strongly_hashed: bool = False
     exfiltration: Literal["confirmed", "ruled_out", "unknown"] = "unknown"
     recipient_trusted: bool = False
+    recipient_known: bool = False
+    insider: bool = False
     recovered_or_deleted: bool = False
     backup_available: bool = False
     restore_hours: float | None = Field(default=None, ge=0)
