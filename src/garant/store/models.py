@@ -13,6 +13,7 @@ from garant.processors import models as processors_models
 from garant.retention import models as retention_models
 from garant.rights import models as rights_models
 from garant.store.base import Base
+from garant.throttle import models as throttle_models
 
 metadata = Base.metadata
 
@@ -30,4 +31,5 @@ __all__ = [
     "processors_models",
     "retention_models",
     "rights_models",
+    "throttle_models",
 ]
