@@ -26,8 +26,10 @@ system-packages: | $(BIN)/python
 	  touch $(SYSTEM_STAMP); \
 	else echo "not Debian as root: skipping system packages (browser and PDF tests will skip)"; fi
 
+# make run PORT=8001 to serve on another port
+PORT ?= 8000
 run: $(STAMP)
-	$(BIN)/garant demo --directory .garant-demo --host 127.0.0.1 --port 8000
+	$(BIN)/garant demo --directory .garant-demo --host 127.0.0.1 --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard bench scripts)

@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 
 from garant.cli import (
     accountability,
+    accounts,
     breaches,
     consent,
     datamap,
@@ -31,7 +32,9 @@ class GarantGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except GarantError as exc:
-            err_console.print(f"[red]error:[/red] {exc.message}", highlight=False, markup=True)
+            err_console.print(
+                f"[red]error:[/red] {exc.message}", highlight=False, markup=True, soft_wrap=True
+            )
             raise typer.Exit(exc.exit_code) from None
         except OperationalError as exc:
             err_console.print(f"[red]error:[/red] database unreachable or failing: {exc.orig}")
@@ -48,6 +51,7 @@ def build_app() -> typer.Typer:
     )
     for module in (
         platform,
+        accounts,
         policy,
         datamap,
         discovery,

@@ -13,7 +13,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, make_url
 
 from garant.demo import alliance_francaise, def_network
 from garant.demo.truth import Builder
@@ -44,6 +44,7 @@ def generate_database(
         raise InvalidInput(f'no demo database for "{example}" (choose from {", ".join(MODULES)})')
     if persons < 1:
         raise InvalidInput("persons must be at least 1")
+    _make_folder(url)
     engine = create_engine(url)
     try:
         module.metadata.drop_all(engine)
@@ -59,3 +60,11 @@ def generate_database(
         truth_path.parent.mkdir(parents=True, exist_ok=True)
         truth_path.write_text(json.dumps(truth, indent=1, default=str), encoding="utf-8")
     return truth
+
+
+def _make_folder(url: str) -> None:
+    """A SQLite file is written where asked: its folder is created first (SQLite itself
+    would only say "unable to open database file")."""
+    made = make_url(url)
+    if made.get_backend_name() == "sqlite" and made.database not in (None, "", ":memory:"):
+        Path(made.database).parent.mkdir(parents=True, exist_ok=True)
