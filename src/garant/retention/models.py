@@ -40,13 +40,33 @@ class RetentionBatch(Base):
     target: Mapped[str] = mapped_column(String(200))
     rule: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(20))
-    key_low: Mapped[str | None] = mapped_column(String(100))
-    key_high: Mapped[str] = mapped_column(String(100))
+    key_low: Mapped[str | None] = mapped_column(Text)
+    key_high: Mapped[str] = mapped_column(Text)
+    """Typed JSON (``retention.keys``): a key of any columns and types."""
     planned: Mapped[int] = mapped_column(Integer)
     applied: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), index=True, default="pending")
-    bundle_id: Mapped[str | None] = mapped_column(String(64))
+    bundle_id: Mapped[str | None] = mapped_column(Text)
+    """The batch's bundles, space-separated: one per destruction date."""
     created_at: Mapped[datetime]
+
+
+class RetentionApproval(Base):
+    """The DPO's go-ahead for sweeps, given after reading a forecast.
+
+    A workspace never swept waits for a first one; a sweep that would remove more than the
+    configured share of a collection stops until an approval covers that many rows.
+    """
+
+    __tablename__ = "retention_approvals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    approved_at: Mapped[datetime]
+    approved_by: Mapped[str] = mapped_column(String(200))
+    day: Mapped[str] = mapped_column(String(10))
+    """The local day of the forecast the DPO saw (ISO)."""
+    forecast: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """Rows due per ``collection action``: the most a sweep may remove on that day."""
 
 
 class Hold(Base):

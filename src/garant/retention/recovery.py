@@ -8,11 +8,12 @@ files are removed) and the current run does the work again.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, select
 
 from garant.retention import archive as archives
+from garant.retention.keys import decode_key
 from garant.retention.models import RetentionBatch
 from garant.store.uow import Actor
 
@@ -34,13 +35,20 @@ def settle_pending(session: Session, run_id: int, actor: Actor) -> int:
         )
         left = 0
         if step is not None:
-            pk_type = step.target.pk.type.python_type
-            lo = None if low is None else pk_type(low)
-            where = and_(step.in_range(lo, pk_type(high)), step.todo)
+            lo = None if low is None else _key(step, low)
+            where = and_(step.in_range(lo, _key(step, high)), step.todo)
             with session.dbs.engine(step.target.system).connect() as conn:
                 left = step.count(conn, where)
         _settle(session, batch_id, bid, committed=left == 0, actor=actor)
     return len(settled)
+
+
+def _key(step: Any, text: str) -> Any:
+    """A recorded key: typed JSON, or (a batch recorded before 0013) the plain value."""
+    try:
+        return decode_key(text)
+    except (ValueError, TypeError, KeyError):
+        return step.target.keys[0].type.python_type(text)
 
 
 def _settle(
@@ -50,14 +58,14 @@ def _settle(
     with garant.unit_of_work(actor) as uow:
         batch = uow.session.get(RetentionBatch, batch_id)
         assert batch is not None
-        if bid is not None:
+        for one in (bid or "").split():  # an archive batch: one bundle per destruction date
             if committed:
                 archives.record_bundle(
-                    uow=uow, manifest=archives.read_manifest(garant, bid), reason="retention"
+                    uow=uow, manifest=archives.read_manifest(garant, one), reason="retention"
                 )
             else:
                 for suffix in (".bundle", ".manifest.json"):
-                    (archives.archive_dir(garant) / f"{bid}{suffix}").unlink(missing_ok=True)
+                    (archives.archive_dir(garant) / f"{one}{suffix}").unlink(missing_ok=True)
         batch.status = "recovered" if committed else "rolled_back"
         uow.audit(
             "retention.batch.settle",

@@ -7,7 +7,7 @@ is set-based over that range, so a batch is a handful of statements whatever its
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 
@@ -18,9 +18,11 @@ from sqlalchemy import (
     delete,
     false,
     func,
+    literal,
     or_,
     select,
     true,
+    tuple_,
     update,
 )
 
@@ -28,6 +30,17 @@ from garant.errors import ConfigError
 from garant.retention.conditions import RetentionConfig
 from garant.retention.rules import RuleSpec, as_date, cutoffs
 from garant.retention.target import REFERENCED, Context, Target
+
+
+def as_key(value: Any, target: Target) -> Any:
+    """A key value as the statement compares it: a tuple for a composite key."""
+    if value is None:
+        return None
+    values = value if isinstance(value, tuple | list) else (value,)
+    if len(target.keys) == 1:
+        return values[0]
+    return tuple_(*(literal(v, c.type) for v, c in zip(values, target.keys, strict=True)))
+
 
 MASK = "***"
 
@@ -47,19 +60,22 @@ class Step:
 
     @property
     def todo(self) -> ColumnElement[bool]:
-        return and_(self.due, ~self.held)
+        # a condition on a NULL column is unknown, never "held": coalesce before negating
+        return and_(self.due, ~func.coalesce(self.held, false()))
 
     def in_range(self, low: Any, high: Any) -> ColumnElement[bool]:
-        pk = self.target.pk
-        return and_(pk > low if low is not None else true(), pk <= high)
+        """``low < key <= high`` on the key as a row value (any number and type of columns)."""
+        key = self.target.key
+        lo, hi = as_key(low, self.target), as_key(high, self.target)
+        return and_(key > lo if low is not None else true(), key <= hi)
 
-    def next_batch(self, conn: Connection, low: Any, size: int) -> tuple[int, Any]:
-        """How many rows the next batch holds and its highest key."""
-        pk = self.target.pk
-        after = pk > low if low is not None else true()
-        keys = select(pk.label("k")).where(after, self.todo).order_by(pk).limit(size).subquery()
-        count, high = conn.execute(select(func.count(), func.max(keys.c.k))).one()
-        return int(count), high
+    def next_batch(self, conn: Connection, low: Any, size: int) -> tuple[list[Any], Any]:
+        """The keys of the next batch (in key order) and its highest key."""
+        target = self.target
+        after = target.key > as_key(low, target) if low is not None else true()
+        query = select(*target.keys).where(after, self.todo).order_by(*target.keys).limit(size)
+        keys = [tuple(r) for r in conn.execute(query)]
+        return keys, (keys[-1] if keys else None)
 
     def count(self, conn: Connection, where: ColumnElement[bool]) -> int:
         table = self.target.table
@@ -96,6 +112,10 @@ def not_anonymous(target: Target) -> ColumnElement[bool]:
 
 
 def build_steps(targets: list[Target], rules: dict[str, RuleSpec], ctx: Context) -> list[Step]:
+    """Every step of the run, each checked whole before anything changes: its key, its
+    columns and the statements over its descendants are built here, so a shape the engine
+    cannot handle is refused (and reported) before the first batch, never half way."""
+    ctx = ctx if ctx.rules else replace(ctx, rules=rules)
     out: list[Step] = []
     for target in targets:
         binding = target.collection.retention
@@ -104,7 +124,10 @@ def build_steps(targets: list[Target], rules: dict[str, RuleSpec], ctx: Context)
         if rule is None:
             continue  # the data map's loader reports a rule the policy lacks
         try:
-            out.extend(steps_for(target, rule, ctx, ctx.today))
+            steps = steps_for(target, rule, ctx, ctx.today)
+            for step in steps:
+                preflight(step)
+            out.extend(steps)
         except ConfigError as exc:
             # A binding the engine cannot read keeps every row of its collection, and the
             # forecast says why; one broken binding never stops the other collections.
@@ -113,9 +136,11 @@ def build_steps(targets: list[Target], rules: dict[str, RuleSpec], ctx: Context)
     return out
 
 
-def steps_for(target: Target, rule: RuleSpec, ctx: Context, today: date) -> list[Step]:
+def steps_for(
+    target: Target, rule: RuleSpec, ctx: Context, today: date, depth: int = 0
+) -> list[Step]:
     cut = cutoffs(rule, today)
-    reasons = target.held_reasons(ctx)
+    reasons = target.held_reasons(ctx, depth)
     for name in undeclared(rule, target.system.id, ctx.config):
         # Never guess: a condition the engine cannot test keeps every row it may cover.
         reasons[f"{name} (not defined in retention.yaml)"] = true()
@@ -151,39 +176,91 @@ def _end(target: Target, rule: RuleSpec, due: ColumnElement[bool]) -> ColumnElem
 
 
 # --- statements ------------------------------------------------------------------------
-def _children_of(target: Target, keys: Any) -> list[tuple[Target, Any]]:
-    """Every descendant collection with a selectable of its rows owned by ``keys``."""
+def preflight(step: Step) -> None:
+    """Build (without running) every statement a batch of ``step`` would send."""
+    target = step.target
+    select(*target.keys).where(step.todo).compile(dialect=target.dbs.dialect(target.system))
+    _children_of(target, select(*target.keys).where(false()), [target.collection.name])
+    if step.action == "archive":
+        archive_select(step, false())
+
+
+def _owned(child: Target, ref: Any, parent: Target, parents: Any) -> ColumnElement[bool]:
+    """Child rows owned by the parent rows ``parents`` selects (a row value IN a subquery)."""
+    targets = child.collection.target_columns(ref, parent.collection)
+    for c, t in zip(ref.columns, targets, strict=True):
+        if c not in child.table.c or t not in parent.table.c:
+            raise ConfigError(f"{child.name}: reference {c} -> {parent.name}.{t} not in the tables")
+    fk = [child.table.c[c] for c in ref.columns]
+    ids = parents.with_only_columns(*(parent.table.c[t] for t in targets))
+    return (fk[0] if len(fk) == 1 else tuple_(*fk)).in_(ids)
+
+
+def _children_of(target: Target, parents: Any, seen: list[str]) -> list[tuple[Target, Any]]:
+    """Every descendant collection with a predicate of its rows owned by ``parents`` (a
+    select over ``target``), deepest first. A cycle of ``owns`` is followed once."""
     out: list[tuple[Target, Any]] = []
     for child, ref in target.children():
-        targets = child.collection.target_columns(ref, target.collection)
-        if len(ref.columns) != 1 or len(targets) != 1:
+        if child.collection.name in seen:
             continue
-        fk = child.table.c[ref.columns[0]]
-        owned = fk.in_(keys)
-        out.extend(_children_of(child, select(child.pk).where(owned)) if _has_pk(child) else [])
-        out.append((child, owned))
+        base = Target(child.dbs, child.system, child.collection)
+        owned = _owned(base, ref, target, parents)
+        below = select(*base.keys).where(owned) if base.collection.key_columns else None
+        if below is not None:
+            out.extend(_children_of(base, below, [*seen, child.collection.name]))
+        out.append((base, owned))
     return out
 
 
-def _has_pk(target: Target) -> bool:
-    return len(target.collection.key_columns) == 1
+def _unlink(conn: Connection, doomed: list[tuple[Target, Any]]) -> None:
+    """Rows about to go stop naming each other (a household and the customer who owns it
+    and lives in it): nullable non-owning references among them are cleared first, so
+    the deletion order never trips a foreign key."""
+    names = {t.collection.name for t, _ in doomed}
+    for target, where in doomed:
+        cols = {
+            c: None
+            for ref in target.collection.references
+            if ref.meaning != "owns" and ref.to in names
+            for c in ref.columns
+            if c in target.table.c and target.table.c[c].nullable
+        }
+        if cols:
+            conn.execute(update(target.table).where(where).values(**cols))
+
+
+def _settle_keys(conn: Connection, target: Target, where: ColumnElement[bool]) -> list[Any]:
+    return [tuple(r) for r in conn.execute(select(*target.keys).where(where))]
 
 
 def delete_rows(conn: Connection, target: Target, where: ColumnElement[bool]) -> tuple[int, int]:
-    """Delete rows and, first, the child rows they own (depth first). Returns (rows, children)."""
-    keys = select(target.pk).where(where)
+    """Delete rows and, first, the child rows they own (depth first). Returns (rows, children).
+
+    The rows are fixed first (their keys), so clearing the references among them cannot
+    change which rows the statements reach."""
+    keys = _settle_keys(conn, target, where)
+    if not keys:
+        return 0, 0
+    mine = target.key_in(keys)
+    doomed = [*_children_of(target, select(*target.keys).where(mine), [target.collection.name])]
+    _unlink(conn, [*doomed, (target, mine)])
     children = 0
-    for child, owned in _children_of(target, keys):
+    for child, owned in doomed:
         children += conn.execute(delete(child.table).where(owned)).rowcount
-    rows = conn.execute(delete(target.table).where(where)).rowcount
+    rows = conn.execute(delete(target.table).where(mine)).rowcount
     return rows, children
 
 
 def anonymize_rows(conn: Connection, target: Target, where: ColumnElement[bool]) -> tuple[int, int]:
     """Anonymize rows and their children: owned rows are removed when the map deletes them."""
-    keys = select(target.pk).where(where)
+    keys = _settle_keys(conn, target, where)
+    if not keys:
+        return 0, 0
+    mine = target.key_in(keys)
     children = 0
-    for child, owned in _children_of(target, keys):
+    for child, owned in _children_of(
+        target, select(*target.keys).where(mine), [target.collection.name]
+    ):
         values = anonymous_values(child)
         if child.collection.erasure == "delete_row" and not any(
             f.erasure for f in child.collection.fields
@@ -194,7 +271,7 @@ def anonymize_rows(conn: Connection, target: Target, where: ColumnElement[bool])
                 update(child.table).where(owned, not_anonymous(child)).values(**values)
             ).rowcount
     rows = conn.execute(
-        update(target.table).where(where).values(**anonymous_values(target))
+        update(target.table).where(mine).values(**anonymous_values(target))
     ).rowcount
     return rows, children
 
@@ -209,21 +286,24 @@ def archive_select(step: Step, where: ColumnElement[bool]) -> Any:
     """The archive extract: the key, the fields the duty requires, the start events."""
     target, table = step.target, step.target.table
     assert step.rule.archive is not None
-    columns: list[Any] = [target.pk]
-    columns += [table.c[f] for f in archive_fields(step) if f != target.pk.name]
+    columns: list[Any] = list(target.keys)
+    names = {c.name for c in columns}
+    columns += [table.c[f] for f in archive_fields(step) if f not in names]
     for event, spec in target.event_columns(step.rule.events):
         expr = target.latest_of(spec) if "." in spec else table.c[spec]
         columns.append(expr.label(f"_event_{event}"))
-    return select(*columns).where(where).order_by(target.pk)
+    return select(*columns).where(where).order_by(*target.keys)
 
 
 def archive_fields(step: Step) -> list[str]:
-    """The columns the duty requires: named directly, or by data category (``contact``)."""
+    """The columns the duty requires: named directly, or by data category (``contact``),
+    and the columns that tie the record to its parent (an invoice line to its invoice)."""
     assert step.rule.archive is not None
     wanted = step.rule.archive.fields
     table, coll = step.target.table, step.target.collection
     by_category = {f.name for f in coll.fields if f.category in wanted}
-    return [c.name for c in table.c if c.name in wanted or c.name in by_category]
+    links = {c for ref in coll.references for c in ref.columns}
+    return [c.name for c in table.c if c.name in wanted or c.name in by_category | links]
 
 
 def local_midnight(day: date, zone: tzinfo) -> datetime:

@@ -20,6 +20,7 @@ from garant.clock import local_date
 from garant.retention import archive as archives
 from garant.retention import holds
 from garant.retention.conditions import RetentionConfig, load_config
+from garant.retention.keys import encode_key
 from garant.retention.models import RetentionBatch, RetentionRun
 from garant.retention.rules import RuleSpec, policy_rules
 from garant.retention.steps import (
@@ -215,10 +216,10 @@ def apply_step(session: Session, run_id: int, step: Step, actor: Actor, bar: Pro
     size, low, total = session.config.batch_size, None, 0
     while True:
         with engine.connect() as conn:
-            planned, high = step.next_batch(conn, low, size)
-        if not planned:
+            keys, high = step.next_batch(conn, low, size)
+        if not keys:
             return total
-        applied = apply_batch(session, run_id, step, actor, low, high, planned)
+        applied = apply_batch(session, run_id, step, actor, low, high, keys)
         total += applied
         bar.advance(applied)
         low = high
@@ -231,36 +232,63 @@ def apply_batch(
     actor: Actor,
     low: Any,
     high: Any,
-    planned: int,
+    keys: list[Any],
 ) -> int:
+    """One batch: announced, applied in one transaction of the connected database, closed.
+
+    An archive batch writes one bundle per destruction date (each row's own end) before
+    the rows leave the live database."""
     garant = session.garant
-    where = and_(step.in_range(low, high), step.todo)
     engine = session.dbs.engine(step.target.system)
-    rows: list[dict[str, Any]] = []
-    bid = None
+    where = and_(step.target.key_in(keys), step.todo)
+    groups: dict[date, list[dict[str, Any]]] = {}
     if step.action == "archive":
         with engine.connect() as conn:
             rows = [dict(r) for r in conn.execute(archive_select(step, where)).mappings()]
-        bid = archives.bundle_id(
-            step.target.system.id,
-            step.target.collection.name,
-            [r[step.target.pk.name] for r in rows],
-        )
-    batch_id = _announce(garant, run_id, step, actor, low, high, planned, bid)
-    if bid is not None:
-        manifest = write_archive(session, step, bid, rows)
-        keys = [r[step.target.pk.name] for r in rows]
-        where = step.target.pk.in_(keys)
+        groups = group_by_expiry(session, step, rows)
+        names = [c.name for c in step.target.keys]
+        keys = [tuple(r[n] for n in names) for r in rows]
+        where = step.target.key_in(keys)
+    bids = [_bid(step, group) for group in groups.values()]
+    batch_id = _announce(garant, run_id, step, actor, low, high, len(keys), bids)
+    manifests = [
+        write_archive(session, step, bid, group, expires=day)
+        for bid, (day, group) in zip(bids, groups.items(), strict=True)
+    ]
     with engine.begin() as conn:
         if step.action == "anonymize":
             applied, children = anonymize_rows(conn, step.target, where)
         else:
             applied, children = delete_rows(conn, step.target, where)
     with garant.unit_of_work(actor) as uow:
-        if bid is not None:
+        for manifest in manifests:
             archives.record_bundle(uow=uow, manifest=manifest, reason="retention")
         _close(uow, batch_id, applied, children, step, run_id)
     return applied
+
+
+def _bid(step: Step, rows: list[dict[str, Any]]) -> str:
+    names = [c.name for c in step.target.keys]
+    keys = [[r[n] for n in names] for r in rows]
+    return archives.bundle_id(step.target.system.id, step.target.collection.name, keys)
+
+
+def row_expiry(session: Session, step: Step, row: dict[str, Any]) -> date:
+    """When an archived row is destroyed: its own start + active phase + archive phase."""
+    rule = step.rule
+    assert rule.archive is not None
+    events = [k for k in row if k.startswith("_event_")]
+    start = row_start(row, events) or session.ctx.today - rule.duration
+    return max(start + rule.duration + rule.archive.duration, session.ctx.today)
+
+
+def group_by_expiry(
+    session: Session, step: Step, rows: list[dict[str, Any]]
+) -> dict[date, list[dict[str, Any]]]:
+    groups: dict[date, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row_expiry(session, step, row), []).append(row)
+    return dict(sorted(groups.items()))
 
 
 def _announce(
@@ -271,7 +299,7 @@ def _announce(
     low: Any,
     high: Any,
     planned: int,
-    bid: str | None,
+    bids: list[str],
 ) -> int:
     with garant.unit_of_work(actor) as uow:
         batch = RetentionBatch(
@@ -279,11 +307,11 @@ def _announce(
             target=step.target.name,
             rule=step.rule.id,
             action=step.action,
-            key_low=None if low is None else str(low),
-            key_high=str(high),
+            key_low=None if low is None else encode_key(low),
+            key_high=encode_key(high),
             planned=planned,
             status="pending",
-            bundle_id=bid,
+            bundle_id=" ".join(bids) or None,
             created_at=uow.now(),
         )
         uow.session.add(batch)
@@ -310,16 +338,23 @@ def _close(uow: Any, batch_id: int, applied: int, children: int, step: Step, run
 
 
 def write_archive(
-    session: Session, step: Step, bid: str, rows: list[dict[str, Any]], active: bool = True
+    session: Session,
+    step: Step,
+    bid: str,
+    rows: list[dict[str, Any]],
+    active: bool = True,
+    expires: date | None = None,
 ) -> dict[str, Any]:
+    """Write one bundle of rows sharing one destruction date (``expires``; for a caller
+    that does not give it, the latest row's end: ``active`` adds the active phase, which
+    an erasure cuts short, DEF-R3)."""
     garant, rule = session.garant, step.rule
     assert rule.archive is not None
-    events = [k for k in rows[0] if k.startswith("_event_")] if rows else []
-    starts = [s for s in (row_start(r, events) for r in rows) if s is not None]
-    latest = max(starts) if starts else session.ctx.today - rule.duration
-    # The sweep archives after the active phase; an erasure archives at once, and the
-    # statute then runs from the record's own event (DEF-R3).
-    expires = latest + (rule.duration if active else relativedelta()) + rule.archive.duration
+    if expires is None:
+        events = [k for k in rows[0] if k.startswith("_event_")] if rows else []
+        starts = [s for s in (row_start(r, events) for r in rows) if s is not None]
+        latest = max(starts) if starts else session.ctx.today - rule.duration
+        expires = latest + (rule.duration if active else relativedelta()) + rule.archive.duration
     expires = max(expires, session.ctx.today)
     extract = [{k: v for k, v in r.items() if not k.startswith("_event_")} for r in rows]
     now = garant.clock.now()
@@ -333,8 +368,18 @@ def write_archive(
         "rule": rule.id,
         "statute": rule.archive.statute,
         "fields": [c for c in (extract[0].keys() if extract else [])],
+        "key": [c.name for c in step.target.keys],
+        "links": _links(step),
         "identifies": rule.archive.identifies,
         "created_at": now.isoformat(),
         "expires_at": local_midnight(expires, session.ctx.timezone).isoformat(),
     }
     return archives.write_bundle(garant, bid=bid, meta=meta, rows=extract)
+
+
+def _links(step: Step) -> list[dict[str, Any]]:
+    """The references kept in the bundle: which columns name which parent collection."""
+    return [
+        {"columns": list(r.columns), "to": r.to, "meaning": r.meaning}
+        for r in step.target.collection.references
+    ]

@@ -27,10 +27,12 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    tuple_,
 )
 
 from garant.datamap.models import Collection, DataMap, Reference, System
 from garant.errors import ConfigError, ConnectorError
+from garant.retention import protection
 from garant.retention.conditions import RetentionConfig, all_of
 
 IdentityValues = dict[str, list[str]]
@@ -72,6 +74,9 @@ class Databases:
                 ) from None
         return self.tables[key]
 
+    def dialect(self, system: System) -> Any:
+        return self.engine(system).dialect
+
     def close(self) -> None:
         for engine in self.engines.values():
             engine.dispose()
@@ -86,6 +91,9 @@ class Context:
     identity_values: IdentityValues
     held_collections: frozenset[tuple[str, str]]
     config: RetentionConfig
+    rules: dict[str, Any] = field(default_factory=dict)
+    """The policy's rules by id: a descendant under a rule of its own is kept unless its
+    own step removes it in the same run (children are swept first)."""
 
 
 def _bound(column: Any, day: date, zone: tzinfo) -> tuple[Any, bool]:
@@ -114,29 +122,73 @@ def after(column: Any, day: date, zone: tzinfo) -> ColumnElement[bool]:
 
 @dataclass
 class Target:
-    """One collection bound to a retention rule, in one connected system."""
+    """One collection bound to a retention rule, in one connected system.
+
+    ``alias`` gives a nested subquery a FROM of its own, so that a row compared with
+    another row of the same table (a cycle, a self-reference) is correlated correctly.
+    """
 
     dbs: Databases
     system: System
     collection: Collection
+    alias: Any = None
 
     @property
     def name(self) -> str:
         return f"{self.system.id}.{self.collection.name}"
 
     @property
-    def table(self) -> Table:
-        return self.dbs.table(self.system, self.collection)
+    def table(self) -> Any:
+        return (
+            self.alias if self.alias is not None else self.dbs.table(self.system, self.collection)
+        )
+
+    def aliased(self) -> Target:
+        return Target(
+            self.dbs,
+            self.system,
+            self.collection,
+            self.dbs.table(self.system, self.collection).alias(),
+        )
+
+    @property
+    def keys(self) -> list[Any]:
+        """The key columns (any number, any type); refused with the reason if unknown."""
+        missing = [k for k in self.collection.key_columns if k not in self.table.c]
+        if missing:
+            raise ConfigError(f"{self.name}: key column {missing[0]} is not in the table")
+        return [self.table.c[k] for k in self.collection.key_columns]
+
+    @property
+    def key(self) -> Any:
+        """The key as one expression: the column, or a row value ``(a, b)`` for a composite."""
+        cols = self.keys
+        return cols[0] if len(cols) == 1 else tuple_(*cols)
 
     @property
     def pk(self) -> Any:
-        keys = self.collection.key_columns
-        if len(keys) != 1:
-            raise ConfigError(f"{self.name}: the sweep needs a single-column primary key")
-        return self.table.c[keys[0]]
+        """The single key column (callers that handle composite keys use ``key``)."""
+        cols = self.keys
+        if len(cols) != 1:
+            raise ConfigError(f"{self.name}: this operation needs a single-column primary key")
+        return cols[0]
+
+    def key_in(self, values: list[Any]) -> ColumnElement[bool]:
+        """Rows whose key is one of ``values`` (tuples for a composite key)."""
+        if not values:
+            return false()
+        test: ColumnElement[bool]
+        if len(self.keys) == 1:
+            test = self.keys[0].in_([v[0] if isinstance(v, tuple) else v for v in values])
+        else:
+            test = tuple_(*self.keys).in_([tuple(v) for v in values])
+        return test
+
+    def same_row(self, other: Target) -> ColumnElement[bool]:
+        return and_(*(a == b for a, b in zip(self.keys, other.keys, strict=True)))
 
     def child(self, name: str) -> Target:
-        return Target(self.dbs, self.system, self.system.collection(name))
+        return Target(self.dbs, self.system, self.system.collection(name)).aliased()
 
     def children(self) -> list[tuple[Target, Reference]]:
         """Collections whose rows this collection's rows own (references ``owns`` to it)."""
@@ -161,6 +213,9 @@ class Target:
     def link(self, child: Target, ref: Reference) -> ColumnElement[bool]:
         """child.fk == self.key, for a correlated EXISTS or an IN."""
         targets = child.collection.target_columns(ref, self.collection)
+        for c in ref.columns:
+            if c not in child.table.c:
+                raise ConfigError(f"{child.name}: reference column {c} is not in the table")
         return and_(
             *(
                 child.table.c[c] == self.table.c[t]
@@ -179,6 +234,9 @@ class Target:
                 f"{self.name}: none of the rule's start events ({', '.join(events)}) is mapped "
                 "to a column (data map: retention.dates)"
             )
+        for _, spec in mapped:
+            if "." not in spec and spec not in self.table.c:
+                raise ConfigError(f"{self.name}: start date column {spec} is not in the table")
         return mapped
 
     def latest_of(self, spec: str) -> Any:
@@ -200,7 +258,12 @@ class Target:
         for _, spec in self.event_columns(events):
             if "." in spec:
                 name, column = spec.split(".", 1)
-                child, ref = next((c, r) for c, r in self.children() if c.collection.name == name)
+                match = [(c, r) for c, r in self.children() if c.collection.name == name]
+                if not match:
+                    raise ConfigError(
+                        f'{self.name}: "{spec}" names no collection owned by these rows'
+                    )
+                child, ref = match[0]
                 col = child.table.c[column]
                 clauses.append(~exists().where(self.link(child, ref), after(col, cutoff, zone)))
                 continue
@@ -209,31 +272,42 @@ class Target:
             known.append(col.is_not(None))
         return and_(*clauses, or_(*known) if known else true())
 
+    def no_start(self, events: tuple[str, ...]) -> ColumnElement[bool] | None:
+        """Rows whose own start dates are all empty: never due, reported (not kept silently)."""
+        own = [self.table.c[s] for _, s in self.event_columns(events) if "." not in s]
+        return and_(*(c.is_(None) for c in own)) if own else None
+
     # --- held ----------------------------------------------------------------------
     def held_reasons(self, ctx: Context, depth: int = 0) -> dict[str, ColumnElement[bool]]:
         """Each reason rows are kept beyond their period, as its own predicate."""
+        reasons = self.own_holds(ctx)
+        for cond in ctx.config.conditions_for(self.system.id, self.collection.name):
+            reasons[cond.condition] = self.condition(cond, ctx)
+        if depth < MAX_DEPTH:
+            owner = self.owner_held(ctx, depth)
+            if owner is not None:
+                reasons["owner held"] = owner
+        duty = protection.descendant_kept(self, ctx, depth, [self])
+        if duty is not None:
+            reasons[CHILD_KEPT] = duty
+        pointed = protection.referenced_live(self, ctx, depth, [self])
+        if pointed is not None:
+            reasons[REFERENCED] = pointed
+        return reasons
+
+    def own_holds(self, ctx: Context) -> dict[str, ColumnElement[bool]]:
+        """Holds on the row itself: on its collection, its person, a restriction (Art. 18)."""
         reasons: dict[str, ColumnElement[bool]] = {}
-        key = (self.system.id, self.collection.name)
-        if key in ctx.held_collections:
+        if (self.system.id, self.collection.name) in ctx.held_collections:
             reasons["legal hold (collection)"] = true()
         identity = self.identity_held(ctx)
         if identity is not None:
             reasons["legal hold (person)"] = identity
         if self.collection.restriction is not None:
             r = self.collection.restriction
-            reasons["restriction"] = self.table.c[r.column] == r.value
-        for cond in ctx.config.conditions_for(*key):
-            reasons[cond.condition] = self.condition(cond, ctx)
-        if depth < 4:
-            owner = self.owner_held(ctx, depth)
-            if owner is not None:
-                reasons["owner held"] = owner
-        duty = self.child_duty(ctx)
-        if duty is not None:
-            reasons["child under a longer duty"] = duty
-        pointed = self.referenced()
-        if pointed is not None:
-            reasons[REFERENCED] = pointed
+            if r.column not in self.table.c:
+                raise ConfigError(f"{self.name}: restriction column {r.column} is not in the table")
+            reasons["restriction"] = func.coalesce(self.table.c[r.column] == r.value, false())
         return reasons
 
     def held(self, ctx: Context, depth: int = 0) -> ColumnElement[bool]:
@@ -267,20 +341,15 @@ class Target:
     def owner_held(self, ctx: Context, depth: int) -> ColumnElement[bool] | None:
         clauses = []
         for owner, ref in self.owners():
-            reasons = owner.held_reasons(ctx, depth + 1)
-            reasons.pop("child under a longer duty", None)
-            reasons.pop(REFERENCED, None)
+            reasons = owner.own_holds(ctx)
+            for cond in ctx.config.conditions_for(owner.system.id, owner.collection.name):
+                reasons[cond.condition] = owner.condition(cond, ctx)
+            if depth + 1 < MAX_DEPTH:
+                up = owner.owner_held(ctx, depth + 1)
+                if up is not None:
+                    reasons["owner held"] = up
             if reasons:
                 clauses.append(exists().where(owner.link(self, ref), or_(*reasons.values())))
-        return or_(*clauses) if clauses else None
-
-    def child_duty(self, ctx: Context) -> ColumnElement[bool] | None:
-        """A parent stays while a child with its own rule (or under hold) is still live."""
-        clauses = []
-        for child, ref in self.children():
-            key = (self.system.id, child.collection.name)
-            if child.collection.retention is not None or key in ctx.held_collections:
-                clauses.append(exists().where(self.link(child, ref)))
         return or_(*clauses) if clauses else None
 
     def referrers(self) -> list[tuple[Target, Reference]]:
@@ -293,16 +362,18 @@ class Target:
             if ref.to == self.collection.name and ref.meaning != "owns"
         ]
 
-    def referenced(self) -> ColumnElement[bool] | None:
-        """A row another collection's live row points at (not as its owner: owned rows go
-        with their owner) cannot be deleted: a foreign key would refuse, and the row that
-        points at it would lose what it names (an order naming its contract)."""
-        clauses = [exists().where(self.link(t, ref)) for t, ref in self.referrers()]
-        return or_(*clauses) if clauses else None
+    def self_referrers(self) -> list[Reference]:
+        """References from this collection to itself (a manager, a parent comment)."""
+        return [r for r in self.collection.references if r.to == self.collection.name]
 
 
+MAX_DEPTH = 4
+"""How deep the predicates follow owners and descendants; deeper (or cyclic) shapes are
+judged conservatively: a row is kept while such a relative exists at all."""
 REFERENCED = "referenced by a live row"
 """The reason that holds a row from deletion only: anonymizing it in place breaks nothing."""
+CHILD_KEPT = "child under a longer duty"
+"""A descendant the deletion would take with it is kept (its own rule, a hold, a restriction)."""
 
 
 def targets(dbs: Databases) -> list[Target]:

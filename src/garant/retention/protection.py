@@ -1,0 +1,110 @@
+"""What keeps a row because of its relatives: descendants kept, live rows that name it.
+
+Deleting a row takes the rows it owns with it (the map's ``owns``, followed down). So a
+row is kept while a descendant it would take is itself kept: a record under a rule of its
+own still in its period (a payment under a 10-year duty two levels below its person), a
+descendant under a hold or a restriction, or one another live row names (a household
+other members point at). A relative that this same run removes first (children are
+swept before their parents) does not keep it: the forecast and the sweep evaluate the
+same predicate, so what the plan says is what the run does.
+
+The predicates nest one correlated subquery per generation, each on an alias of its own
+table; beyond ``MAX_DEPTH`` (or around a cycle) a relative keeps the row while it exists
+at all, which never deletes too much.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_
+
+if TYPE_CHECKING:
+    from garant.retention.target import Context, Target
+
+
+def _limit() -> int:
+    from garant.retention.target import MAX_DEPTH
+
+    return MAX_DEPTH
+
+
+def removed_now(target: Target, ctx: Context, depth: int) -> ColumnElement[bool] | None:
+    """Rows of ``target`` that this run deletes or archives itself (its rule's steps)."""
+    from garant.retention.rules import cutoffs
+    from garant.retention.steps import undeclared
+
+    binding = target.collection.retention
+    rule = ctx.rules.get(binding.rule) if binding else None
+    if rule is None or depth >= _limit() or undeclared(rule, target.system.id, ctx.config):
+        return None
+    cut = cutoffs(rule, ctx.today)
+    over = target.due(rule.events, cut.active, ctx.timezone)
+    if rule.then != "delete":  # anonymized rows stay; only an archive removes them
+        if rule.archive is None or cut.archive is None:
+            return None
+        over = and_(over, ~target.due(rule.events, cut.archive, ctx.timezone))
+    reasons = list(target.held_reasons(ctx, depth).values())
+    held = func.coalesce(or_(*reasons), false()) if reasons else false()
+    return and_(over, not_(held))
+
+
+def _kept(relative: Target, ctx: Context, depth: int, chain: list[Target]) -> Any:
+    """A relative row that stays after this run: a predicate, ``None`` when it cannot be
+    told (then the relative keeps while it exists), ``False`` when it never stays."""
+    if depth >= _limit():
+        return None
+    if relative.collection.retention is not None:
+        gone = removed_now(relative, ctx, depth)
+        return None if gone is None else not_(func.coalesce(gone, false()))
+    reasons = list(relative.own_holds(ctx).values())
+    below = descendant_kept(relative, ctx, depth, chain)
+    named = referenced_live(relative, ctx, depth, chain)
+    reasons += [r for r in (below, named) if r is not None]
+    return func.coalesce(or_(*reasons), false()) if reasons else False
+
+
+def descendant_kept(
+    target: Target, ctx: Context, depth: int, chain: list[Target]
+) -> ColumnElement[bool] | None:
+    """Some row these rows own (directly or below) stays, so these rows cannot go."""
+    clauses = []
+    for child, ref in target.children():
+        if any(c.collection == child.collection for c in chain) or depth + 1 >= _limit():
+            clauses.append(exists().where(target.link(child, ref)))
+            continue
+        kept = _kept(child, ctx, depth + 1, [*chain, child])
+        if kept is None:
+            clauses.append(exists().where(target.link(child, ref)))
+        elif kept is not False:
+            clauses.append(exists().where(target.link(child, ref), kept))
+    return or_(*clauses) if clauses else None
+
+
+def referenced_live(
+    target: Target, ctx: Context, depth: int, chain: list[Target]
+) -> ColumnElement[bool] | None:
+    """A live row outside the deletion names these rows (a foreign key would refuse, and
+    the row that names them would lose what it names). Rows of the deletion itself (the
+    ancestors in ``chain``) do not count: they go in the same transaction."""
+    clauses = []
+    for referrer, ref in _referrers(target):
+        mine = [a.same_row(referrer) for a in chain if a.collection == referrer.collection]
+        outside = not_(or_(*mine)) if mine else None
+        kept = None
+        if depth + 1 < _limit():
+            kept = _kept(referrer, ctx, depth + 1, [*chain, referrer])
+        parts = [target.link(referrer, ref)]
+        parts += [p for p in (outside, kept) if p is not None and p is not False]
+        if kept is not False:
+            clauses.append(exists().where(and_(*parts)))
+    return or_(*clauses) if clauses else None
+
+
+def _referrers(target: Target) -> list[tuple[Target, Any]]:
+    """Non-owning references to these rows, self-references included (on an alias)."""
+    out = list(target.referrers())
+    for ref in target.self_referrers():
+        if ref.meaning != "owns":
+            out.append((target.child(target.collection.name), ref))
+    return out
