@@ -52,7 +52,16 @@ class WebSettings(_Section):
     port: int = 8000
     secure_cookies: bool = True
     session_secret_env: str = "GARANT_SESSION_SECRET"
-    session_hours: int = 8
+    session_hours: int = Field(default=8, ge=1, le=24 * 30)
+    """Absolute lifetime of a staff session: signed in again after it, active or not."""
+    session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    """A staff session unused this long ends (kept to the minute)."""
+    require_2fa: bool = False
+    """The dpo and admin roles must sign in with a second factor (TOTP)."""
+    login_attempts_per_account: int = Field(default=5, ge=1, le=1000)
+    login_attempts_per_client: int = Field(default=30, ge=1, le=100_000)
+    login_lock_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    """Sign-in attempts allowed per account and per client address in this window."""
 
 
 class ArchiveSettings(_Section):
@@ -70,6 +79,9 @@ class RightsSettings(_Section):
     link-local address (a partner on the internal network). Elsewhere only https to a
     public address: the person names the destination, and Garant must not be made to
     post their data inside its own network."""
+    review_replies: bool = True
+    """Replies to requests wait in the outbox until staff release them, as written or
+    edited (``garant.rights.review``)."""
 
 
 class WorkerSettings(_Section):
@@ -122,6 +134,23 @@ class Settings(_Section):
         if self.is_demo:
             return DEMO_SECRET
         raise ConfigError(f"{env_name} is not set: Garant refuses a default secret outside a demo")
+
+
+MIN_SESSION_SECRET = 32
+"""Bytes: the session cookie is signed with HMAC-SHA256, whose key should be no shorter."""
+
+
+def session_secret(settings: Settings) -> str:
+    """The secret that signs browser sessions; outside a demo, at least 32 bytes."""
+    name = settings.web.session_secret_env
+    value = settings.secret(name)
+    size = len(value.encode())
+    if not settings.is_demo and size < MIN_SESSION_SECRET:
+        raise ConfigError(
+            f"{name} holds {size} bytes; a session secret needs at least {MIN_SESSION_SECRET} "
+            'outside a demo: python -c "import secrets; print(secrets.token_urlsafe(32))"'
+        )
+    return value
 
 
 def load_settings(workspace: Path) -> Settings:

@@ -13,10 +13,12 @@ from starlette.middleware.sessions import SessionMiddleware
 from garant.app import Garant
 from garant.errors import GarantError
 from garant.i18n import language, normalize_language
+from garant.settings import session_secret
 from garant.web import admin, api, privacy
 from garant.web.deps import LoginRequired
 from garant.web.fastcheck import ConsentCheckFastPath
 from garant.web.login import router as login_router
+from garant.web.security import SecurityHeaders
 from garant.web.templating import make_templates, render
 
 STATIC = Path(__file__).parent / "static"
@@ -64,12 +66,9 @@ def create_app(garant: Garant) -> FastAPI:
             response = await call_next(request)
         if "lang" in request.query_params:
             response.set_cookie(LANG_COOKIE, lang, samesite="lax", max_age=365 * 86400)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
         return response
 
-    secret = garant.settings.secret(garant.settings.web.session_secret_env)
+    secret = session_secret(garant.settings)
     max_age = garant.settings.web.session_hours * 3600
     app.add_middleware(
         SessionMiddleware,
@@ -87,6 +86,7 @@ def create_app(garant: Garant) -> FastAPI:
         session_cookie=SESSION_COOKIE,
         max_age=max_age,
     )
+    app.add_middleware(SecurityHeaders)  # outermost: every response, the lean path's too
 
     @app.exception_handler(GarantError)
     async def garant_error(request: Request, exc: GarantError) -> Response:

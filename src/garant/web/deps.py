@@ -13,6 +13,8 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 
 from garant.accounts.roles import Permission, allows
+from garant.accounts.service import check_token, note_token_use
+from garant.accounts.sessions import SessionLimits, check_session, touch_session
 from garant.app import Garant
 from garant.errors import PermissionDenied
 from garant.store.uow import Actor
@@ -50,22 +52,46 @@ def _bearer(request: Request) -> str | None:
     return None
 
 
-def current_actor(request: Request, garant: GarantDep) -> Actor | None:
-    """The staff member behind the session cookie or the API token, if any."""
-    token = _bearer(request)
-    if token:
-        from garant.accounts.service import check_token, note_token_use
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
+
+def session_limits(garant: Garant) -> SessionLimits:
+    return SessionLimits.of(garant.settings)
+
+
+def _token_actor(garant: Garant, token: str) -> Actor:
+    with garant.unit_of_work(read_only=True) as uow:
+        use = check_token(uow=uow, clear=token)
+    if use.needs_note:
+        with garant.unit_of_work() as uow:
+            note_token_use(uow=uow, token_id=use.token_id)
+    return use.actor
+
+
+def _session_actor(request: Request, garant: Garant) -> Actor | None:
+    """The session's row read with its user on every request: an ended session, or one whose
+    user was deactivated or re-roled, is refused here in every server process."""
+    clear = request.session.get("sid")
+    if not isinstance(clear, str):
+        return None
+    try:
         with garant.unit_of_work(read_only=True) as uow:
-            use = check_token(uow=uow, clear=token)
-        if use.needs_note:
-            with garant.unit_of_work() as uow:
-                note_token_use(uow=uow, token_id=use.token_id)
-        return use.actor
-    staff = request.session.get("staff")
-    if staff:
-        return Actor("staff", staff["email"], staff["role"])
-    return None
+            use = check_session(uow=uow, clear=clear, limits=session_limits(garant))
+    except PermissionDenied:
+        request.session.pop("sid", None)
+        return None
+    if use.needs_touch:
+        with garant.unit_of_work() as uow:
+            touch_session(uow=uow, session_id=use.session_id)
+    return use.actor
+
+
+def current_actor(request: Request, garant: GarantDep) -> Actor | None:
+    """The staff member behind the API token or the session cookie, if any."""
+    token = _bearer(request)
+    actor = _token_actor(garant, token) if token else _session_actor(request, garant)
+    request.state.actor = actor
+    return actor
 
 
 OptionalActor = Annotated[Actor | None, Depends(current_actor)]
@@ -77,13 +103,15 @@ class Requires:
     def __init__(self, permission: Permission):
         self.permission = permission
 
-    def __call__(self, request: Request, actor: OptionalActor) -> Actor:
+    async def __call__(self, request: Request, actor: OptionalActor) -> Actor:
         if actor is None:
             if request.url.path.startswith("/api/"):
                 raise HTTPException(
                     401, "authentication required", headers={"WWW-Authenticate": "Bearer"}
                 )
             raise LoginRequired()
+        if actor.kind == "staff" and request.method not in SAFE_METHODS:
+            await csrf_protect(request)  # every route a browser session may change things on
         if not allows(actor.role, self.permission):
             raise PermissionDenied(f"your role ({actor.role}) may not do this ({self.permission})")
         return actor
@@ -102,7 +130,7 @@ async def csrf_protect(request: Request) -> None:
 
     Machines with a bearer token are exempt: a browser never sends that header by itself.
     """
-    if request.method in ("GET", "HEAD", "OPTIONS") or _bearer(request):
+    if request.method in SAFE_METHODS or _bearer(request):
         return
     sent = request.headers.get("x-csrf-token")
     if sent is None:

@@ -16,10 +16,11 @@ check is read in one statement on a kept connection (``may_use_reading`` on
 ``Store.read``; a unit of work only when a use blocker must be asked): in the event loop on
 SQLite (a WAL read waits on nobody), in at most two threads of the pool on PostgreSQL. So a
 withdrawal, an objection or a restriction is honoured by every process within the same
-0.2 s as any other check. An API token is verified in the store once, then trusted while
-nothing was written to the store (the audit head stands: revoking a token, deactivating
-or re-roling a user all write audit events) and at most until its last use must be noted
-again (once a minute, as the platform does).
+0.2 s as any other check. An API token or a staff session is verified in the store once,
+then trusted while nothing was written to the store (the audit head stands: revoking a
+token, signing out, deactivating or re-roling a user all write audit events) and at most
+until its last use must be noted again (once a minute, as the platform does) or the
+session would time out.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from garant.accounts.roles import Permission, allows
 from garant.accounts.service import TOKEN_USE_PRECISION, check_token, note_token_use
+from garant.accounts.sessions import SessionLimits, check_session, touch_session
 from garant.app import Garant
 from garant.consent.check import (
     DecisionCache,
@@ -69,6 +71,7 @@ connections instead of opening and closing one each; more threads only fight for
 
 
 _UNTRUSTED = object()
+SESSION_PREFIX = "session:"
 
 
 class _NeedsThread(Exception):
@@ -146,12 +149,12 @@ class ConsentCheckFastPath:
             return None
         headers = _headers(scope)
         bearer = _bearer(headers.get(b"authorization", b""))
-        actor = self._session_actor(headers) if bearer is None else None
-        if bearer is None and actor is None:
+        if bearer is None:
+            bearer = self._session_credential(headers)
+        if bearer is None:
             return None
         await self._refresh(cache)
-        if bearer is not None:
-            actor = self._token_actor(bearer, cache)  # trusted under the fresh head only
+        actor = self._token_actor(bearer, cache)  # trusted under the fresh head only
         if actor is not None and not allows(actor.role, Permission.CONSENT_READ):
             return None
         decision = None
@@ -201,8 +204,9 @@ class ConsentCheckFastPath:
                 self._check, ask, actor, bearer, cache, False, limiter=self._limiter()
             )
 
-    def _session_actor(self, headers: dict[bytes, bytes]) -> Actor | None:
-        """The staff member of the session cookie, read as the session middleware reads it."""
+    def _session_credential(self, headers: dict[bytes, bytes]) -> str | None:
+        """``session:<id>`` for the staff session in the cookie, read as the session
+        middleware reads it; verified in the store like a token."""
         raw = headers.get(b"cookie")
         if raw is None:
             return None
@@ -211,9 +215,9 @@ class ConsentCheckFastPath:
             return None
         try:
             data = json.loads(b64decode(self.signer.unsign(value, max_age=self.max_age)))
-            staff = data.get("staff")
-            return Actor("staff", staff["email"], staff["role"]) if staff else None
-        except (itsdangerous.BadSignature, ValueError, TypeError, KeyError, AttributeError):
+            sid = data.get("sid")
+            return SESSION_PREFIX + sid if isinstance(sid, str) and sid else None
+        except (itsdangerous.BadSignature, ValueError, TypeError, AttributeError):
             return None
 
     def _token_actor(self, token: str, cache: DecisionCache) -> Actor | None:
@@ -276,6 +280,8 @@ class ConsentCheckFastPath:
     def _verify(self, token: str, cache: DecisionCache) -> Actor:
         """Check the token in the store and note its use as the platform does (at most once a
         minute), then trust it until the next note is due or the store changes."""
+        if token.startswith(SESSION_PREFIX):
+            return self._verify_session(token, cache)
         with self.garant.unit_of_work(read_only=True) as uow:
             # first: a change after this read bumps the generation
             cache.validate(uow.session.connection(), self.garant.policy)
@@ -288,10 +294,31 @@ class ConsentCheckFastPath:
             left = TOKEN_USE_PRECISION.total_seconds()
         else:
             left = (TOKEN_USE_PRECISION - (now - use.last_used_at)).total_seconds()
+        return self._trust(token, generation, left, use.actor)
+
+    def _verify_session(self, credential: str, cache: DecisionCache) -> Actor:
+        """As a token: the session's row read with its user, its activity noted at most once a
+        minute, trusted until then, until it would time out, or until the store changes."""
+        limits = SessionLimits.of(self.garant.settings)
+        with self.garant.unit_of_work(read_only=True) as uow:
+            cache.validate(uow.session.connection(), self.garant.policy)
+            generation = cache.generation
+            clear = credential.removeprefix(SESSION_PREFIX)
+            use = check_session(uow=uow, clear=clear, limits=limits)
+            now = uow.now()
+        until = use.valid_until
+        if use.needs_touch:
+            with self.garant.unit_of_work() as uow:
+                touch_session(uow=uow, session_id=use.session_id)
+            until = min(use.expires_at, now + limits.idle)
+        left = min(TOKEN_USE_PRECISION, until - now).total_seconds()
+        return self._trust(credential, generation, left, use.actor)
+
+    def _trust(self, token: str, generation: int, left: float, actor: Actor) -> Actor:
         if len(self.tokens) >= TOKENS_MAX:
             self.tokens.clear()
-        self.tokens[_digest(token)] = (generation, time.monotonic() + left, use.actor)
-        return use.actor
+        self.tokens[_digest(token)] = (generation, time.monotonic() + left, actor)
+        return actor
 
     def _body(self, decision: Decision, purpose: str) -> bytes:
         key = (decision, purpose)

@@ -31,14 +31,16 @@ def render(
 ) -> HTMLResponse:
     from garant.web.deps import csrf_token
 
-    staff = request.session.get("staff")
-    role = staff["role"] if staff else None
+    actor = getattr(request.state, "actor", None)  # set by the route's Requires(...)
+    staff = {"email": actor.id, "role": actor.role} if actor is not None else None
+    role = actor.role if actor is not None else None
     nav = [item for item in request.app.state.nav if allows(role, item.permission)] if staff else []
     base = {
         "lang": current_language(),
         "staff": staff,
         "nav": nav,
         "csrf_token": csrf_token(request),
+        "csp_nonce": getattr(request.state, "csp_nonce", ""),
         "can": lambda perm: allows(role, Permission(perm)),
         "organization": request.app.state.garant.policy.controller.name,
     }

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from garant.accounts.roles import Permission
-from garant.accounts.service import list_users
 from garant.audit.service import recent_events
 from garant.i18n import gettext as _
 from garant.store.uow import Actor
+from garant.web.admin import users
 from garant.web.deps import GarantDep, Requires
 from garant.web.nav import NavItem
 from garant.web.templating import render
@@ -47,8 +47,4 @@ def audit_page(request: Request, garant: GarantDep) -> Response:
     return render(request, "admin/audit.html", {"events": events})
 
 
-@router.get("/users", dependencies=[Depends(Requires(Permission.USERS_MANAGE))])
-def users_page(request: Request, garant: GarantDep) -> Response:
-    with garant.unit_of_work() as uow:
-        users = list_users(uow=uow)
-    return render(request, "admin/users.html", {"users": users})
+router.include_router(users.router)

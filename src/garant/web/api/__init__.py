@@ -9,6 +9,7 @@ from garant.web.api import (
     policy,
     retention,
     rights,
+    users,
 )
 
-MODULES = (platform, policy, datamap, consent, retention, rights, breaches, accountability)
+MODULES = (platform, policy, datamap, consent, retention, rights, breaches, accountability, users)
