@@ -79,7 +79,7 @@ class Garant:
         keys = load_keyring(
             file=root / settings.keys.file, env=settings.keys.env, demo=settings.is_demo
         )
-        store = Store(database_url or settings.database_url(root))
+        store = Store(database_url or settings.database_url(root), keys=keys)
         garant = cls(root, settings, store=store, keys=keys, clock=clock or SystemClock())
         if as_of is not None:
             moment = parse_as_of(as_of, garant.timezone) if isinstance(as_of, str) else as_of

@@ -45,7 +45,9 @@ def test_events_hold_no_personal_values_only_keyed_refs(garant: Garant) -> None:
         event = uow.session.scalars(select(AuditEvent)).one()
         assert "p0@x.org" not in str(event.details) + str(event.subject_ref)
         assert event.subject_ref and event.subject_ref.startswith("v1:")
-        assert uow.session.get(AuditPayload, event.seq).data == {"email": "p0@x.org"}
+        record = uow.session.get(AuditPayload, event.seq)
+        assert record is not None and b"p0@x.org" not in (record.data or b"")
+        assert chain.open_payload(uow.keys, record) == {"email": "p0@x.org"}
 
 
 def test_rewritten_event_with_recomputed_hashes_still_fails(garant: Garant) -> None:
@@ -103,7 +105,10 @@ def test_erasing_payloads_keeps_the_chain_valid(garant: Garant) -> None:
         )
     assert erased == 1
     with garant.unit_of_work() as uow:
-        payloads = {p.seq: p.data for p in uow.session.scalars(select(AuditPayload))}
+        payloads = {
+            p.seq: chain.open_payload(uow.keys, p)
+            for p in uow.session.scalars(select(AuditPayload))
+        }
     assert payloads == {1: {"email": "p0@x.org"}, 2: None, 3: {"email": "p2@x.org"}}
     assert _verify(garant).ok
 
@@ -111,9 +116,8 @@ def test_erasing_payloads_keeps_the_chain_valid(garant: Garant) -> None:
 def test_changed_payload_is_found(garant: Garant) -> None:
     _write(garant, 2)
     with garant.store.session() as session, session.begin():
-        session.execute(
-            update(AuditPayload).where(AuditPayload.seq == 2).values(data={"email": "other@x.org"})
-        )
+        forged = chain.seal_payload(garant.keys, 2, {"email": "other@x.org"})
+        session.execute(update(AuditPayload).where(AuditPayload.seq == 2).values(data=forged))
     result = _verify(garant)
     assert not result.ok and result.first_broken == 2
 

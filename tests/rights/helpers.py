@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -14,6 +15,7 @@ from garant.accounts.service import add_user, issue_token
 from garant.app import Garant
 from garant.jobs.worker import run_one
 from garant.mail.models import OutboxMessage
+from garant.mail.sealed import open_mail
 from garant.rights import execute
 from garant.web.app import create_app
 
@@ -31,13 +33,40 @@ def api_client(garant: Garant, role: str = "dpo") -> Iterator[TestClient]:
         yield client
 
 
-def mails(garant: Garant, template: str, request_id: int | None = None) -> list[OutboxMessage]:
+@dataclass(frozen=True)
+class Mail:
+    """An outbox message with what it says opened (the outbox keeps it encrypted)."""
+
+    id: int
+    template: str
+    idempotency_key: str
+    status: str
+    recipient: str | None
+    subject: str
+    body_text: str | None
+    body_html: str | None
+    headers: dict[str, str]
+
+
+def mails(garant: Garant, template: str, request_id: int | None = None) -> list[Mail]:
     with garant.unit_of_work() as uow:
         query = select(OutboxMessage).where(OutboxMessage.template == template)
         if request_id is not None:
             query = query.where(OutboxMessage.idempotency_key.startswith(f"rights:{request_id}:"))
-        found = list(uow.session.scalars(query.order_by(OutboxMessage.id)))
-        uow.session.expunge_all()
+        found = []
+        for m in uow.session.scalars(query.order_by(OutboxMessage.id)):
+            clear = open_mail(uow.keys, m)
+            head = (m.id, m.template, m.idempotency_key, m.status)
+            found.append(
+                Mail(
+                    *head,
+                    clear.recipient,
+                    clear.subject,
+                    clear.body_text,
+                    clear.body_html,
+                    clear.headers,
+                )  # fmt: skip
+            )
         return found
 
 

@@ -10,6 +10,7 @@ from garant.app import Garant
 from garant.clock import local_date
 from garant.jobs.worker import run_one
 from garant.mail.models import OutboxMessage
+from garant.mail.sealed import open_mail
 from garant.retention import archive
 from garant.rights import decisions, execute, identity, intake, service
 from garant.rights.schemas import DecideIn
@@ -21,7 +22,7 @@ def _code(garant: Garant) -> str:
         msgs = uow.session.scalars(
             select(OutboxMessage).where(OutboxMessage.template == "rights_code")
         ).all()
-        return re.findall(r"\b(\d{6})\b", msgs[-1].body_text or "")[0]
+        return re.findall(r"\b(\d{6})\b", open_mail(uow.keys, msgs[-1]).body_text or "")[0]
 
 
 def test_af_d3_erasure_keeps_invoice_and_current_course(school_sqlite: Garant) -> None:

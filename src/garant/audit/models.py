@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from garant.store.base import Base
@@ -31,7 +31,9 @@ class AuditEvent(Base):
 
 
 class AuditPayload(Base):
-    """Personal values kept as proof; erasure and retention blank ``data``, never the hash."""
+    """Personal values kept as proof, encrypted with the keyring (purpose ``audit.payload``,
+    the event's seq as associated data); erasure and retention blank ``data``, never the
+    hash in the chain."""
 
     __tablename__ = "audit_payloads"
 
@@ -39,20 +41,26 @@ class AuditPayload(Base):
         BigInteger, ForeignKey("audit_events.seq"), primary_key=True, autoincrement=False
     )
     subject_ref: Mapped[str | None] = mapped_column(String(80), index=True)
-    data: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    key_version: Mapped[int | None] = mapped_column(Integer, index=True)
     created_at: Mapped[datetime] = mapped_column(index=True)
     erased_at: Mapped[datetime | None]
     erase_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class AuditHead(Base):
-    """A single row locked by every writer, so that the chain has one order."""
+    """A single row locked by every writer, so that the chain has one order.
+
+    ``mac`` is an HMAC of ``seq|hash`` under a key outside the store: rewinding the head
+    after cutting the last events cannot be done without the key.
+    """
 
     __tablename__ = "audit_head"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(BigInteger)
     hash: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str | None] = mapped_column(String(80))
 
 
 class AuditSeal(Base):

@@ -1,8 +1,8 @@
-"""The audit chain is sealed once a day by a scheduled job."""
+"""The audit chain is sealed once a day by a scheduled job, missed days caught up."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from garant.audit import chain
@@ -16,13 +16,14 @@ SEAL_JOB = "audit.seal"
 
 
 def seal_job(context: JobContext) -> dict[str, Any]:
+    """Seal every day through the payload's day that has no seal yet (idempotent)."""
     garant = context.garant
-    day = context.payload["day"]
-    from datetime import date
-
+    day = date.fromisoformat(context.payload["day"])
     with garant.unit_of_work() as uow:
-        record = chain.seal(uow.session, uow.keys, day=date.fromisoformat(day), at=uow.now())
-        return {"sealed": record is not None, "day": day}
+        sealed = chain.seal_through(
+            uow.session, uow.keys, through=day, at=uow.now(), tz=garant.timezone
+        )
+    return {"sealed": [d.isoformat() for d in sealed], "day": day.isoformat()}
 
 
 def schedule_seal(garant: Garant) -> None:

@@ -191,34 +191,90 @@ def db_restore(
 
 
 @audit_app.command("verify")
-def audit_verify(workspace: WorkspaceOpt = Path("."), json_out: JsonOpt = False) -> None:
-    """Check every link, MAC and seal of the chain; name the first broken event."""
-    from garant.audit import chain
+def audit_verify(
+    workspace: WorkspaceOpt = Path("."),
+    anchor: Annotated[
+        Path | None,
+        typer.Option("--anchor", help="An anchor kept outside (`garant audit anchor`)."),
+    ] = None,
+    as_of: AsOfOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Check every link and MAC, the head, a seal for each day since the first event, and
+    with --anchor that nothing the anchor saw was cut; name the first problem."""
+    from garant.audit.anchor import read_anchor
+    from garant.audit.service import verify_chain
 
-    garant = open_garant(workspace)
-    with garant.unit_of_work() as uow:
-        result = chain.verify(uow.session, uow.keys)
+    garant = open_garant(workspace, as_of)
+    kept = read_anchor(anchor, garant.keys) if anchor is not None else None
+    with garant.unit_of_work(read_only=True) as uow:
+        result = verify_chain(uow, anchor=kept)
     if json_out:
-        print_json(result.__dict__ | {"ok": result.ok})
+        extra = {"anchor": kept.to_dict() if kept else None}
+        print_json(result.__dict__ | {"ok": result.ok} | extra)
     elif result.ok:
-        console.print(f"[green]Chain intact[/green]: {result.events} events, {result.seals} seals")
+        seen = f"; the anchor of {kept.day} (event {kept.head_seq}) holds" if kept else ""
+        console.print(
+            f"[green]Chain intact[/green]: {result.events} events, {result.seals} seals{seen}"
+        )
+    elif result.first_broken is None:
+        console.print(f"[red]Chain incomplete[/red]: {result.problem}", highlight=False)
     else:
-        console.print(f"[red]Chain broken[/red] at event {result.first_broken}: {result.problem}")
+        console.print(
+            f"[red]Chain broken[/red] at event {result.first_broken}: {result.problem}",
+            highlight=False,
+        )
     raise typer.Exit(0 if result.ok else 1)
 
 
 @audit_app.command("seal")
 def audit_seal(workspace: WorkspaceOpt = Path("."), as_of: AsOfOpt = None) -> None:
-    """Seal today's head now (the worker does it daily)."""
-    from garant.audit import chain
-    from garant.clock import local_date
+    """Seal today's head now, and any day missed since the latest seal (the worker seals
+    daily)."""
+    from garant.audit.service import seal_today
 
     garant = open_garant(workspace, as_of)
     with garant.unit_of_work() as uow:
-        record = chain.seal(
-            uow.session, uow.keys, day=local_date(uow.now(), garant.timezone), at=uow.now()
-        )
-    console.print("Sealed." if record else "Already sealed today.")
+        sealed = seal_today(uow)
+    if not sealed:
+        console.print("Already sealed today.")
+    elif len(sealed) == 1:
+        console.print(f"Sealed {sealed[0]}.")
+    else:
+        console.print(f"Sealed {len(sealed)} days, {sealed[0]} to {sealed[-1]} (late seals).")
+
+
+@audit_app.command("anchor")
+def audit_anchor(
+    workspace: WorkspaceOpt = Path("."),
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the anchor to FILE (default: print it).")
+    ] = None,
+    mail: Annotated[bool, typer.Option("--mail", help="Mail it to the DPO too.")] = False,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Mail it to this address instead of the DPO.")
+    ] = None,
+    as_of: AsOfOpt = None,
+    actor: ActorOpt = "",
+) -> None:
+    """Export the latest seal as an anchor, to keep outside the store (audited)."""
+    from garant.audit.service import share_anchor
+
+    garant = open_garant(workspace, as_of)
+    with garant.unit_of_work(cli_actor(actor or None)) as uow:
+        anchor = share_anchor(uow, mail=mail or bool(to), to=to)
+    if out is None:
+        typer.echo(anchor.text(), nl=False)
+        return
+    try:
+        out.write_text(anchor.text(), encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"{out}: cannot write the anchor ({exc.strerror or exc})") from None
+    console.print(
+        f"Anchor of {anchor.day} (event {anchor.head_seq}) written to {out}"
+        + ("; mailed" if mail or to else "")
+        + ". Keep it outside Garant; check with `garant audit verify --anchor FILE`."
+    )
 
 
 @audit_app.command("log")

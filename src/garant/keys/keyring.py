@@ -12,8 +12,10 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +26,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from garant.errors import ConfigError, IntegrityError
 
+log = logging.getLogger("garant.keys")
 DEMO_MASTER = base64.b64encode(b"garant-demo-master-key-32-bytes!").decode()
 
 
@@ -174,11 +177,10 @@ class KeyRing:
     def save(self) -> None:
         if self.path is None:
             raise ConfigError("this keyring was read from the environment; edit it there")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         body = {str(v): base64.b64encode(k).decode() for v, k in sorted(self.masters.items())}
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"keys": body}, indent=2), encoding="utf-8")
-        os.chmod(tmp, 0o600)
+        tmp.unlink(missing_ok=True)
+        write_private(tmp, json.dumps({"keys": body}, indent=2))
         tmp.replace(self.path)
 
 
@@ -200,11 +202,33 @@ def _parse(text: str, where: str) -> dict[int, bytes]:
     return masters
 
 
+def write_private(path: Path, text: str) -> None:
+    """A new file readable by its owner only (0600) from its first byte, in a folder only
+    its owner enters (0700): a key never sits in a world-readable file, even briefly."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def tighten(path: Path) -> None:
+    """An existing key file others may read is set to 0600, with a warning."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        try:
+            os.chmod(path, 0o600)
+        except OSError as exc:
+            log.warning("key file %s is readable by others (mode %o): %s", path, mode, exc)
+            return
+        log.warning("key file %s was readable by others (mode %o); set to 0600", path, mode)
+
+
 def generate_keyfile(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     key = base64.b64encode(secrets.token_bytes(32)).decode()
-    path.write_text(json.dumps({"keys": {"1": key}}, indent=2), encoding="utf-8")
-    os.chmod(path, 0o600)
+    write_private(path, json.dumps({"keys": {"1": key}}, indent=2))
 
 
 def load_keyring(*, file: Path, env: str, demo: bool) -> KeyRing:
@@ -213,6 +237,7 @@ def load_keyring(*, file: Path, env: str, demo: bool) -> KeyRing:
         masters = _parse(from_env, f"${env}")
         ring = KeyRing(masters, demo=False)
     elif file.exists():
+        tighten(file)
         ring = KeyRing(_parse(file.read_text(encoding="utf-8"), str(file)), path=file)
     elif demo:
         return KeyRing({1: base64.b64decode(DEMO_MASTER)}, demo=True)

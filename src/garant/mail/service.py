@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from garant.jobs.service import JobContext, enqueue
 from garant.mail.models import OutboxMessage
+from garant.mail.sealed import ClearMail, open_mail, seal_mail
 from garant.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -36,16 +37,14 @@ def queue_mail(
     if existing is not None:
         return existing
     rendered = uow.garant.mail_templates.render(template, lang, context)
+    clear = ClearMail(to, rendered.subject, rendered.text, rendered.html, dict(headers or {}))
     message = OutboxMessage(
         idempotency_key=key,
         template=template,
         lang=lang,
-        recipient=to,
         recipient_ref=recipient_ref or uow.subject_ref("email", to),
-        subject=rendered.subject,
-        body_text=rendered.text,
-        body_html=rendered.html,
-        headers=headers or {},
+        sealed=seal_mail(uow.keys, key, clear),
+        key_version=uow.keys.current,
         status="queued",
         attempts=0,
         created_at=uow.now(),
@@ -63,20 +62,26 @@ def queue_mail(
     return message
 
 
+def decrypted(*, uow: UnitOfWork, message: OutboxMessage) -> ClearMail:
+    """A message in clear, for a reader that audits what it shows (``mail.viewer``)."""
+    return open_mail(uow.keys, message)
+
+
 def _build(garant: Garant, message: OutboxMessage) -> EmailMessage:
     settings = garant.settings.mail
+    clear = open_mail(garant.keys, message)
     email = EmailMessage()
     email["From"] = settings.sender
-    email["To"] = message.recipient or ""
-    email["Subject"] = message.subject
+    email["To"] = clear.recipient or ""
+    email["Subject"] = clear.subject
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = message.message_id or make_msgid(domain=settings.sender.split("@")[-1])
     email["Content-Language"] = message.lang
-    for name, value in (message.headers or {}).items():
+    for name, value in clear.headers.items():
         email[name] = value
-    email.set_content(message.body_text or "")
-    if message.body_html:
-        email.add_alternative(message.body_html, subtype="html")
+    email.set_content(clear.body_text or "")
+    if clear.body_html:
+        email.add_alternative(clear.body_html, subtype="html")
     return email
 
 
@@ -102,6 +107,8 @@ def send_job(context: JobContext) -> dict[str, Any]:
         message = session.get(OutboxMessage, message_id)
         if message is None or message.status == "sent":
             return {"skipped": True}
+        if message.sealed is None:  # erased before it went out: nothing left to send
+            return {"skipped": True, "erased": True}
         if message.message_id is None:
             message.message_id = make_msgid(domain=garant.settings.mail.sender.split("@")[-1])
         message.attempts += 1

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import stat
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -13,11 +16,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from garant.errors import ConfigError
+from garant.keys.keyring import KeyRing
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 READ_ONLY = "garant_read_only"
 READERS_KEPT = 4
 T = TypeVar("T")
+log = logging.getLogger("garant.store")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -40,6 +45,30 @@ def _sqlite_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def private_file(path: Path) -> None:
+    """The SQLite file readable by its owner only (0600), created so before any byte is in
+    it; an existing file (and its WAL and shared-memory files, which SQLite creates with
+    the database's mode) open to others is tightened, with a warning."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    for item in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            mode = stat.S_IMODE(item.stat().st_mode)
+        except FileNotFoundError:
+            continue
+        if mode & 0o077:
+            try:
+                os.chmod(item, 0o600)
+            except OSError as exc:
+                log.warning("%s is readable by others (mode %o) and cannot be tightened: %s",
+                            item, mode, exc)  # fmt: skip
+                continue
+            log.warning("%s was readable by others (mode %o); set to 0600", item, mode)
+
+
 def create_store_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
@@ -48,8 +77,8 @@ def create_store_engine(url: str) -> Engine:
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         database = parsed.database
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        if database and database != ":memory:" and not database.startswith("file:"):
+            private_file(Path(database))
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -64,8 +93,10 @@ def create_store_engine(url: str) -> Engine:
 class Store:
     """Garant's own database: an engine, a session factory and its migrations."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, *, keys: KeyRing | None = None):
         self.url = url
+        # the keyring lets a migration encrypt rows that older revisions kept in clear
+        self.keys = keys
         self.engine = create_store_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False, future=True)
         self.read_sessions = sessionmaker(

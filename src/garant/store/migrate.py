@@ -20,6 +20,7 @@ def alembic_config(store: Store) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(slug)s")
     config.attributes["engine"] = store.engine
+    config.attributes["keys"] = store.keys
     return config
 
 
