@@ -86,6 +86,7 @@ def _serve(garant: Garant, host: str, port: int) -> None:
 
     import uvicorn
 
+    from garant.web.access_log import log_config
     from garant.web.app import create_app
 
     app = create_app(garant)
@@ -93,7 +94,7 @@ def _serve(garant: Garant, host: str, port: int) -> None:
     # collector's full passes, which otherwise walk it all and stall every request
     # (a p99 of 100 ms at 1,000 consent checks a second).
     gc.freeze()
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info", log_config=log_config())
 
 
 def serve(
