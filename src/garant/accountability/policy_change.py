@@ -47,13 +47,23 @@ def _version_summary(uow: UnitOfWork, version: str) -> str:
     t = sources.table(uow, "policy_versions", "number", "summary")
     if t is None:
         return ""
-    if not version.isdigit():
+    if not (version.isascii() and version.isdigit() and len(version) < 10):
         raise InvalidInput(f"policy version {version!r}: a version is a number (see policy log)")
     row = uow.session.execute(select(t).where(t.c.number == int(version))).first()
     if row is None:
         raise InvalidInput(f"policy version {version} has not been published")
     data = dict(row._mapping)
     return _summary_text(str(data.get("summary") or ""), str(data.get("note") or ""))
+
+
+def queue_notices(*, uow: UnitOfWork, version: str) -> int:
+    """Queue the notices of a published version for the worker; its job's number.
+
+    The version is checked now, so that a caller is told at once that it does not exist
+    instead of a job failing later in the worker."""
+    _version_summary(uow, version)
+    job = enqueue(uow=uow, kind=JOB, key=f"policy-change:{version}", payload={"version": version})
+    return int(job.id)
 
 
 def _context(garant: Garant, version: str, summary: str) -> dict[str, Any]:

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from garant.bounds import Day, Moment
+
 LegalBasis = Literal[
     "injunction", "court_order", "legal_obligation", "authority_request", "consent", "other"
 ]
@@ -25,7 +27,7 @@ class DisclosureCreate(BaseModel):
     data_description: str = Field(min_length=1)
     identity_kind: str = "email"
     identity: str | None = None
-    disclosed_at: datetime | None = None
+    disclosed_at: Moment | None = None
     approved_by: str = Field(min_length=1, max_length=200)
     tell_subject: bool = True
     secrecy_reason: str | None = None
@@ -59,8 +61,8 @@ class RecordCreate(BaseModel):
     kind: RecordKind
     title: str = Field(min_length=1, max_length=300)
     holder: str | None = None
-    dated: date
-    valid_until: date | None = None
+    dated: Day
+    valid_until: Day | None = None
     document: str | None = None
 
     @model_validator(mode="after")

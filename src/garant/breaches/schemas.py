@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from garant.bounds import Count, Moment
 from garant.policy.taxonomy import CATEGORIES
 
 Nature = Literal["confidentiality", "integrity", "availability"]
@@ -33,8 +34,8 @@ class Facts(BaseModel):
     nature: list[Nature] = Field(min_length=1)
     malicious: bool
     data_categories: list[str] = Field(min_length=1)
-    persons: int = Field(ge=0)
-    records: int = Field(ge=0)
+    persons: Count
+    records: Count
     vulnerable_subjects: bool = False
     identifiability: Literal["direct", "indirect", "pseudonymized"] = "direct"
     encrypted_key_safe: bool = False
@@ -87,15 +88,15 @@ class BreachCreate(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     nature: list[Nature] = Field(min_length=1)
     description: str = ""
-    occurred_at: datetime | None = None
-    processor_aware_at: datetime | None = None
-    aware_at: datetime
+    occurred_at: Moment | None = None
+    processor_aware_at: Moment | None = None
+    aware_at: Moment
     reported_by: str = ""
     systems: list[str] = Field(default_factory=list)
     person_categories: list[str] = Field(default_factory=list)
-    persons_approx: int | None = Field(default=None, ge=0)
+    persons_approx: Count | None = None
     data_categories: list[str] = Field(default_factory=list)
-    records_approx: int | None = Field(default=None, ge=0)
+    records_approx: Count | None = None
     likely_consequences: str = ""
     measures_taken: str = ""
     no_notification_reason: str = ""
@@ -118,9 +119,9 @@ class BreachUpdate(BaseModel):
 
     description: str | None = None
     person_categories: list[str] | None = None
-    persons_approx: int | None = Field(default=None, ge=0)
+    persons_approx: Count | None = None
     data_categories: list[str] | None = None
-    records_approx: int | None = Field(default=None, ge=0)
+    records_approx: Count | None = None
     likely_consequences: str | None = None
     measures_taken: str | None = None
     no_notification_reason: str | None = None
@@ -182,7 +183,7 @@ class NotificationIn(BaseModel):
     lang: Literal["fr", "en"] = "fr"
     delay_reasons: str = ""
     authority_reference: str = ""
-    notified_at: datetime | None = None
+    notified_at: Moment | None = None
 
 
 class CommunicationIn(BaseModel):

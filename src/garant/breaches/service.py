@@ -84,7 +84,9 @@ def record_breach(*, uow: UnitOfWork, data: BreachCreate) -> Breach:
 def get_breach(*, uow: UnitOfWork, ref: str | int) -> Breach:
     text = str(ref).strip()
     query = select(Breach).where(
-        Breach.id == int(text) if text.isdigit() else Breach.reference == text
+        Breach.id == int(text)
+        if text.isascii() and text.isdigit() and len(text) < 19
+        else Breach.reference == text
     )
     breach = uow.session.scalar(query)
     if breach is None:

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from garant.bounds import Day
 from garant.errors import Conflict, InvalidInput
 from garant.i18n import gettext as _
 from garant.processors.rules import CLAUSES
@@ -48,12 +49,12 @@ class ProcessorCreate(BaseModel):
     scc_module: Literal["1", "2", "3", "4"] | None = None
     dpf_certified: bool = False
     derogation: str | None = None
-    tia_date: date | None = None
-    contract_signed: date | None = None
-    contract_expires: date | None = None
+    tia_date: Day | None = None
+    contract_signed: Day | None = None
+    contract_expires: Day | None = None
     clauses: dict[str, bool] = Field(default_factory=dict)
     breach_notice_hours: int | None = Field(default=None, ge=0, le=24 * 90)
-    next_audit: date | None = None
+    next_audit: Day | None = None
     parent: str | None = None
     notes: str | None = None
 
@@ -89,12 +90,12 @@ class ProcessorUpdate(BaseModel):
     scc_module: Literal["1", "2", "3", "4"] | None = None
     dpf_certified: bool | None = None
     derogation: str | None = None
-    tia_date: date | None = None
-    contract_signed: date | None = None
-    contract_expires: date | None = None
+    tia_date: Day | None = None
+    contract_signed: Day | None = None
+    contract_expires: Day | None = None
     clauses: dict[str, bool] | None = None
     breach_notice_hours: int | None = Field(default=None, ge=0, le=24 * 90)
-    next_audit: date | None = None
+    next_audit: Day | None = None
     notes: str | None = None
 
     _codes = field_validator("countries")(classmethod(lambda cls, v: country_codes(v)))
@@ -106,7 +107,7 @@ class ProcessorEnd(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    ended_on: date
+    ended_on: Day
     reason: str = Field(default="", max_length=2000)
 
 
@@ -127,11 +128,11 @@ class NameTaken(Conflict):
 class AuditCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    audited_on: date
+    audited_on: Day
     auditor: str = Field(min_length=1)
     outcome: Literal["satisfactory", "findings", "unsatisfactory"]
     notes: str | None = None
-    next_audit: date | None = None
+    next_audit: Day | None = None
 
 
 class ProcessorRead(BaseModel):

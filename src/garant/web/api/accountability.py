@@ -14,7 +14,9 @@ from garant.accounts.roles import Permission
 from garant.dpia.schemas import DpiaAssessment, DpiaCreate
 from garant.processors.schemas import AuditCreate, ProcessorCreate, ProcessorEnd, ProcessorUpdate
 from garant.store.uow import Actor
+from garant.web.api.params import IdPath
 from garant.web.deps import GarantDep, Requires, csrf_protect
+from garant.web.openapi import content
 
 router = APIRouter(prefix="/api/accountability", tags=["accountability"])
 P = Permission
@@ -124,7 +126,7 @@ def screen(data: DpiaCreate, garant: GarantDep, actor: DpiaManageActor) -> dict[
 
 @router.put("/dpias/{dpia_id}/assessment", dependencies=CSRF)
 def assess_dpia(
-    dpia_id: int, data: DpiaAssessment, garant: GarantDep, actor: DpiaManageActor
+    dpia_id: IdPath, data: DpiaAssessment, garant: GarantDep, actor: DpiaManageActor
 ) -> dict[str, Any]:
     """The CNIL method's sections; the Art. 36 flag follows the residual risks."""
     from garant.dpia.service import assess, describe
@@ -146,7 +148,7 @@ def import_pia(
 
 
 @router.get("/dpias/{dpia_id}/pia")
-def export_pia(dpia_id: int, garant: GarantDep, actor: DpiaReadActor) -> dict[str, Any]:
+def export_pia(dpia_id: IdPath, garant: GarantDep, actor: DpiaReadActor) -> dict[str, Any]:
     """The DPIA in the CNIL PIA tool's JSON format."""
     from garant.dpia.pia import export_pia as do_export
     from garant.dpia.service import get_dpia
@@ -214,7 +216,7 @@ def check_trend(garant: GarantDep, actor: CheckRunActor) -> list[dict[str, Any]]
         return trend(uow=uow)
 
 
-@router.get("/dossier.{kind}")
+@router.get("/dossier.{kind}", responses=content("application/pdf", "text/html"))
 def dossier(kind: str, garant: GarantDep, actor: DossierExportActor) -> Response:
     """The accountability dossier, as ``dossier.pdf`` or ``dossier.html``."""
     from garant.accountability.dossier import build_html
@@ -237,11 +239,7 @@ def notify(
     version: str, request: Request, garant: GarantDep, actor: PolicyManageActor
 ) -> dict[str, Any]:
     """Queue the notices for a published version (DEF-V1); the worker sends them."""
-    from garant.accountability.policy_change import JOB
-    from garant.jobs.service import enqueue
+    from garant.accountability.policy_change import queue_notices
 
     with garant.unit_of_work(actor) as uow:
-        job = enqueue(
-            uow=uow, kind=JOB, key=f"policy-change:{version}", payload={"version": version}
-        )
-        return {"job": job.id, "version": version}
+        return {"job": queue_notices(uow=uow, version=version), "version": version}

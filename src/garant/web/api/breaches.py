@@ -27,6 +27,7 @@ from garant.breaches.schemas import (
 from garant.i18n import current_language
 from garant.store.uow import Actor, UnitOfWork
 from garant.web.deps import GarantDep, Requires, csrf_protect
+from garant.web.openapi import content
 
 router = APIRouter(prefix="/api/breaches", tags=["breaches"])
 
@@ -72,7 +73,7 @@ def assess_facts(actor: Reader, facts: Facts, lang: ReasonsLang = None) -> Asses
     return localized(assess(facts), lang or current_language())
 
 
-@router.get("/export")
+@router.get("/export", responses=content("application/json", "text/csv", "application/pdf"))
 def export_register(
     garant: GarantDep, actor: Reader, format: Literal["csv", "json", "pdf"] = "json"
 ) -> Response:

@@ -16,6 +16,7 @@ from garant.subjects.export import export_subject
 from garant.subjects.schemas import ExportQuery, SubjectQuery
 from garant.subjects.service import find_subject
 from garant.web.deps import GarantDep, Requires
+from garant.web.openapi import content
 
 router = APIRouter(prefix="/api", tags=["datamap"])
 
@@ -39,7 +40,7 @@ def subjects_find(
     return found.to_dict()
 
 
-@router.post("/subjects/export", response_class=FileResponse)
+@router.post("/subjects/export", response_class=FileResponse, responses=content("application/zip"))
 def subjects_export(
     query: ExportQuery,
     garant: GarantDep,

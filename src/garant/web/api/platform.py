@@ -10,6 +10,7 @@ from garant.accounts.roles import Permission
 from garant.audit import chain
 from garant.audit.service import recent_events
 from garant.store.uow import Actor
+from garant.web.api.params import PageLimit
 from garant.web.deps import GarantDep, Requires
 
 router = APIRouter(prefix="/api", tags=["platform"])
@@ -27,7 +28,7 @@ def me(actor: Annotated[Actor, Depends(Requires(Permission.DASHBOARD_VIEW))]) ->
 
 @router.get("/audit/events", dependencies=[Depends(Requires(Permission.AUDIT_READ))])
 def audit_events(
-    garant: GarantDep, limit: int = 50, action: str | None = None
+    garant: GarantDep, limit: PageLimit = 50, action: str | None = None
 ) -> list[dict[str, Any]]:
     with garant.unit_of_work() as uow:
         return recent_events(uow.session, limit=min(limit, 500), action=action)

@@ -19,6 +19,7 @@ from garant.retention.schemas import (
 )
 from garant.retention.wiring import run_as_job
 from garant.store.uow import Actor
+from garant.web.api.params import IdPath
 from garant.web.deps import GarantDep, Requires, csrf_protect
 
 router = APIRouter(
@@ -73,7 +74,7 @@ def hold_add(
 def hold_release(
     garant: GarantDep,
     actor: Annotated[Actor, Depends(Requires(Permission.HOLD_MANAGE))],
-    hold_id: int,
+    hold_id: IdPath,
 ) -> HoldRead:
     with garant.unit_of_work(actor) as uow:
         return HoldRead.model_validate(holds.release_hold(uow=uow, hold_id=hold_id))
