@@ -10,12 +10,13 @@ document is never part of it.
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 import json
+import tempfile
 import zipfile
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -85,15 +86,6 @@ def _third(coll: Collection, name: str) -> bool:
     return bool(spec and spec.third_party)
 
 
-def _csv(rows: list[Row]) -> str:
-    out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in rows)
-    return out.getvalue()
-
-
 def _index_html(uow: UnitOfWork, req: RightsRequest, data: dict[str, list[Row]]) -> str:
     from garant.subjects.art15 import describe_activity
 
@@ -122,15 +114,44 @@ def _index_html(uow: UnitOfWork, req: RightsRequest, data: dict[str, list[Row]])
     return f'<!doctype html><html lang="{lang}"><meta charset="utf-8"><body>{body}</body></html>'
 
 
+def _rich_zip(uow: UnitOfWork, req: RightsRequest, data: dict[str, list[Row]]) -> bytes:
+    """The package ``garant subject export`` writes (an index.html anyone can read: the
+    person's data in labelled tables grouped by purpose with the Art. 15 information, the
+    postal address and other linked records beside; a labelled CSV and a JSON file per
+    collection; a manifest), plus ``data.json``: every record in one file, for a transfer
+    to another organization (Art. 20(2)) and the paper copy (DEF-D3)."""
+    from garant.subjects.export import export_subject
+    from garant.subjects.rules import Identity
+
+    ids = service.personal(uow, req).get("identities", {})
+    known = uow.garant.datamap.identity_kinds() if locate.datamap_of(uow.garant) else set()
+    identities = [Identity(kind, value) for kind, value in sorted(ids.items()) if kind in known]
+    all_json = json.dumps(data, indent=2, default=str, ensure_ascii=False)
+    if not identities:  # nothing the data map can match: the page says what we hold (none)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("data.json", all_json)
+            archive.writestr("index.html", _index_html(uow, req, data))
+        return buffer.getvalue()
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "package.zip"
+        export_subject(
+            uow=uow,
+            identities=identities,
+            out=out,
+            purpose=f"answer to request {req.id} ({req.type})",
+            portable=req.type == RequestType.PORTABILITY,
+            lang=req.lang,
+        )
+        with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("data.json", all_json)
+        return out.read_bytes()
+
+
 def build(uow: UnitOfWork, req: RightsRequest) -> RequestPackage:
     """One package per run of the request (a further copy is a new package: Art. 15(3))."""
     data, excluded = collect(uow, req)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("data.json", json.dumps(data, indent=2, default=str, ensure_ascii=False))
-        for place, rows in data.items():
-            archive.writestr(f"csv/{place}.csv", _csv(rows))
-        archive.writestr("index.html", _index_html(uow, req, data))
+    blob = _rich_zip(uow, req, data)
     copies = count(uow, req.id)
     package = RequestPackage(
         request_id=req.id,
@@ -141,9 +162,7 @@ def build(uow: UnitOfWork, req: RightsRequest) -> RequestPackage:
     )
     uow.session.add(package)
     uow.session.flush()
-    package.content = uow.keys.encrypt(
-        PACKAGE_PURPOSE, buffer.getvalue(), f"package:{package.id}".encode()
-    )
+    package.content = uow.keys.encrypt(PACKAGE_PURPOSE, blob, f"package:{package.id}".encode())
     uow.audit(
         "request.package",
         "request",

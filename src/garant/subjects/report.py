@@ -9,6 +9,7 @@ how to complain to the supervisory authority.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date, datetime
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -22,9 +23,13 @@ if TYPE_CHECKING:
 
 STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;"
-    "line-height:1.5;color:#1a1a1a}table{border-collapse:collapse;margin:.5rem 0 1.5rem;"
-    "font-size:.9rem}th,td{border:1px solid #bbb;padding:.25rem .5rem;text-align:left;"
-    "vertical-align:top}dt{font-weight:600}section{margin-bottom:2rem}"
+    "line-height:1.5;color:#1a1a1a}h1{font-size:1.8rem}h2{border-bottom:2px solid #2b4a8b;"
+    "padding-bottom:.2rem;margin-top:2.5rem}.scroll{overflow-x:auto}"
+    "table{border-collapse:collapse;margin:.5rem 0 .5rem;font-size:.9rem}"
+    "th,td{border:1px solid #bbb;padding:.25rem .5rem;text-align:left;vertical-align:top}"
+    "th{background:#eef1f7}tr.context td{color:#444;font-style:italic}dt{font-weight:600}"
+    "dd{margin:0 0 .5rem 1rem}section{margin-bottom:2rem}.files a{margin-right:1rem}"
+    "@media print{.files{display:none}}"
 )
 RIGHTS = (
     "You may ask us to access, correct or erase your data, to restrict or object to its use, "
@@ -57,7 +62,7 @@ def render(
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
         f"<h1>{escape(title)}</h1>",
         f"<p>{escape(garant.policy.controller.name)} · "
-        f"{escape(t('Prepared on'))} {escape(garant.clock.now().date().isoformat())}</p>",
+        f"{escape(t('Prepared on'))} {escape(_day(garant, lang))}</p>",
         f"<p>{escape(t('Each table lists the records in the files of this package.'))}</p>",
     ]
     if not any(e.records for e in exports):
@@ -98,14 +103,23 @@ def _table(export: Any, lang: str) -> str:
     rows = []
     for record in export.sample:
         css = "own" if record["relation"] == "own" else "context"
-        cells = "".join(f"<td>{escape(_show(record.get(f.name)))}</td>" for f in export.fields)
+        cells = "".join(
+            f"<td>{escape(_show(record.get(f.name), lang))}</td>" for f in export.fields
+        )
         rows.append(f'<tr class="{css}">{cells}</tr>')
     more = ""
     if export.records + export.context > len(export.sample):
         more = f"<p>{escape(translate(lang, 'All records are in the file'))} {export.path}.csv</p>"
+    path = escape(export.path, quote=True)
+    files = (
+        f'<p class="files">{escape(translate(lang, "Files"))}: '
+        f'<a href="{path}.csv">{escape(translate(lang, "table (CSV, for a spreadsheet)"))}</a> '
+        f'<a href="{path}.json">{escape(translate(lang, "data (JSON, for software)"))}</a></p>'
+    )
     return (
         f"<h3>{escape(label)}</h3><p>{escape(counts)}</p>"
-        f"<table><thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
+        f'<div class="scroll"><table><thead><tr>{heads}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>{more}{files}"
     )
 
 
@@ -123,7 +137,7 @@ def _records(sections: list[dict[str, Any]], lang: str) -> str:
         out.extend(f'<th scope="col">{escape(str(h))}</th>' for h in heads)
         out.append("</tr></thead><tbody>")
         for row in rows:
-            cells = "".join(f"<td>{escape(_show(row.get(h)))}</td>" for h in heads)
+            cells = "".join(f"<td>{escape(_show(row.get(h), lang))}</td>" for h in heads)
             out.append(f"<tr>{cells}</tr>")
         out.append("</tbody></table>")
     out.append("</section>")
@@ -168,9 +182,23 @@ def _rights(garant: Garant, lang: str) -> str:
     return "\n".join(out)
 
 
-def _show(value: Any) -> str:
+def _day(garant: Garant, lang: str) -> str:
+    from babel.dates import format_date
+
+    return str(format_date(garant.clock.now().astimezone(garant.timezone), "long", locale=lang))
+
+
+def _show(value: Any, lang: str) -> str:
+    """A value as a person reads it: dates and times in words of their language (Babel);
+    the CSV and JSON files keep the exact values."""
+    from babel.dates import format_date, format_datetime
+
     if value is None:
         return ""
-    if hasattr(value, "isoformat"):
-        return str(value.isoformat())
+    if isinstance(value, bool):
+        return translate(lang, "yes") if value else translate(lang, "no")
+    if isinstance(value, datetime):
+        return str(format_datetime(value, "medium", locale=lang))
+    if isinstance(value, date):
+        return str(format_date(value, "long", locale=lang))
     return str(value)
