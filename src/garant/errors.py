@@ -7,7 +7,8 @@
     ├── NotFound                 a record that does not exist (HTTP 404)
     ├── PermissionDenied         a role that may not do this (HTTP 403)
     ├── Conflict                 a state that forbids the action (HTTP 409)
-    │   └── InvalidTransition    a state machine asked for a step it does not allow
+    │   ├── InvalidTransition    a state machine asked for a step it does not allow
+    │   └── TooManyRequests      a throttle's limit reached (HTTP 429, retry_after seconds)
     ├── ConnectorError           a connected system failed or does not match its map
     └── IntegrityError           a broken audit chain, a tampered archive
 
@@ -76,6 +77,16 @@ class PermissionDenied(GarantError):
 
 class Conflict(GarantError):
     http_status = 409
+
+
+class TooManyRequests(Conflict):
+    """A limit of attempts reached (``garant.throttle``); surfaces send ``Retry-After``."""
+
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class InvalidTransition(Conflict):

@@ -14,6 +14,7 @@ from garant.mail.sealed import open_mail
 from garant.retention import archive
 from garant.rights import decisions, execute, identity, intake, service
 from garant.rights.schemas import DecideIn
+from garant.store.uow import SYSTEM
 from tests.rights.conftest import ada, school_rows
 
 
@@ -31,8 +32,7 @@ def test_af_d3_erasure_keeps_invoice_and_current_course(school_sqlite: Garant) -
         req, _ = intake.submit(uow=uow, data=ada("erasure"))
         rid = req.id
         assert req.status == "awaiting_identity"
-    with garant.unit_of_work() as uow:
-        identity.confirm_code(uow=uow, request_id=rid, code=_code(garant))
+    identity.try_code(garant, SYSTEM, request_id=rid, code=_code(garant))
     with garant.unit_of_work() as uow:
         read = service.read(uow, service.get(uow, rid))
         assert read.status == "verified"
@@ -73,8 +73,7 @@ def test_def_r3_def_r4_hold_placed_after_the_plan_keeps_the_invoice_live(
     with garant.unit_of_work() as uow:
         req, _ = intake.submit(uow=uow, data=ada("erasure"))
         rid = req.id
-    with garant.unit_of_work() as uow:
-        identity.confirm_code(uow=uow, request_id=rid, code=_code(garant))
+    identity.try_code(garant, SYSTEM, request_id=rid, code=_code(garant))
     with garant.unit_of_work() as uow:
         decisions.decide(uow=uow, request_id=rid, data=DecideIn(accept_proposals=True))
         execute.run(uow=uow, request_id=rid)

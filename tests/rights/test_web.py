@@ -39,7 +39,7 @@ def test_person_and_dpo_through_the_pages(school_sqlite: Garant) -> None:
         add_user(uow=uow, email="audit@ecole.example", role="auditor", password=PASSWORD)
     app = create_app(garant)
     with TestClient(app, headers={"Accept-Language": "en"}) as person:
-        token = _csrf(person, "/privacy/requests")
+        token = _csrf(person, "/privacy/requests?type=access")
         sent = person.post(
             "/privacy/requests",
             data={"type": "erasure", "email": "ada@example.org", "csrf_token": token},
@@ -92,7 +92,7 @@ def test_def_d2_document_uploaded_in_the_privacy_center(make_garant, tmp_path) -
     """DEF-D2 / AF-R6: the document arrives encrypted and is gone once checked."""
     garant = make_garant(policy=POLICY.replace("identity_proof: code", "identity_proof: document"))
     with TestClient(create_app(garant), headers={"Accept-Language": "en"}) as person:
-        token = _csrf(person, "/privacy/requests")
+        token = _csrf(person, "/privacy/requests?type=access")
         sent = person.post(
             "/privacy/requests",
             data={"type": "access", "email": "ada@example.org", "csrf_token": token},
@@ -102,7 +102,7 @@ def test_def_d2_document_uploaded_in_the_privacy_center(make_garant, tmp_path) -
         person.post(
             f"{status_url}/document",
             data={"document_type": "passport", "csrf_token": token},
-            files={"document": ("id.png", b"\x89PNG fake passport", "image/png")},
+            files={"document": ("id.png", b"\x89PNG\r\n\x1a\n fake passport", "image/png")},
         )
     with garant.unit_of_work() as uow:
         check = uow.session.scalars(select(IdentityCheck)).one()

@@ -10,12 +10,14 @@ import pytest
 from sqlalchemy import select
 
 from garant.app import Garant
+from garant.audit.service import events_for
 from garant.clock import FixedClock
 from garant.errors import Conflict, InvalidInput
 from garant.jobs.service import JobContext
 from garant.rights import (
     dashboard,
     decisions,
+    documents,
     execute,
     identity,
     intake,
@@ -26,6 +28,7 @@ from garant.rights import (
 from garant.rights.models import IdentityCheck
 from garant.rights.rules import TRANSITIONS, Status, transition
 from garant.rights.schemas import DecideIn
+from garant.store.uow import SYSTEM
 from tests.rights.conftest import DATAMAP, NOW, POLICY, ada, make_school_db
 from tests.rights.helpers import code_for, mails, open_verified, run_requests
 
@@ -50,8 +53,8 @@ def test_af_x2_clock_stands_still_while_waiting_for_the_code(school_sqlite: Gara
         assert req.due_day == date(2026, 4, 2)
     assert isinstance(garant.clock, FixedClock)
     garant.clock.advance(days=2)
+    identity.try_code(garant, SYSTEM, request_id=rid, code=code_for(garant, rid))
     with garant.unit_of_work() as uow:
-        identity.confirm_code(uow=uow, request_id=rid, code=code_for(garant, rid))
         read = service.read(uow, service.get(uow, rid))
     # 2 April + 2 days = Saturday 4 April; Sunday; Easter Monday 6 April: Tuesday 7 April
     assert read.paused_days == 2 and read.due_day == date(2026, 4, 7)
@@ -94,7 +97,7 @@ def test_def_d2_af_r6_document_encrypted_then_deleted_record_kept(strict_school:
         assert req.status == "awaiting_identity"
     assert mails(garant, "rights_document", rid)
     with garant.unit_of_work() as uow:
-        check = identity.upload_document(
+        check = documents.upload_document(
             uow=uow, request_id=rid, document_type="passport", content=image
         )
         assert check.document is not None and image not in check.document
@@ -138,10 +141,20 @@ def test_wrong_code_refused_and_attempts_limited(school_sqlite: Garant) -> None:
     good = code_for(garant, rid)
     bad = "000000" if good != "000000" else "111111"
     for _ in range(identity.MAX_ATTEMPTS):
-        with garant.unit_of_work() as uow, pytest.raises(InvalidInput):
-            identity.confirm_code(uow=uow, request_id=rid, code=bad)
-    with garant.unit_of_work() as uow, pytest.raises(Conflict, match="no longer be used"):
-        identity.confirm_code(uow=uow, request_id=rid, code=good)
+        with pytest.raises(InvalidInput):
+            identity.try_code(garant, SYSTEM, request_id=rid, code=bad)
+    with pytest.raises(Conflict, match="no longer be used"):
+        identity.try_code(garant, SYSTEM, request_id=rid, code=good)
+    with garant.unit_of_work() as uow:
+        check = identity.checks_for(uow, rid)[-1]
+        assert (check.status, check.attempts) == ("locked", identity.MAX_ATTEMPTS)
+        failed = [
+            e
+            for e in events_for(uow.session, object_type="request", object_id=rid)
+            if e["action"] == "request.identity_failed"
+        ]
+    assert len(failed) == identity.MAX_ATTEMPTS and failed[-1]["details"]["locked"] is True
+    assert all(good not in str(e) and bad not in str(e["details"]) for e in failed)
 
 
 def test_reminders_before_due_date_and_overdue_tops_dashboard(school_sqlite: Garant) -> None:

@@ -2,11 +2,44 @@
 
 from __future__ import annotations
 
-from garant.errors import InvalidInput
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from garant.errors import InvalidInput, TooManyRequests
 from garant.rights import identity, policy_view, reply, service
 from garant.rights.models import RightsRequest
 from garant.rights.schemas import RequestCreate
-from garant.store.uow import UnitOfWork
+from garant.store.uow import UnitOfWork, normalize_identity
+from garant.throttle import service as throttle
+from garant.throttle.rules import Rule
+
+if TYPE_CHECKING:
+    from garant.app import Garant
+
+PER_CLIENT = Rule("rights.submit.client", limit=10, window=timedelta(hours=1))
+PER_IDENTITY = Rule("rights.submit.identity", limit=5, window=timedelta(hours=1))
+PUBLIC_ANSWER = (
+    "Your request is recorded. If we hold data about you, we are sending a code to the "
+    "email address we have for you: enter it on your request's page to confirm it is you."
+)
+"""The same words whether or not anything matched: the answer is no oracle."""
+
+
+def admit(garant: Garant, *, client: str | None, identities: dict[str, str]) -> None:
+    """Public submissions: at most 10 an hour from one client address and 5 an hour naming
+    one identity (the victim's mailbox cannot be flooded), counted in the store so the
+    limit holds across server processes. Call before the unit of work."""
+    verdicts = [throttle.hit(garant, PER_CLIENT, client or "unknown")]
+    if verdicts[0].allowed:
+        verdicts += [
+            throttle.hit(garant, PER_IDENTITY, normalize_identity(kind, value))
+            for kind, value in sorted(identities.items())
+        ]
+    refused = [v for v in verdicts if not v.allowed]
+    if refused:
+        raise TooManyRequests(
+            "too many requests; try again later", retry_after=max(v.retry_after for v in refused)
+        )
 
 
 def check_self_service(*, uow: UnitOfWork, entity: str | None = None) -> None:
@@ -22,9 +55,24 @@ def check_self_service(*, uow: UnitOfWork, entity: str | None = None) -> None:
         )
 
 
-def submit(*, uow: UnitOfWork, data: RequestCreate) -> tuple[RightsRequest, str]:
-    """Open the request, tell the person its number and due date, and check identity."""
-    req, token = service.open_request(uow=uow, data=data)
-    reply.send_received(uow=uow, req=req, token=token)
+def submit(
+    *, uow: UnitOfWork, data: RequestCreate, public: bool | None = None
+) -> tuple[RightsRequest, str]:
+    """Open the request, check identity, and tell the person its number and due date.
+
+    A public submission is acknowledged only at an address that is on file for the person
+    found (or that the code being sent to it will prove): never at an address the request
+    alone gives, so the form cannot be used to mail someone else. ``public`` defaults to
+    whether the person acts themselves (actor ``subject``: privacy center, public API).
+    """
+    if public is None:
+        public = uow.actor.kind == "subject"
+    req, token = service.open_request(uow=uow, data=data, public=public)
+    if not public:
+        reply.send_received(uow=uow, req=req, token=token)
     identity.begin(uow=uow, req=req)
+    if public:
+        to = identity.code_address(uow, req) or service.personal(uow, req).get("reply_email")
+        if to:
+            reply.send_received(uow=uow, req=req, token=token, to=to)
     return req, token

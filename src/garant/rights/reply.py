@@ -188,10 +188,13 @@ def _archived(uow: UnitOfWork, req: RightsRequest) -> list[dict[str, str]]:
     return out
 
 
-def send_received(*, uow: UnitOfWork, req: RightsRequest, token: str) -> bool:
+def send_received(
+    *, uow: UnitOfWork, req: RightsRequest, token: str, to: str | None = None
+) -> bool:
     base = uow.garant.settings.web.base_url.rstrip("/")
     link = f"{base}/privacy/requests/status/{token}"
-    return _queue(uow, req, "rights_received", f"rights:{req.id}:received", {"follow_link": link})
+    key = f"rights:{req.id}:received"
+    return _queue(uow, req, "rights_received", key, {"follow_link": link}, to=to)
 
 
 def send_code(*, uow: UnitOfWork, req: RightsRequest, to: str, code: str, check_id: int) -> bool:
@@ -200,8 +203,8 @@ def send_code(*, uow: UnitOfWork, req: RightsRequest, to: str, code: str, check_
     )
 
 
-def send_document_request(*, uow: UnitOfWork, req: RightsRequest) -> bool:
-    return _queue(uow, req, "rights_document", f"rights:{req.id}:document", {})
+def send_document_request(*, uow: UnitOfWork, req: RightsRequest, to: str | None = None) -> bool:
+    return _queue(uow, req, "rights_document", f"rights:{req.id}:document", {}, to=to)
 
 
 def send_extension(*, uow: UnitOfWork, req: RightsRequest) -> bool:

@@ -117,8 +117,14 @@ def resume(uow: UnitOfWork, req: RightsRequest) -> None:
 
 
 # --- use cases ----------------------------------------------------------------------------
-def open_request(*, uow: UnitOfWork, data: RequestCreate) -> tuple[RightsRequest, str]:
-    """Record a request as received (AF-X1) and compute its due date (AF-X2)."""
+def open_request(
+    *, uow: UnitOfWork, data: RequestCreate, public: bool = False
+) -> tuple[RightsRequest, str]:
+    """Record a request as received (AF-X1) and compute its due date (AF-X2).
+
+    ``public``: submitted by the person (privacy center, public API). Its reply address is
+    then not trusted: answers go to the address proven by the identity check, and a
+    different reply address waits for its own code (``reply_asked``)."""
     check_requester(data.requester_kind, data.type, data.requester_proof)
     if data.type == "restriction" and data.restriction_ground is None:
         raise InvalidInput("restriction: give restriction_ground (one of the four of Art. 18(1))")
@@ -136,7 +142,7 @@ def open_request(*, uow: UnitOfWork, data: RequestCreate) -> tuple[RightsRequest
         lang=data.lang if data.lang in ("fr", "en") else "fr",
         entity=data.entity,
         subject_ref=uow.subject_ref(*primary_identity(data.identities)),
-        scope=_scope(data),
+        scope=_scope(data) | ({"public": True} if public else {}),
         received_at=received,
         received_day=day,
         due_day=day,
@@ -151,7 +157,7 @@ def open_request(*, uow: UnitOfWork, data: RequestCreate) -> tuple[RightsRequest
     refresh_due(uow, req)
     uow.session.add(req)
     uow.session.flush()
-    set_personal(uow, req, _personal_part(data))
+    set_personal(uow, req, _personal_part(data, public=public))
     uow.audit(
         "request.open",
         "request",
@@ -175,10 +181,12 @@ def _scope(data: RequestCreate) -> dict[str, Any]:
     }
 
 
-def _personal_part(data: RequestCreate) -> dict[str, Any]:
+def _personal_part(data: RequestCreate, *, public: bool) -> dict[str, Any]:
+    reply_email = data.reply_email or data.identities.get("email")
     return {
         "identities": data.identities,
-        "reply_email": data.reply_email or data.identities.get("email"),
+        "reply_email": None if public else reply_email,
+        "reply_asked": data.reply_email if public else None,
         "reply_address": data.reply_address,
         "requester_name": data.requester_name,
         "requester_proof": data.requester_proof,

@@ -13,6 +13,7 @@ from garant.i18n import gettext as _
 from garant.rights import decisions, execute, identity, reply, restriction, service, tasks
 from garant.rights.schemas import DecideIn
 from garant.store.uow import Actor
+from garant.web.admin import rights_identity
 from garant.web.deps import GarantDep, Requires, csrf_protect
 from garant.web.nav import NavItem
 from garant.web.templating import render
@@ -134,3 +135,6 @@ def letter(garant: GarantDep, actor: Reader, request_id: int) -> str:
     with garant.unit_of_work(actor) as uow:
         subject, text = reply.letter(uow, service.get(uow, request_id))
     return f"{subject}\n\n{text}"
+
+
+router.include_router(rights_identity.router)  # identity checks and documents

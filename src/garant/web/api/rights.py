@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
-from fastapi.responses import PlainTextResponse
-from pydantic import BaseModel, ConfigDict
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from garant.accounts.roles import Permission
 from garant.audit.service import events_for
+from garant.errors import TooManyRequests
+from garant.i18n import gettext as _
 from garant.rights import (
     decisions,
     directives,
@@ -29,6 +33,8 @@ from garant.rights.schemas import (
     OpenedRequest,
     RequestCreate,
     RequestRead,
+    bad_text,
+    describe,
 )
 from garant.store.uow import Actor
 from garant.web.deps import GarantDep, Requires, csrf_protect
@@ -50,6 +56,8 @@ class VerifyIn(BaseModel):
     document_type: str | None = None
     note: str | None = None
     ask_document: bool = False
+    keep: list[str] | None = None
+    """With identities that disagree: the identity kinds of the one person concerned."""
 
 
 class ReasonIn(BaseModel):
@@ -88,8 +96,13 @@ class DeathIn(BaseModel):
 
 class PublicVerifyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    token: str
-    code: str
+    token: str = Field(max_length=100)
+    code: str = Field(max_length=32)
+
+
+class PublicTokenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    token: str = Field(max_length=100)
 
 
 class DetailRead(RequestRead):
@@ -143,10 +156,11 @@ def erasure_plan(garant: GarantDep, actor: Reader, request_id: int) -> list[Eras
 
 @router.post(f"{STAFF}/requests/{{request_id}}/verify", dependencies=CSRF)
 def verify(garant: GarantDep, actor: Manager, request_id: int, data: VerifyIn) -> DetailRead:
+    if data.code is not None:
+        identity.try_code(garant, actor, request_id=request_id, code=data.code)
+        return _detail(garant, actor, request_id)
     with garant.unit_of_work(actor) as uow:
-        if data.code is not None:
-            identity.confirm_code(uow=uow, request_id=request_id, code=data.code)
-        elif data.ask_document:
+        if data.ask_document:
             identity.ask_document(uow=uow, request_id=request_id)
         else:
             identity.staff_check(
@@ -156,6 +170,7 @@ def verify(garant: GarantDep, actor: Manager, request_id: int, data: VerifyIn) -
                 method=data.method,
                 document_type=data.document_type,
                 note=data.note,
+                keep=data.keep,
             )
     return _detail(garant, actor, request_id)
 
@@ -262,24 +277,104 @@ def record_death(garant: GarantDep, actor: Manager, data: DeathIn) -> dict[str, 
 
 
 # --- the person ----------------------------------------------------------------------
-@router.post(f"{PUBLIC}/requests", status_code=201)
-def submit(garant: GarantDep, data: RequestCreate) -> OpenedRequest:
-    """A person exercises a right; a code goes to their address on file."""
-    data = data.model_copy(
+MAX_BODY = 64 * 1024
+
+
+class PublicOpened(BaseModel):
+    """The same answer whether or not anything matched (no oracle): only the token differs."""
+
+    follow_token: str
+    due_day: date
+    status: str
+    message: str
+
+
+def _too_many(exc: TooManyRequests) -> JSONResponse:
+    return JSONResponse(
+        {"detail": exc.message},
+        status_code=429,
+        headers={"Retry-After": str(exc.retry_after)},
+    )
+
+
+async def _public_request(request: Request) -> RequestCreate:
+    """Read the body ourselves: a NUL, an unpaired surrogate or bytes that are not UTF-8
+    get a 422 that says where, never a 500 (nor an echo of the value)."""
+    raw = await request.body()
+    if len(raw) > MAX_BODY:
+        raise HTTPException(413, detail=f"the request is larger than {MAX_BODY // 1024} KB")
+    try:
+        value = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise HTTPException(422, detail="the body must be a JSON object in UTF-8") from None
+    where = bad_text(value)
+    if where:
+        raise HTTPException(422, detail=f"{where}: contains a NUL or an invalid character")
+    garant = request.app.state.garant
+    try:
+        data = RequestCreate.model_validate(value, context={"region": garant.policy.country})
+    except ValidationError as exc:
+        raise HTTPException(422, detail=describe(exc)) from None
+    return data.model_copy(
         update={"channel": Channel.API, "received_at": None, "received_on": None}
     )
+
+
+PUBLIC_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RequestCreate"}}},
+    }
+}
+
+
+@router.post(
+    f"{PUBLIC}/requests",
+    status_code=201,
+    openapi_extra=PUBLIC_BODY,
+    responses={429: {"description": "Too many requests; see Retry-After"}},
+)
+def submit(
+    request: Request,
+    garant: GarantDep,
+    data: Annotated[RequestCreate, Depends(_public_request)],
+) -> Any:
+    """A person exercises a right. The answer is the same whether or not we hold data
+    about them; a code goes to the address we have on file for them."""
+    try:
+        intake.admit(
+            garant,
+            client=request.client.host if request.client else None,
+            identities=data.identities,
+        )
+    except TooManyRequests as exc:
+        return _too_many(exc)
     with garant.unit_of_work(Actor("subject", "api")) as uow:
         intake.check_self_service(uow=uow, entity=data.entity)
-        req, token = intake.submit(uow=uow, data=data)
-        return service.opened(req, token)
+        req, token = intake.submit(uow=uow, data=data, public=True)
+        due = req.original_due_day
+    return PublicOpened(
+        follow_token=token, due_day=due, status="received", message=_(intake.PUBLIC_ANSWER)
+    )
 
 
 @router.post(f"{PUBLIC}/requests/verify")
 def public_verify(garant: GarantDep, data: PublicVerifyIn) -> dict[str, Any]:
-    with garant.unit_of_work(Actor("subject", "api")) as uow:
-        req = service.by_follow_token(uow, data.token)
-        identity.confirm_code(uow=uow, request_id=req.id, code=data.code)
+    """The code mailed to the person; five wrong tries lock it (a new one may be asked)."""
+    rid = identity.try_code(garant, Actor("subject", "api"), token=data.token, code=data.code)
+    with garant.unit_of_work(Actor("subject", "api"), read_only=True) as uow:
+        req = service.get(uow, rid)
         return {"id": req.id, "status": req.status}
+
+
+@router.post(f"{PUBLIC}/requests/code", responses={429: {"description": "See Retry-After"}})
+def public_new_code(garant: GarantDep, data: PublicTokenIn) -> Any:
+    """A new code to the same address (a few an hour per request and per address)."""
+    try:
+        identity.new_code(garant, Actor("subject", "api"), token=data.token)
+    except TooManyRequests as exc:
+        return _too_many(exc)
+    return {"message": _("If your request waits for a code, a new one is on its way.")}
 
 
 @router.get(f"{PUBLIC}/requests/status")

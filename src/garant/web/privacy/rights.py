@@ -6,13 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from garant.errors import GarantError
+from garant.errors import GarantError, InvalidInput, TooManyRequests
 from garant.i18n import current_language
-from garant.rights import identity, intake, package, service
+from garant.i18n import gettext as _
+from garant.rights import codes, documents, identity, intake, package, service
 from garant.rights.rules import Channel, RequestType
-from garant.rights.schemas import RequestCreate
+from garant.rights.schemas import RequestCreate, describe
 from garant.store.uow import Actor
 from garant.web.deps import GarantDep, csrf_protect
 from garant.web.templating import render
@@ -45,9 +48,22 @@ def submit(
             lang=current_language(),
             message=message or None,
         )
+        client = request.client.host if request.client else None
+        intake.admit(garant, client=client, identities=data.identities)
         with garant.unit_of_work(SUBJECT) as uow:
             intake.check_self_service(uow=uow)
-            _, token = intake.submit(uow=uow, data=data)
+            token = intake.submit(uow=uow, data=data)[1]
+    except TooManyRequests as exc:
+        context = {
+            "types": TYPES,
+            "error": _("Too many requests from here or for this address; try again later."),
+        }
+        page = render(request, "privacy/rights/form.html", context, status_code=429)
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
+    except ValidationError as exc:
+        context = {"types": TYPES, "error": describe(exc)}
+        return render(request, "privacy/rights/form.html", context, status_code=422)
     except (ValueError, GarantError) as exc:
         context = {"types": TYPES, "error": str(exc)}
         return render(request, "privacy/rights/form.html", context, status_code=422)
@@ -60,47 +76,76 @@ def status(request: Request, garant: GarantDep, token: str) -> Response:
         req = service.by_follow_token(uow, token)
         out = service.read(uow, req)
         check = identity.pending_check(uow, req)
+        reply_code = codes.latest(uow, req, (codes.REPLY,))
         latest = package.latest(uow, req.id)
         link = package.link(uow, latest, absolute=False) if latest and latest.content else None
+    document = bool(check and check.method == "document")
     context = {
         "req": out,
         "token": token,
-        "waiting_code": bool(check and check.method == "email_code"),
-        "waiting_document": bool(check and check.method == "document" and not check.document),
-        "document_types": identity.DOCUMENT_TYPES,
+        # the same form whether a code went out or staff look (the page is no oracle)
+        "waiting_code": out.status == "awaiting_identity" and not document,
+        "waiting_reply_code": reply_code is not None,
+        "waiting_document": bool(document and check and not check.document),
+        "document_sent": bool(document and check and check.document),
+        "document_types": documents.DOCUMENT_TYPES,
         "download": link,
         "error": request.query_params.get("error"),
     }
     return render(request, "privacy/rights/status.html", context)
 
 
+def _back(token: str, error: str | None = None) -> Response:
+    query = f"?error={error}" if error else ""
+    return RedirectResponse(f"/privacy/requests/status/{token}{query}", status_code=303)
+
+
 @router.post("/status/{token}/verify", dependencies=[Depends(csrf_protect)])
-def verify(garant: GarantDep, token: str, code: Annotated[str, Form()]) -> Response:
+def verify(garant: GarantDep, token: str, code: Annotated[str, Form(max_length=64)]) -> Response:
+    """Every try counts, even when the page is reloaded or two tabs are open: five wrong
+    ones lock the code, and the page then offers a new one."""
     try:
-        with garant.unit_of_work(SUBJECT) as uow:
-            req = service.by_follow_token(uow, token)
-            identity.confirm_code(uow=uow, request_id=req.id, code=code)
+        identity.try_code(garant, SUBJECT, token=token, code=code)
+    except InvalidInput:
+        return _back(token, "code")
     except GarantError:
-        return RedirectResponse(f"/privacy/requests/status/{token}?error=code", status_code=303)
-    return RedirectResponse(f"/privacy/requests/status/{token}", status_code=303)
+        return _back(token, "locked")
+    return _back(token)
+
+
+@router.post("/status/{token}/code", dependencies=[Depends(csrf_protect)])
+def new_code(garant: GarantDep, token: str) -> Response:
+    """A new code, a few an hour at most; the answer is the same whether one went out."""
+    try:
+        identity.new_code(garant, SUBJECT, token=token)
+    except TooManyRequests as exc:
+        response = _back(token, "many")
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    return _back(token, "sent")
 
 
 @router.post("/status/{token}/document", dependencies=[Depends(csrf_protect)])
 async def document(request: Request, garant: GarantDep, token: str) -> Response:
     """The identity document the policy asks for (DEF-D2): kept encrypted until checked."""
-    form = await request.form()
+    if int(request.headers.get("content-length") or 0) > documents.MAX_DOCUMENT_BYTES + 65536:
+        return _back(token, "document")
+    form = await request.form(max_files=1, max_fields=5)
     upload, kind = form.get("document"), form.get("document_type")
-    content = await upload.read() if isinstance(upload, UploadFile) else b""
+    limit = documents.MAX_DOCUMENT_BYTES + 1
+    content = await upload.read(limit) if isinstance(upload, UploadFile) else b""
     await form.close()
     try:
-        with garant.unit_of_work(SUBJECT) as uow:
-            req = service.by_follow_token(uow, token)
-            identity.upload_document(
-                uow=uow, request_id=req.id, document_type=str(kind or ""), content=content
-            )
+        await run_in_threadpool(_upload, garant, token, str(kind or ""), content)
     except GarantError:
-        return RedirectResponse(f"/privacy/requests/status/{token}?error=document", status_code=303)
-    return RedirectResponse(f"/privacy/requests/status/{token}", status_code=303)
+        return _back(token, "document")
+    return _back(token)
+
+
+def _upload(garant: GarantDep, token: str, kind: str, content: bytes) -> None:
+    with garant.unit_of_work(SUBJECT) as uow:
+        req = service.by_follow_token(uow, token)
+        documents.upload_document(uow=uow, request_id=req.id, document_type=kind, content=content)
 
 
 @router.get("/download/{package_id}")
