@@ -14,7 +14,7 @@ from garant.app import Garant
 from garant.errors import GarantError
 from garant.i18n import language, normalize_language
 from garant.settings import session_secret
-from garant.web import admin, api, privacy
+from garant.web import admin, api, apidocs, errorpages, privacy
 from garant.web.deps import LoginRequired
 from garant.web.fastcheck import ConsentCheckFastPath
 from garant.web.login import router as login_router
@@ -45,12 +45,13 @@ def create_app(garant: Garant) -> FastAPI:
         title="Garant",
         version="0.1.0",
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
-        swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
+        docs_url=None,  # served from local assets by garant.web.apidocs
         redoc_url=None,
     )
+    apidocs.install(app)
+    errorpages.install(app)
     app.state.garant = garant
-    app.state.templates = make_templates()
+    app.state.templates = make_templates(garant.timezone)
     app.state.nav = sorted(
         [item for module in admin.MODULES for item in getattr(module, "NAV", [])],
         key=lambda item: (item.order, item.label),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -12,17 +13,33 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from garant.accounts.roles import Permission, allows
 from garant.i18n import current_language, gettext, ngettext
+from garant.i18n.dates import days_left, format_date, format_datetime
+from garant.i18n.labels import codes, label, yes_no
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def make_templates() -> Jinja2Templates:
+def install_filters(env: Environment, timezone: tzinfo | str | None) -> None:
+    """The words and dates every page, letter and PDF shows: ``{{ code|label }}``,
+    ``{{ code|label("legal_basis") }}``, ``{{ moment|datetime }}``, ``{{ day|date }}``,
+    ``{{ n|days_left }}``, ``{{ flag|yesno }}`` (``garant.i18n.labels`` and ``.dates``)."""
+    env.filters["label"] = label
+    env.filters["date"] = lambda value, fmt="long": format_date(value, timezone, fmt)
+    env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, timezone, fmt)
+    env.filters["days_left"] = days_left
+    env.filters["yesno"] = yes_no
+    env.globals["label"] = label
+    env.globals["label_choices"] = codes
+
+
+def make_templates(timezone: tzinfo | str | None = None) -> Jinja2Templates:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=select_autoescape(["html", "xml"]),
         extensions=["jinja2.ext.i18n"],
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    install_filters(env, timezone)
     return Jinja2Templates(env=env)
 
 
