@@ -67,7 +67,7 @@ def parse_as_of(text: str, tz: tzinfo | str) -> datetime:
     try:
         if len(raw) == 10:
             day = date.fromisoformat(raw)
-            return datetime.combine(day, time(0, 0), zone)
+            return _plausible(datetime.combine(day, time(0, 0), zone), text)
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
         raise InvalidInput(
@@ -76,6 +76,18 @@ def parse_as_of(text: str, tz: tzinfo | str) -> datetime:
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
+    return _plausible(moment, text)
+
+
+def _plausible(moment: datetime, text: str) -> datetime:
+    """A day no deadline or retention can be computed from is refused (the same range as
+    the API's dates, ``garant.bounds``)."""
+    from garant.bounds import plausible_day
+
+    try:
+        plausible_day(moment.astimezone(UTC).date())
+    except (ValueError, OverflowError) as exc:
+        raise InvalidInput(f'--as-of: "{text}": {exc}') from None
     return moment
 
 

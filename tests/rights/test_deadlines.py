@@ -153,3 +153,16 @@ def test_negative_inputs_refused() -> None:
         d.add_months(date(2026, 1, 1), -1)
     with pytest.raises(ValueError):
         d.due_date(date(2026, 1, 1), country="FR", paused=-2)
+
+
+def test_a_pause_asked_after_the_day_looked_at_has_not_begun() -> None:
+    """A request opened ``--as-of`` a later day, listed today: its open identity pause
+    counts no day yet, instead of failing the whole list."""
+    later = date(2027, 2, 10)
+    assert d.paused_days([(later, None)], date(2026, 12, 6)) == 0
+    assert d.paused_days([(later, None)], date(2027, 2, 13)) == 3
+
+
+def test_a_recorded_pause_that_ends_before_it_starts_is_still_refused() -> None:
+    with pytest.raises(ValueError, match="before it starts"):
+        d.paused_days([(date(2027, 2, 10), date(2027, 2, 1))], date(2027, 3, 1))

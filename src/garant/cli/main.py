@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from typer import _click  # Typer ships its own Click; its Context is the one typed here
 from typer.core import TyperGroup
 
@@ -39,6 +39,15 @@ class GarantGroup(TyperGroup):
         except OperationalError as exc:
             err_console.print(f"[red]error:[/red] database unreachable or failing: {exc.orig}")
             raise typer.Exit(2) from None
+        except (OverflowError, DataError) as exc:
+            err_console.print(f"[red]error:[/red] a number or a date is out of range ({_why(exc)})")
+            raise typer.Exit(2) from None
+
+
+def _why(exc: Exception) -> str:
+    """The driver's reason without the statement or its parameters (personal values)."""
+    orig = getattr(exc, "orig", None)
+    return str(orig if orig is not None else exc).splitlines()[0][:200]
 
 
 def build_app() -> typer.Typer:

@@ -87,10 +87,13 @@ def paused_days(pauses: Iterable[tuple[date, date | None]], today: date) -> int:
     """Whole days the clock stood still (Art. 12(6) waits for identity information).
 
     Each pause runs from the day Garant asked to the day the answer came (``None``: still
-    waiting, counted up to ``today``). Overlapping pauses are counted once.
+    waiting, counted up to ``today``; one asked after ``today``, as when a request is looked
+    at ``--as-of`` an earlier day, has not begun). Overlapping pauses are counted once.
     """
     days: set[date] = set()
     for start, end in pauses:
+        if end is None and today < start:
+            continue
         stop = end or today
         if stop < start:
             raise ValueError(f"a pause cannot end ({stop}) before it starts ({start})")
