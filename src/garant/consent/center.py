@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
@@ -16,12 +16,18 @@ from garant.consent.rules import decide
 from garant.consent.service import clean_identity, refs_of
 from garant.errors import Conflict
 from garant.mail.service import queue_mail
-from garant.store.uow import UnitOfWork
+from garant.store.uow import Actor, UnitOfWork
+from garant.throttle import service as throttle
+from garant.throttle.rules import Rule
+
+if TYPE_CHECKING:
+    from garant.app import Garant
 
 CODE_PURPOSE = "consent.email_code"
 CODE_MINUTES = 15
 MAX_ATTEMPTS = 5
 MAX_CODES_PER_HOUR = 5
+ATTEMPTS = Rule("consent.code", limit=MAX_ATTEMPTS, window=timedelta(minutes=CODE_MINUTES))
 
 
 def send_code(*, uow: UnitOfWork, email: str, lang: str) -> None:
@@ -63,8 +69,7 @@ def send_code(*, uow: UnitOfWork, email: str, lang: str) -> None:
     )
 
 
-def verify_code(*, uow: UnitOfWork, email: str, code: str) -> bool:
-    """Whether ``code`` is the address's latest live code; five wrong tries burn it."""
+def _live_code(uow: UnitOfWork, email: str) -> tuple[str, ConsentEmailCode | None]:
     ref = refs_of(uow.keys, clean_identity(("email", email)))[-1]
     row = uow.session.scalars(
         select(ConsentEmailCode)
@@ -75,7 +80,32 @@ def verify_code(*, uow: UnitOfWork, email: str, code: str) -> bool:
         )
         .order_by(ConsentEmailCode.id.desc())
     ).first()
+    return ref, row
+
+
+def check_code(garant: Garant, actor: Actor, *, email: str, code: str) -> bool:
+    """The privacy center's check of a code: the try is counted first in the store-backed
+    throttle (its own transaction, shared by every server process), then judged; a wrong
+    try is committed before the answer, so five of them burn the code whatever follows."""
+    with garant.unit_of_work(actor, read_only=True) as uow:
+        _ref, row = _live_code(uow, email)
+        row_id = row.id if row is not None else None
+    if row_id is None:
+        return False
+    verdict = throttle.hit(garant, ATTEMPTS, f"consent-code:{row_id}")
+    with garant.unit_of_work(actor) as uow:
+        return verify_code(uow=uow, email=email, code=code, allowed=verdict.allowed)
+
+
+def verify_code(*, uow: UnitOfWork, email: str, code: str, allowed: bool = True) -> bool:
+    """Whether ``code`` is the address's latest live code; five wrong tries burn it.
+    ``allowed``: the throttle's answer for this try (``check_code``)."""
+    ref, row = _live_code(uow, email)
     if row is None or row.attempts >= MAX_ATTEMPTS:
+        return False
+    if not allowed:
+        row.attempts = MAX_ATTEMPTS
+        uow.audit("consent.code.wrong", "consent_email_code", row.id, subject_ref=ref)
         return False
     row.attempts += 1
     if not uow.keys.verify_hash(CODE_PURPOSE, f"{ref}|{code.strip()}", row.code_hash):

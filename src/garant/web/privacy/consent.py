@@ -64,8 +64,7 @@ def verify(request: Request, garant: GarantDep, code: Annotated[str, Form()]) ->
     email = request.session.get("consent_pending")
     ok = False
     if email:
-        with garant.unit_of_work(SUBJECT) as uow:
-            ok = center.verify_code(uow=uow, email=email, code=code)
+        ok = center.check_code(garant, SUBJECT, email=email, code=code[:32])
     if not ok:
         context = {"step": "code", "error": _("This code is wrong or expired.")}
         return render(request, "privacy/consent/verify.html", context, status_code=422)
