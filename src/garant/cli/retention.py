@@ -165,20 +165,23 @@ def _bundle(b: Any) -> dict[str, Any]:
 
 @archive_app.command("verify")
 def archive_verify(workspace: WorkspaceOpt = Path("."), json_out: JsonOpt = False) -> None:
-    """Check every hash of every live archive; exit 1 on any mismatch."""
-    from garant.retention.archive import list_bundles, verify_bundle
+    """Check every archive the audit log says was made: live with every hash intact, or
+    destroyed with its proof, on or after its date; exit 1 on any problem."""
+    from garant.retention.archive_evidence import verify_archives
 
     garant = open_garant(workspace)
     with garant.unit_of_work() as uow:
-        bundles = list_bundles(uow=uow)
-    problems = [p for b in bundles for p in verify_bundle(garant, b)]
+        report = verify_archives(uow=uow)
     if json_out:
-        print_json({"bundles": len(bundles), "problems": problems})
+        print_json(report.as_dict())
     else:
-        for p in problems:
-            console.print(f"[red]{p}[/red]")
-        console.print(f"{len(bundles)} archives checked, {len(problems)} problems")
-    if problems:
+        for p in report.problems:
+            console.print(f"[red]{p}[/red]", highlight=False)
+        console.print(
+            f"{report.events} archives made, {report.bundles} in the store "
+            f"({report.destroyed} destroyed), {len(report.problems)} problems"
+        )
+    if report.problems:
         raise typer.Exit(1)
 
 
@@ -217,19 +220,32 @@ def archive_restore(
 def archive_destroy(
     bundle_id: Annotated[str | None, typer.Argument()] = None,
     expired: Annotated[bool, typer.Option("--expired", help="Every expired archive.")] = False,
+    override_reason: Annotated[
+        str | None,
+        typer.Option(
+            "--override-reason",
+            help="Destroy BUNDLE_ID before its date, for this documented reason (a court "
+            "order, an authority's decision); written to the proof and the audit log.",
+        ),
+    ] = None,
     workspace: WorkspaceOpt = Path("."),
     as_of: AsOfOpt = None,
     actor: ActorOpt = "",
 ) -> None:
     """Destroy an archive whose period has ended, leaving a proof (DEF-R6)."""
+    from garant.errors import InvalidInput
     from garant.retention.archive import destroy_bundle, destroy_expired
 
+    if override_reason is not None and (bundle_id is None or expired):
+        raise InvalidInput("--override-reason destroys one archive: name its BUNDLE_ID")
+    if override_reason is not None and not override_reason.strip():
+        raise InvalidInput("--override-reason is empty: say why the archive must go early")
     garant = open_garant(workspace, as_of)
     with garant.unit_of_work(cli_actor(actor or None)) as uow:
         if expired or bundle_id is None:
             count = destroy_expired(uow=uow)
         else:
-            destroy_bundle(uow=uow, bundle_id=bundle_id)
+            destroy_bundle(uow=uow, bundle_id=bundle_id, override_reason=override_reason)
             count = 1
     console.print(f"{count} archive(s) destroyed; proofs kept in the archive directory")
 

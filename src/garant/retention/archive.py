@@ -248,43 +248,72 @@ def _shred(path: Path) -> None:
         path.unlink()
 
 
-def destroy_bundle(*, uow: UnitOfWork, bundle_id: str) -> ArchiveBundle:
-    """Destroy an archive whose period has ended (DEF-R6), keeping a proof."""
+def destroy_bundle(
+    *, uow: UnitOfWork, bundle_id: str, override_reason: str | None = None
+) -> ArchiveBundle:
+    """Destroy an archive whose period has ended (DEF-R6), keeping a proof.
+
+    Before its date the statute still requires the archive: destruction is refused unless
+    ``override_reason`` documents why it must go now (a court order, a supervisory
+    authority's decision); the reason is written to the proof and the audit log, and
+    ``archive verify`` accepts an early destruction only with it.
+    """
     bundle = get_bundle(uow, bundle_id)
     if bundle.destroyed_at is not None:
         return bundle
     now = uow.now()
-    if bundle.expires_at > now:
+    reason = (override_reason or "").strip() or None
+    if bundle.expires_at > now and reason is None:
         raise Conflict(
             f"archive {bundle_id} is kept until {bundle.expires_at:%Y-%m-%d} "
-            f"({bundle.statute or 'its legal duty'}); it cannot be destroyed before"
+            f"({bundle.statute or 'its legal duty'}); it cannot be destroyed before, unless "
+            "an override reason is documented (--override-reason)"
         )
+    proof = destruction_proof(uow, bundle, now=now, override_reason=reason)
     folder = archive_dir(uow.garant)
-    manifest_path = folder / f"{bundle_id}.manifest.json"
-    proof = {
-        "bundle": bundle_id,
-        "rows": bundle.row_count,
-        "manifest_sha256": bundle.manifest_hash,
-        "files": read_manifest(uow.garant, bundle_id).get("files", {})
-        if manifest_path.exists()
-        else {},
-        "expired": bundle.expires_at.isoformat(),
-        "destroyed_at": now.isoformat(),
-        "by": uow.actor.label,
-    }
     _shred(folder / f"{bundle_id}.bundle")
     _write(folder / f"{bundle_id}.destroyed.json", json.dumps(proof, indent=1).encode())
-    if manifest_path.exists():
-        manifest_path.unlink()
+    (folder / f"{bundle_id}.manifest.json").unlink(missing_ok=True)
     bundle.destroyed_at = now
     bundle.destruction_proof = proof
     uow.audit(
         "archive.destroy",
         "archive_bundle",
         bundle_id,
-        details={"rows": bundle.row_count, "rule": bundle.rule},
+        details={
+            "rows": bundle.row_count,
+            "rule": bundle.rule,
+            "proof_sha256": _sha(_canonical(proof)),
+            "early": bundle.expires_at > now,
+        },
+        payload={"override_reason": reason} if reason else None,
     )
     return bundle
+
+
+def destruction_proof(
+    uow: UnitOfWork, bundle: ArchiveBundle, *, now: datetime, override_reason: str | None
+) -> dict[str, Any]:
+    """What was destroyed (the hashes of its manifest and encrypted file), when, by whom,
+    and why when it was before its date."""
+    folder = archive_dir(uow.garant)
+    files: dict[str, str] = {}
+    if (folder / f"{bundle.id}.manifest.json").exists():
+        files = dict(read_manifest(uow.garant, bundle.id).get("files", {}))
+    bundle_file = folder / f"{bundle.id}.bundle"
+    proof: dict[str, Any] = {
+        "bundle": bundle.id,
+        "rows": bundle.row_count,
+        "manifest_sha256": bundle.manifest_hash,
+        "files": files,
+        "bundle_sha256": _sha(bundle_file.read_bytes()) if bundle_file.exists() else None,
+        "expired": bundle.expires_at.isoformat(),
+        "destroyed_at": now.isoformat(),
+        "by": uow.actor.label,
+    }
+    if override_reason:
+        proof["override_reason"] = override_reason
+    return proof
 
 
 def destroy_expired(*, uow: UnitOfWork) -> int:

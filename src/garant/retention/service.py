@@ -43,9 +43,10 @@ def archive_rows(*, uow: UnitOfWork, include_destroyed: bool = False) -> list[Ar
 
 
 def verify_all(garant: Garant, *, uow: UnitOfWork) -> dict[str, Any]:
-    bundles = archive.list_bundles(uow=uow)
-    problems = [p for b in bundles for p in archive.verify_bundle(garant, b)]
-    return {"bundles": len(bundles), "problems": problems, "ok": not problems}
+    """Every archive.create event against a live or properly destroyed bundle."""
+    from garant.retention.archive_evidence import verify_archives
+
+    return verify_archives(uow=uow).as_dict()
 
 
 def rule_warnings(garant: Garant) -> list[str]:
