@@ -70,3 +70,22 @@ def test_a_policy_change_notice_for_an_unpublished_version_queues_nothing(
     response = app.post("/api/accountability/policy-change/41/notify", headers=headers)
     assert response.status_code == 422
     assert "has not been published" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/admin/rights/9223372036854775808", "/privacy/policy/versions/99999999999999999999"],
+)
+def test_a_page_with_an_out_of_range_number_is_a_page_not_a_500(
+    make_garant: Callable[..., Garant], path: str
+) -> None:
+    from tests.web.conftest import login
+
+    garant = make_garant(example="alliance-francaise")
+    with garant.unit_of_work() as uow:
+        add_user(uow=uow, email="dpo@staff.example", role="dpo", password="correct horse battery")
+    app = TestClient(create_app(garant), raise_server_exceptions=False)
+    login(app, "dpo")
+    response = app.get(path, headers={"Accept-Language": "fr"})
+    assert response.status_code in (404, 422), response.text
+    assert response.headers["content-type"].startswith("text/html")

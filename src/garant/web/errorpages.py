@@ -15,6 +15,7 @@ from fastapi.exception_handlers import (
     request_validation_exception_handler,
 )
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from garant.i18n import gettext as _
@@ -50,6 +51,15 @@ def install(app: FastAPI) -> None:
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
         return response
+
+    @app.exception_handler(OverflowError)
+    async def out_of_range(request: Request, exc: OverflowError) -> Response:
+        """A number or date the store or the calendar cannot hold (an id of 2**63 in a
+        page's path): refused like any other malformed value, never a 500."""
+        message = _("A number or a date is out of range.")
+        if _is_api(request):
+            return JSONResponse({"detail": message}, status_code=422)
+        return render(request, "error.html", {"message": message, "status": 422}, 422)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
