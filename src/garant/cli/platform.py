@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +19,7 @@ from garant.cli.common import (
     WorkspaceOpt,
     cli_actor,
     console,
+    err_console,
     open_garant,
     print_json,
 )
@@ -57,26 +60,38 @@ def init(
 
     created = create_workspace(directory, example=example, demo=demo_mode)
     console.print(f"[green]Workspace created[/green] in {created}")
+    if example is not None:
+        from garant.demo import build_demo_data
+
+        garant = open_garant(created)
+        made = build_demo_data(garant, example)
+        if made is not None:
+            typer.echo(f"Demo database: {made.relative_to(created)} (the example's own data)")
+        typer.echo(f"Next: garant serve --workspace {directory}")
 
 
 def demo(
     directory: Annotated[Path, typer.Option(help="Where to put the demo workspace.")] = Path(
         ".garant-demo"
     ),
-    host: Annotated[str, typer.Option()] = "127.0.0.1",
-    port: Annotated[int, typer.Option()] = 8000,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     serve_it: Annotated[bool, typer.Option("--serve/--no-serve")] = True,
 ) -> None:
-    """Create the Alliance Française demo workspace, print a login, serve it."""
+    """Create the Alliance Française demo and serve it, with its worker and a mail catcher."""
+    from garant.demo.run import check_port
     from garant.workspace import prepare_demo
 
+    if serve_it:
+        check_port(host, port)
     garant, email, password = prepare_demo(directory)
-    console.print(f"Demo workspace: {garant.workspace}")
-    console.print(
-        f"Back office: http://{host}:{port}/admin  login [bold]{email}[/bold] / "
-        f"[bold]{password}[/bold]"
-    )
-    console.print(f"Privacy center: http://{host}:{port}/privacy")
+    base = f"http://{host}:{port}"
+    garant.settings.web.base_url = base
+    typer.echo(f"Demo workspace: {garant.workspace}")
+    typer.echo(f"Back office:    {base}/admin")
+    typer.echo(f"DPO login:      {email}  password: {password}")
+    typer.echo(f"Privacy center: {base}/privacy")
+    typer.echo(f"Mail sent:      {base}/admin/mail  (caught here, never delivered)")
     if serve_it:
         _serve(garant, host, port)
 
@@ -86,30 +101,53 @@ def _serve(garant: Garant, host: str, port: int) -> None:
 
     import uvicorn
 
+    from garant.demo.run import check_port, demo_services
     from garant.web.access_log import log_config
     from garant.web.app import create_app
 
+    check_port(host, port)
     app = create_app(garant)
     # Everything built at start-up lives as long as the server: out of the garbage
     # collector's full passes, which otherwise walk it all and stall every request
     # (a p99 of 100 ms at 1,000 consent checks a second).
     gc.freeze()
-    uvicorn.run(app, host=host, port=port, log_level="info", log_config=log_config())
+    if not garant.settings.is_demo:
+        uvicorn.run(app, host=host, port=port, log_level="info", log_config=log_config())
+        return
+    # a demo finishes its flows on its own: the worker runs due jobs, mail is caught
+    with demo_services(garant):
+        uvicorn.run(app, host=host, port=port, log_level="info", log_config=log_config())
 
 
 def serve(
     workspace: WorkspaceOpt = Path("."),
-    host: Annotated[str | None, typer.Option()] = None,
-    port: Annotated[int | None, typer.Option()] = None,
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
-    """Serve the back office, the privacy center and the API."""
+    """Serve the back office, the privacy center and the API (in a demo workspace, with
+    the worker and a mail catcher in the same process)."""
     garant = open_garant(workspace)
     _serve(garant, host or garant.settings.web.host, port or garant.settings.web.port)
 
 
 def worker(
     workspace: WorkspaceOpt = Path("."),
-    once: Annotated[bool, typer.Option("--once", help="Run what is due now, then exit.")] = False,
+    once: Annotated[
+        bool,
+        typer.Option(
+            "--once",
+            help="Run what is due now, then exit: the schedulers first (the day's sweeps, "
+            "seals, reminders), then every due job; with --only, only those jobs.",
+        ),
+    ] = False,
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--only",
+            help="Run due jobs of this kind only (repeatable, e.g. rights.execute); "
+            "nothing is scheduled.",
+        ),
+    ] = None,
     as_of: AsOfOpt = None,
     transport: Annotated[
         str | None,
@@ -136,11 +174,54 @@ def worker(
         dispatcher.run_forever()
         return
     if once:
-        summary = run_due(garant)
+        with _failures() as reasons:
+            summary = run_due(garant, kinds=_kinds(garant, only))
         console.print(f"{summary.done} job(s) done, {summary.failed} failed")
+        for reason, count in reasons.items():
+            err_console.print(f"[red]error:[/red] {reason} ({count} job(s))", highlight=False)
         raise typer.Exit(1 if summary.failed else 0)
+    if only:
+        raise InvalidInput("--only needs --once: the running worker serves every kind of job")
     console.print("Worker running; Ctrl-C to stop.")
     run_forever(garant)
+
+
+def _kinds(garant: Garant, only: list[str] | None) -> list[str] | None:
+    """The job kinds asked for, each one a registered kind (a typo runs nothing silently)."""
+    if not only:
+        return None
+    known = set(garant.jobs.handlers)
+    unknown = [k for k in only if k not in known]
+    if unknown:
+        raise InvalidInput(
+            f"--only {unknown[0]}: no such job kind (known: {', '.join(sorted(known))})"
+        )
+    return list(only)
+
+
+@contextmanager
+def _failures() -> Iterator[dict[str, int]]:
+    """The reasons jobs failed during the block, each once with its count: one clear line
+    ("cannot reach the SMTP server 127.0.0.1:25 ...") instead of one warning per job."""
+    import logging
+
+    reasons: dict[str, int] = {}
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.args and len(record.args) == 3:
+                reason = str(record.args[2]).splitlines()[0]  # type: ignore[index]
+                reasons[reason] = reasons.get(reason, 0) + 1
+
+    logger = logging.getLogger("garant.worker")
+    handler, propagate = Collect(logging.WARNING), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield reasons
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 def celery_worker(
@@ -416,5 +497,67 @@ def mail_test(
             key=f"test:{uow.now().isoformat()}",
             context={"organization": garant.policy.controller.name},
         )
-    summary = run_due(garant)
-    console.print(f"{summary.done} sent, {summary.failed} failed")
+    with _failures() as reasons:
+        summary = run_due(garant)
+    for reason in reasons:
+        err_console.print(f"[red]error:[/red] {reason}", highlight=False)
+    console.print(f"{summary.done} job(s) done, {summary.failed} failed")
+    raise typer.Exit(1 if reasons else 0)
+
+
+@mail_app.command("list")
+def mail_list(
+    workspace: WorkspaceOpt = Path("."),
+    to: Annotated[
+        str | None, typer.Option("--to", help="Only the mail sent to this address.")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="How many, newest first.")] = 50,
+    json_out: JsonOpt = False,
+    actor: ActorOpt = "",
+) -> None:
+    """The mail Garant sent or will send, newest first."""
+    from garant.mail.viewer import list_messages
+
+    garant = open_garant(workspace)
+    with garant.unit_of_work(cli_actor(actor)) as uow:
+        rows, total = list_messages(uow=uow, recipient=to, limit=limit)
+    if json_out:
+        print_json({"total": total, "messages": [vars(row) for row in rows]})
+        return
+    table = Table("id", "to", "subject", "status", "queued")
+    for row in rows:
+        table.add_row(
+            str(row.id),
+            row.recipient or "",
+            row.subject,
+            row.status,
+            f"{row.created_at:%Y-%m-%d %H:%M}",
+        )
+    console.print(table)
+    console.print(f"{len(rows)} of {total} message(s); `garant mail show ID` to read one")
+
+
+@mail_app.command("show")
+def mail_show(
+    message_id: Annotated[int, typer.Argument(help="The message's id (see `garant mail list`).")],
+    workspace: WorkspaceOpt = Path("."),
+    json_out: JsonOpt = False,
+    actor: ActorOpt = "",
+) -> None:
+    """One message as it was sent: headers and text (the reading is audited)."""
+    from garant.mail.viewer import read_message
+
+    garant = open_garant(workspace)
+    with garant.unit_of_work(cli_actor(actor)) as uow:
+        message = read_message(uow=uow, message_id=message_id)
+    head = message.summary
+    if json_out:
+        print_json(vars(head) | {"body_text": message.body_text, "headers": message.headers})
+        return
+    typer.echo(f"To: {head.recipient or '(erased)'}")
+    typer.echo(f"Subject: {head.subject}")
+    typer.echo(f"Status: {head.status}  queued {head.created_at:%Y-%m-%d %H:%M} UTC")
+    for name, value in message.headers.items():
+        typer.echo(f"{name}: {value}")
+    typer.echo("")
+    typer.echo(message.body_text)

@@ -31,6 +31,7 @@ def queue_mail(
     key: str,
     headers: dict[str, str] | None = None,
     recipient_ref: str | None = None,
+    hold: bool = False,
 ) -> OutboxMessage:
     """Render and queue a mail; the same ``key`` never queues a second one."""
     existing = uow.session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == key))
@@ -45,13 +46,16 @@ def queue_mail(
         recipient_ref=recipient_ref or uow.subject_ref("email", to),
         sealed=seal_mail(uow.keys, key, clear),
         key_version=uow.keys.current,
-        status="queued",
+        status="held" if hold else "queued",
         attempts=0,
         created_at=uow.now(),
     )
     uow.session.add(message)
     uow.session.flush()
-    enqueue(uow=uow, kind=SEND_JOB, key=f"mail:{message.id}", payload={"message_id": message.id})
+    if not hold:  # a held message waits for staff (garant.rights.review.release)
+        enqueue(
+            uow=uow, kind=SEND_JOB, key=f"mail:{message.id}", payload={"message_id": message.id}
+        )
     uow.audit(
         "mail.queue",
         "mail",
@@ -85,10 +89,21 @@ def _build(garant: Garant, message: OutboxMessage) -> EmailMessage:
     return email
 
 
+class SmtpUnreachable(ConnectionError):
+    """The configured SMTP server did not answer; the message names its host and port."""
+
+
 def deliver(garant: Garant, email: EmailMessage) -> None:
     settings = garant.settings.mail
     smtp_class = smtplib.SMTP_SSL if settings.ssl else smtplib.SMTP
-    with smtp_class(settings.host, settings.port, timeout=settings.timeout_seconds) as smtp:
+    try:
+        connection = smtp_class(settings.host, settings.port, timeout=settings.timeout_seconds)
+    except OSError as exc:
+        raise SmtpUnreachable(
+            f"cannot reach the SMTP server {settings.host}:{settings.port} "
+            f"({exc.strerror or exc}): check [mail] host and port in garant.toml"
+        ) from exc
+    with connection as smtp:
         if settings.starttls:
             smtp.starttls(context=ssl.create_default_context())
         if settings.username_env:
@@ -105,7 +120,7 @@ def send_job(context: JobContext) -> dict[str, Any]:
     message_id = int(context.payload["message_id"])
     with garant.store.session() as session, session.begin():
         message = session.get(OutboxMessage, message_id)
-        if message is None or message.status == "sent":
+        if message is None or message.status in ("sent", "held"):
             return {"skipped": True}
         if message.sealed is None:  # erased before it went out: nothing left to send
             return {"skipped": True, "erased": True}

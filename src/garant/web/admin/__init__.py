@@ -2,13 +2,28 @@
 
 from garant.web.admin import (
     accountability,
+    breach_preview,
     breaches,
     consent,
     dashboard,
     datamap,
+    mail,
     policy,
     retention,
     rights,
+    rights_review,
 )
 
-MODULES = (dashboard, policy, datamap, consent, retention, rights, breaches, accountability)
+MODULES = (
+    dashboard,
+    policy,
+    datamap,
+    consent,
+    retention,
+    rights,
+    rights_review,
+    breach_preview,
+    breaches,
+    accountability,
+    mail,
+)

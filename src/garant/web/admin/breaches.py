@@ -173,6 +173,8 @@ async def assess(request: Request, garant: GarantDep, actor: Manager, ref: str) 
 
 async def _act(request: Request, garant: Garant, actor: Actor, ref: str, action: str) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items()}
+    if action == "communicate" and form.get("confirmed") != "yes":  # preview first
+        return _page(request, garant, actor, ref, _("Preview the message and confirm first."))
     try:
         with garant.unit_of_work(actor) as uow:
             _ACTIONS[action](uow, ref, form)

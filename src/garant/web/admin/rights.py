@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
-from garant.accounts.roles import Permission
+from garant.accounts.roles import Permission, allows
 from garant.audit.service import events_for
 from garant.i18n import gettext as _
-from garant.rights import decisions, execute, identity, reply, restriction, service, tasks
+from garant.rights import (
+    decisions,
+    execute,
+    identity,
+    reply,
+    restriction,
+    review,
+    service,
+    staff_view,
+    tasks,
+)
 from garant.rights.schemas import DecideIn
-from garant.store.uow import Actor
+from garant.store.uow import Actor, UnitOfWork
+from garant.web.admin import mail as mail_pages
 from garant.web.admin import rights_identity
 from garant.web.deps import GarantDep, Requires, csrf_protect
 from garant.web.nav import NavItem
+from garant.web.privacy import rights_forms
 from garant.web.templating import render
 
 router = APIRouter(prefix="/admin/rights", include_in_schema=False)
@@ -50,8 +62,43 @@ def detail_page(request: Request, garant: GarantDep, actor: Reader, request_id: 
         timeline = events_for(uow.session, object_type="request", object_id=request_id)
         checks = identity.checks_for(uow, request_id)
         restricted = restriction.for_request(uow, request_id)
+        personal = _personal(uow, req, actor)
     context = {"req": out, "timeline": timeline, "checks": checks, "restrictions": restricted}
-    return render(request, "admin/rights/detail.html", context)
+    return render(request, "admin/rights/detail.html", context | personal)
+
+
+# English msgids, translated in the template
+LABELS: dict[str, Any] = {
+    "identity_labels": {
+        "email": "Email address",
+        "member_number": "Member number",
+        "customer_number": "Customer number",
+        "phone": "Phone number",
+    },
+    "restriction_grounds": rights_forms.GROUNDS,
+    "mail_templates": {
+        "rights_received": "Acknowledgement of receipt",
+        "rights_code": "Identity code",
+        "rights_reply": "Reply",
+        "rights_document": "Request for an identity document",
+        "rights_extension": "Extension notice",
+        "rights_lift": "Notice of lifting a restriction",
+        "rights_fee": "Fee notice",
+    },
+    "mail_statuses": mail_pages.STATUSES,
+}
+
+
+def _personal(uow: UnitOfWork, req: Any, actor: Actor) -> dict[str, Any]:
+    """Who asked, what they wrote, their history and the reply held for review: only for
+    roles that may read subjects' data (each reading audited)."""
+    if not allows(actor.role, Permission.SUBJECT_READ):
+        return {"requester": None, "history": None, "held_reply": None}
+    return LABELS | {
+        "requester": staff_view.requester(uow=uow, req=req),
+        "history": staff_view.history(uow=uow, req=req),
+        "held_reply": review.held(uow, req.id),
+    }
 
 
 def _back(request_id: int) -> Response:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -13,11 +13,12 @@ from starlette.datastructures import UploadFile
 from garant.errors import GarantError, InvalidInput, TooManyRequests
 from garant.i18n import current_language
 from garant.i18n import gettext as _
-from garant.rights import codes, documents, identity, intake, package, service
+from garant.rights import codes, documents, identity, intake, package, review, service
 from garant.rights.rules import Channel, RequestType
 from garant.rights.schemas import RequestCreate, describe
 from garant.store.uow import Actor
 from garant.web.deps import GarantDep, csrf_protect
+from garant.web.privacy import rights_forms
 from garant.web.templating import render
 
 router = APIRouter(prefix="/privacy/requests", include_in_schema=False)
@@ -26,48 +27,82 @@ TYPES = [t.value for t in RequestType if t is not RequestType.POST_MORTEM]
 
 
 @router.get("")
-def form(request: Request) -> Response:
-    return render(request, "privacy/rights/form.html", {"types": TYPES, "error": None})
+def form(request: Request, garant: GarantDep, type: str = "") -> Response:
+    """The list of rights; with ``?type=`` the form fitted to that right."""
+    right = type if type in TYPES else ""
+    return _form_page(request, garant, right, {}, {})
+
+
+def _form_page(
+    request: Request,
+    garant: GarantDep,
+    right: str,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status_code: int = 200,
+) -> Response:
+    context = rights_forms.choices(garant, current_language()) | {
+        "types": TYPES,
+        "right": right,
+        "values": values,
+        "errors": errors,
+        "error": errors.get("form"),
+    }
+    return render(request, "privacy/rights/form.html", context, status_code=status_code)
 
 
 @router.post("", dependencies=[Depends(csrf_protect)])
-def submit(
-    request: Request,
-    garant: GarantDep,
-    type: Annotated[str, Form()],
-    email: Annotated[str, Form()],
-    member_number: Annotated[str, Form()] = "",
-    message: Annotated[str, Form()] = "",
-) -> Response:
-    identities = {"email": email} | ({"member_number": member_number} if member_number else {})
+async def submit(request: Request, garant: GarantDep) -> Response:
+    """What was typed comes back with each error beside its field (nothing is lost)."""
+    form = await request.form()
+    values: dict[str, Any] = {k: form.get(k) for k in form if k != "csrf_token"}
+    values["activities"] = form.getlist("activities")
+    right = str(values.get("type") or "")
+    if right not in TYPES:
+        return _form_page(request, garant, "", values, {}, 422)
+    lang = current_language()
+    parsed = rights_forms.parse(form, right, garant, lang)
+    email = str(values.get("email") or "").strip()
+    if "@" not in email:
+        parsed.errors["email"] = _("Give your email address: we send the answer there.")
+    if parsed.errors:
+        parsed.errors["form"] = _("Some answers need your attention: see the fields marked below.")
+        return _form_page(request, garant, right, values, parsed.errors, 422)
+    member = str(values.get("member_number") or "").strip()
+    message = str(values.get("message") or "").strip()
+    identities = {"email": email} | ({"member_number": member} if member else {})
     try:
         data = RequestCreate(
-            type=RequestType(type),
+            type=RequestType(right),
             identities=identities,
             channel=Channel.WEB,
-            lang=current_language(),
+            lang=lang,
             message=message or None,
+            **parsed.values,
         )
         client = request.client.host if request.client else None
-        intake.admit(garant, client=client, identities=data.identities)
-        with garant.unit_of_work(SUBJECT) as uow:
-            intake.check_self_service(uow=uow)
-            token = intake.submit(uow=uow, data=data)[1]
+        token = await run_in_threadpool(_open, garant, data, client)
+    except ValidationError as exc:  # what is wrong and where, never the value echoed
+        return _form_page(request, garant, right, values, {"form": describe(exc)}, 422)
     except TooManyRequests as exc:
-        context = {
-            "types": TYPES,
-            "error": _("Too many requests from here or for this address; try again later."),
-        }
-        page = render(request, "privacy/rights/form.html", context, status_code=429)
+        message = _("Too many requests from here or for this address; try again later.")
+        page = _form_page(request, garant, right, values, {"form": message}, 429)
         page.headers["Retry-After"] = str(exc.retry_after)
         return page
-    except ValidationError as exc:
-        context = {"types": TYPES, "error": describe(exc)}
-        return render(request, "privacy/rights/form.html", context, status_code=422)
-    except (ValueError, GarantError) as exc:
-        context = {"types": TYPES, "error": str(exc)}
-        return render(request, "privacy/rights/form.html", context, status_code=422)
+    except ValueError:
+        errors = {"form": _("Some answers need your attention: see the fields marked below.")}
+        return _form_page(request, garant, right, values, errors, 422)
+    except GarantError as exc:
+        return _form_page(request, garant, right, values, {"form": _(exc.message)}, 422)
     return RedirectResponse(f"/privacy/requests/status/{token}", status_code=303)
+
+
+def _open(garant: GarantDep, data: RequestCreate, client: str | None) -> str:
+    intake.admit(garant, client=client, identities=data.identities)
+    with garant.unit_of_work(SUBJECT) as uow:
+        intake.check_self_service(uow=uow)
+        _, token = intake.submit(uow=uow, data=data)
+    return token
 
 
 @router.get("/status/{token}")
@@ -79,6 +114,7 @@ def status(request: Request, garant: GarantDep, token: str) -> Response:
         reply_code = codes.latest(uow, req, (codes.REPLY,))
         latest = package.latest(uow, req.id)
         link = package.link(uow, latest, absolute=False) if latest and latest.content else None
+        answer = review.sent_answer(uow, req.id)
     document = bool(check and check.method == "document")
     context = {
         "req": out,
@@ -90,6 +126,7 @@ def status(request: Request, garant: GarantDep, token: str) -> Response:
         "document_sent": bool(document and check and check.document),
         "document_types": documents.DOCUMENT_TYPES,
         "download": link,
+        "answer": answer,
         "error": request.query_params.get("error"),
     }
     return render(request, "privacy/rights/status.html", context)
