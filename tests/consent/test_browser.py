@@ -4,9 +4,11 @@ real mail followed."""
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from garant.app import Garant
 from garant.consent import service, unsubscribe
@@ -20,8 +22,17 @@ ANNE = ("email", "anne@example.org")
 
 
 def _accepted(page: Any) -> str:
-    page.wait_for_function("document.getElementById('accepted').textContent !== '…'")
+    # a locator, not wait_for_function: the page's CSP forbids evaluating strings
+    expect(page.locator("#accepted")).not_to_have_text("…")
     return str(page.locator("#accepted").text_content())
+
+
+def _ready(page: Any) -> None:
+    expect(page.locator("#reopen")).to_be_visible()
+    deadline = time.monotonic() + 10
+    while not page.evaluate("!!(window.garantConsent && window.garantConsent.ready)"):
+        assert time.monotonic() < deadline, "the banner script did not start"
+        time.sleep(0.05)
 
 
 def test_af_c3_cookie_banner_refuse_choose_and_remembered(
@@ -40,7 +51,7 @@ def test_af_c3_cookie_banner_refuse_choose_and_remembered(
         banner.wait_for(state="detached")
         assert _accepted(page) == "necessary"
         page.reload()
-        page.wait_for_function("window.garantConsent && window.garantConsent.ready")
+        _ready(page)
         assert page.get_by_role("dialog").count() == 0  # the refusal is remembered
         cookie = [c for c in context.cookies() if c["name"] == "garant_cookie_choice"][0]
         page.get_by_role("button", name="Paramétrer les cookies").click()

@@ -3,7 +3,8 @@
 The Content-Security-Policy allows this site only ('self'): no CDN, no other host, no
 inline script except one carrying the response's nonce (``request.state.csp_nonce``,
 ``csp_nonce`` in every template). Pages are never framed. The API's documentation pages
-(Swagger UI, ReDoc) may also use inline styles, which their libraries inject at run time.
+(Swagger UI, ReDoc) may also use inline styles, which their libraries inject at run time,
+and a worker from a ``blob:`` URL (ReDoc's search).
 """
 
 from __future__ import annotations
@@ -27,11 +28,14 @@ BASE_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 
 
 def content_security_policy(nonce: str, *, docs: bool = False) -> str:
+    """ReDoc also starts its search worker from a ``blob:`` URL made by its own script."""
     styles = "'self' 'unsafe-inline'" if docs else "'self'"
+    workers = "'self' blob:" if docs else "'self'"
     return "; ".join(
         [
             "default-src 'self'",
             f"script-src 'self' 'nonce-{nonce}'",
+            f"worker-src {workers}",
             f"style-src {styles}",
             "img-src 'self' data:",
             "font-src 'self'",

@@ -51,7 +51,11 @@
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    Object.keys(attrs || {}).forEach(function (k) {
+      // style through the CSSOM: a page whose Content-Security-Policy forbids inline
+      // styles (no 'unsafe-inline') still shows the banner as designed
+      if (k === "style") { node.style.cssText = attrs[k]; } else { node.setAttribute(k, attrs[k]); }
+    });
     if (text) { node.textContent = text; }
     return node;
   }
