@@ -50,7 +50,7 @@ def test_notice_has_every_required_section_in_english(af: Policy) -> None:
         "Version",
     ]
     text = to_markdown(doc)
-    assert "Published version 3, on 2026-03-01." in text and "In force since 2026-01-15." in text
+    assert "Published version 3, on 1 March 2026." in text and "In force since 15 January 2026." in text
 
 
 def test_af_r2_retention_in_plain_words(af: Policy) -> None:
@@ -64,7 +64,7 @@ def test_af_r2_retention_in_plain_words(af: Policy) -> None:
 
 def test_af_k1_cookies_with_categories_purposes_and_lifetimes(af: Policy) -> None:
     text = to_markdown(build_notice(af, "fr"))
-    assert "| _pk_id | audience | Mesure d'audience (Matomo) | 13 mois | oui |" in text
+    assert "| _pk_id | Mesure d'audience | Mesure d'audience (Matomo) | 13 mois | oui |" in text
     assert "Votre choix concernant les cookies est conservé 13 mois" in text
 
 

@@ -123,4 +123,4 @@ def test_def_v1_privacy_center_shows_versions_and_changes(
     assert "+  - id: questions_v2" in one.text
     assert client.get("/privacy/policy/versions/7").status_code == 404
     notice = client.get("/privacy/notice?lang=en")
-    assert "Published version 2, on 2026-03-02." in notice.text
+    assert "Published version 2, on 2 March 2026." in notice.text

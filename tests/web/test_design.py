@@ -118,3 +118,38 @@ def test_public_pages_fit_a_360_px_phone_and_show_keyboard_focus(
         )
         assert focused[0] == "skip" and focused[1] != "none" and focused[2] >= 0
         page.close()
+
+
+@pytest.mark.parametrize("name", ["alliance-francaise", "def-network"])
+def test_the_notice_lists_the_cookies_the_site_really_sets(
+    make_garant: Callable[..., Garant], name: str
+) -> None:
+    """The cookie table names the cookie the banner sets (it said ``cookie_choice`` while
+    the banner set ``garant_cookie_choice``) and the language cookie of the site."""
+    from garant.web.app import LANG_COOKIE, STATIC
+
+    banner = (STATIC / "consent" / "banner.js").read_text(encoding="utf-8")
+    set_by_banner = re.search(r'var NAME = "([^"]+)"', banner)
+    assert set_by_banner
+    web = TestClient(create_app(make_garant(example=name)), base_url="http://testserver")
+    notice = web.get("/privacy/notice", headers={"Accept-Language": "en"}).text
+    for cookie in (set_by_banner.group(1), LANG_COOKIE):
+        assert f"<td><code>{cookie}</code></td>" in notice, cookie
+
+
+def test_processors_declared_in_the_policy_are_in_the_register_without_a_sync(
+    example: Garant, web: TestClient
+) -> None:
+    """Issue 18: the policy's processors were absent from the back office until
+    ``garant processors sync``; an entry staff edited is not overwritten."""
+    from garant.accounts.service import add_user, issue_token
+
+    declared = [p.name for p in example.policy.processors]
+    assert declared
+    with example.unit_of_work() as uow:
+        add_user(uow=uow, email="dpo@x.example", role="dpo", password="pw-" + "x" * 20)
+        token = issue_token(uow=uow, email="dpo@x.example", name="t")
+    listed = web.get("/api/accountability/processors", headers={"Authorization": f"Bearer {token}"})
+    assert listed.status_code == 200, listed.text
+    names = {p["name"] for p in listed.json()}
+    assert set(declared) <= names

@@ -10,6 +10,7 @@ raw-code test (``tests/i18n/test_no_raw_code.py``) finds it instead of a guess h
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from garant.i18n import current_language, language
 from garant.i18n import gettext as _
@@ -105,6 +106,11 @@ def _rights() -> dict[str, dict[str, str]]:
             "failed": _("Failed"),
             "expired": _("Expired"),
             "rejected": _("Rejected"),
+            "locked": _("Locked after too many wrong codes"),
+            "superseded": _("Replaced by a newer code"),
+            "active": _("Active"),
+            "lifted": _("Lifted"),
+            "done": _("Done"),
         },
     }
 
@@ -141,7 +147,21 @@ def _policy() -> dict[str, dict[str, str]]:
             "derogation": _("Derogation (Art. 49)"),
             "none": _("None"),
         },
-        "end_action": {"delete": _("Deletion"), "anonymize": _("Anonymization")},
+        "end_action": {
+            "delete": _("Deletion"),
+            "anonymize": _("Anonymization"),
+            "archive": _("Archiving"),
+            "deleted": _("Deleted"),
+            "anonymized": _("Anonymized"),
+            "archived": _("Archived"),
+        },
+        "run_status": {
+            "running": _("Running"),
+            "done": _("Finished"),
+            "finished": _("Finished"),
+            "failed": _("Failed"),
+            "interrupted": _("Interrupted"),
+        },
         "retention_phase": {
             "active": _("Active use"),
             "archive": _("Intermediate archive"),
@@ -156,6 +176,11 @@ def _policy() -> dict[str, dict[str, str]]:
             "pseudonym": _("Pseudonymized"),
         },
         "severity": {"error": _("Error"), "warning": _("Warning")},
+        "prospecting_basis": {
+            "consent": _("Consent"),
+            "soft_opt_in": _("Existing customer (soft opt-in)"),
+            "opt_out_b2b": _("Professional contact, right to object (B2B)"),
+        },
         "role": {
             "dpo": _("Data protection officer"),
             "privacy": _("Privacy team"),
@@ -182,6 +207,18 @@ def _breaches() -> dict[str, dict[str, str]]:
             "disproportionate_effort": _("Disproportionate effort (Art. 34(3)(c))"),
         },
         "phase": {"initial": _("Initial notification"), "follow_up": _("Follow-up")},
+        "breach_step": {
+            "recorded": _("Recorded"),
+            "updated": _("Updated"),
+            "note": _("Note"),
+            "assessed": _("Risk assessed"),
+            "override": _("Assessment overridden"),
+            "communicated": _("Persons informed"),
+            "exempted": _("Exemption from informing recorded"),
+            "notified_initial": _("Authority notified"),
+            "notified_follow_up": _("Follow-up sent to the authority"),
+            "reminder": _("Reminder"),
+        },
         "exfiltration": {
             "confirmed": _("Confirmed"),
             "ruled_out": _("Ruled out"),
@@ -198,6 +235,36 @@ def _breaches() -> dict[str, dict[str, str]]:
             "findings": _("With findings"),
             "unsatisfactory": _("Unsatisfactory"),
         },
+        "disclosure_basis": {
+            "injunction": _("Injunction"),
+            "court_order": _("Court order"),
+            "legal_obligation": _("Legal obligation"),
+            "authority_request": _("Request from an authority"),
+            "consent": _("Consent of the person"),
+            "other": _("Other"),
+        },
+        "record_kind": {
+            "training": _("Training"),
+            "confidentiality": _("Confidentiality undertaking"),
+            "charter": _("Charter"),
+            "procedure": _("Procedure"),
+            "security_policy": _("Security policy"),
+            "register": _("Register"),
+            "dpia": _("Impact assessment (DPIA)"),
+            "other": _("Other"),
+        },
+        "reference": {
+            "owns": _("belongs to the person"),
+            "context": _("context"),
+            "stop": _("not followed"),
+        },
+        "identity_kind": {
+            "email": _("Email address"),
+            "phone": _("Phone number"),
+            "customer_number": _("Customer number"),
+            "member_number": _("Member number"),
+        },
+        "system_kind": {"sqlite": "SQLite", "postgresql": "PostgreSQL", "mysql": "MySQL"},
         "dpia_decision": {
             "validated": _("Validated"),
             "rejected": _("Rejected"),
@@ -231,6 +298,33 @@ def label(code: object, kind: str | None = None) -> str:
     if kind is not None:
         return _tables(lang).get(kind, {}).get(text, _any(lang).get(text, text))
     return _any(lang).get(text, text)
+
+
+def named(policy: Any, code: object) -> str:
+    """The policy's own words for one of its ids (an activity, a retention rule, a consent
+    purpose, a statute, a recipient), else the label of the code."""
+    from garant.errors import GarantError
+
+    if code is None or code == "":
+        return ""
+    text, lang = str(code), current_language()
+    for finder in ("activity", "retention_rule", "consent_purpose", "statute", "recipient"):
+        try:
+            element = getattr(policy, finder)(text)
+        except (GarantError, AttributeError):
+            continue
+        for attr in ("name", "label", "title"):
+            words = getattr(element, attr, None)
+            if words is not None and hasattr(words, "get"):
+                return str(words.get(lang))
+    return label(text)
+
+
+def event(code: object) -> str:
+    """A retention rule's starting event (``last_click``) in words."""
+    from garant.policy.wording import event as words
+
+    return words(str(code))
 
 
 def codes(kind: str) -> dict[str, str]:

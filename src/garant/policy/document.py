@@ -22,6 +22,8 @@ class Table:
     headers: list[str]
     rows: list[list[str]]
     caption: str = ""
+    code_columns: tuple[int, ...] = ()
+    """Columns that hold a technical name shown as it is (a cookie's name): ``<code>``."""
 
 
 Block = Para | Bullets | Table
@@ -50,7 +52,15 @@ def _html_block(block: Block) -> str:
         return f"<ul>{items}</ul>"
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in block.headers)
     body = "".join(
-        "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in block.rows
+        "<tr>"
+        + "".join(
+            f"<td><code>{escape(c)}</code></td>"
+            if i in block.code_columns
+            else f"<td>{escape(c)}</td>"
+            for i, c in enumerate(row)
+        )
+        + "</tr>"
+        for row in block.rows
     )
     caption = f"<caption>{escape(block.caption)}</caption>" if block.caption else ""
     return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

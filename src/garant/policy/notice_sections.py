@@ -151,7 +151,9 @@ def cookies_section(policy: Policy, lang: str) -> Section | None:
     if rows:
         s.blocks.append(
             Table(
-                [_("Cookie"), _("Category"), _("Purpose"), _("Lifetime"), _("Consent needed")], rows
+                [_("Cookie"), _("Category"), _("Purpose"), _("Lifetime"), _("Consent needed")],
+                rows,
+                code_columns=(0,),
             )
         )
     return s
@@ -171,18 +173,32 @@ def commitments_section(policy: Policy, lang: str) -> Section | None:
     return Section(_("Our commitments"), [Bullets(items)], id="commitments")
 
 
-def version_section(policy: Policy, version: tuple[int, date] | None) -> Section:
-    parts = []
+def in_force(policy: Policy, version: tuple[int, date] | None) -> str:
+    """Which version is in force and since when, in the one sentence that the notice and
+    the versions page (``/privacy/policy/versions``) both show: the published version
+    Garant recorded when there is one, else what the policy file declares, said to be
+    not yet published (so the two pages never contradict each other)."""
+    from garant.i18n.dates import format_date
+
+    label = policy.version_label
     if version is not None:
-        parts.append(
-            _("Published version {number}, on {date}.").format(
-                number=version[0], date=version[1].isoformat()
-            )
+        since = policy.effective if policy.effective else version[1]
+        text = _("Published version {number}, on {date}.").format(
+            number=version[0], date=format_date(version[1])
         )
-    if policy.version_label:
-        parts.append(_("Policy {label}.").format(label=policy.version_label))
+        if label:
+            text += " " + _("Policy {label}.").format(label=label)
+        return text + " " + _("In force since {date}.").format(date=format_date(since))
+    if not (label or policy.effective):
+        return _("Unpublished draft.")
+    declared = _("Policy {label}.").format(label=label) if label else ""
     if policy.effective:
-        parts.append(_("In force since {date}.").format(date=policy.effective))
+        declared += " " + _("In force since {date}.").format(date=format_date(policy.effective))
+    return (declared + " " + _("This version has not been published in Garant yet.")).strip()
+
+
+def version_section(policy: Policy, version: tuple[int, date] | None) -> Section:
+    parts = [in_force(policy, version)]
     if policy.versioning:
         parts.append(
             _("We bring every new version to your attention ({how}).").format(
@@ -192,4 +208,4 @@ def version_section(policy: Policy, version: tuple[int, date] | None) -> Section
                 )
             )
         )
-    return Section(_("Version"), [Para(" ".join(parts) or _("Unpublished draft."))], id="version")
+    return Section(_("Version"), [Para(" ".join(parts))], id="version")

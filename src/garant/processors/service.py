@@ -240,6 +240,42 @@ def policy_processors(uow: UnitOfWork) -> list[Processor]:
     return out
 
 
+def missing_declared(uow: UnitOfWork) -> list[str]:
+    """Processors the policy declares (DEF-O2) that the register does not hold yet."""
+    try:
+        declared = [p.name for p in uow.garant.policy.processors]
+    except GarantError:
+        return []
+    held = set(uow.session.scalars(select(Processor.name).where(Processor.name.in_(declared))))
+    return [name for name in declared if name not in held]
+
+
+def add_declared(*, uow: UnitOfWork) -> list[Processor]:
+    """Bring into the register the declared processors it lacks, as ``sync_from_policy``
+    would, without touching entries already there (staff may have edited them): the
+    register shows what the policy declares without anyone running a sync."""
+    missing = set(missing_declared(uow))
+    if not missing:
+        return []
+    policy = uow.garant.policy
+    lang = policy.languages[0] if policy.languages else "fr"
+    added = []
+    for declared in policy.processors:
+        if declared.name not in missing:
+            continue
+        processor = _upsert(uow, declared.name, _from_policy(declared, lang), None)
+        for sub in declared.sub_processors:
+            values = {"service": sub.service, "countries": [sub.country]}
+            added.append(_upsert(uow, sub.name, values, processor.id))
+        for audit in declared.audits:
+            uow.session.add(ProcessorAudit(
+                processor_id=processor.id, audited_on=audit.date, auditor=audit.by,
+                outcome=audit.result, created_at=uow.now()))  # fmt: skip
+        added.append(processor)
+    uow.audit("processor.sync", "processor", None, details={"processors": len(added)})
+    return added
+
+
 def sync_from_policy(*, uow: UnitOfWork) -> list[Processor]:
     """Bring the policy's declared processors (DEF-O2) into the register: contracts,
     clauses, sub-processors and audit history; entries only in the register stay."""

@@ -144,6 +144,7 @@ def dashboard(garant: Garant, uow: UnitOfWork) -> list[dict[str, Any]]:
     """The forecast on the dashboard: what is due now and within 90 days, what is held."""
     from garant.errors import GarantError
     from garant.i18n import gettext as _
+    from garant.i18n.labels import label, named
     from garant.retention.sweep import plan
 
     try:
@@ -157,7 +158,8 @@ def dashboard(garant: Garant, uow: UnitOfWork) -> list[dict[str, Any]]:
     held = sum(r["held"] for r in forecast)
     items = [
         {
-            "text": f"{r['rule']} · {r['collection']} · {r['action']}: "
+            "text": f"{named(garant.policy, r['rule'])} · {r['collection']} · "
+            f"{label(r['action'], 'end_action')}: "
             f"{r['due_now']} / {r['due_within_horizon']} / {r['held']}",
             "href": "/admin/retention",
         }

@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from garant.accounts.roles import Permission, allows
 from garant.i18n import current_language, gettext, ngettext
 from garant.i18n.dates import days_left, format_date, format_datetime
-from garant.i18n.labels import codes, label, yes_no
+from garant.i18n.labels import codes, event, label, named, yes_no
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -30,6 +30,7 @@ def install_filters(env: Environment, timezone: tzinfo | str | None) -> None:
     env.filters["yesno"] = yes_no
     env.globals["label"] = label
     env.globals["label_choices"] = codes
+    env.filters["event"] = event
 
 
 def make_templates(timezone: tzinfo | str | None = None) -> Jinja2Templates:
@@ -60,6 +61,7 @@ def render(
         "csp_nonce": getattr(request.state, "csp_nonce", ""),
         "can": lambda perm: allows(role, Permission(perm)),
         "organization": request.app.state.garant.policy.controller.name,
+        "named": lambda code: named(request.app.state.garant.policy, code),
     }
     templates: Jinja2Templates = request.app.state.templates
     return templates.TemplateResponse(

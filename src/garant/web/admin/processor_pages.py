@@ -60,6 +60,7 @@ def form_values(form: FormData) -> dict[str, Any]:
 
 
 def _form_context(values: dict[str, Any], errors: Errors) -> dict[str, Any]:
+    from garant.i18n.labels import label
     from garant.processors.rules import CLAUSES
 
     shown = dict(values)
@@ -67,7 +68,7 @@ def _form_context(values: dict[str, Any], errors: Errors) -> dict[str, Any]:
         if isinstance(shown.get(key), list):
             shown[key] = ", ".join(shown[key])
     return {"values": shown, "errors": errors, "clauses": CLAUSES,
-            "mechanisms": [(m, m) for m in MECHANISMS]}  # fmt: skip
+            "mechanisms": [(m, label(m, "transfer_mechanism")) for m in MECHANISMS]}  # fmt: skip
 
 
 def _list_page(
@@ -78,8 +79,18 @@ def _list_page(
     errors: Errors | None = None,
 ) -> Response:
     from garant.processors.rules import adequacy_decisions
-    from garant.processors.service import describe, list_processors
+    from garant.processors.service import (
+        add_declared,
+        describe,
+        list_processors,
+        missing_declared,
+    )
 
+    with garant.unit_of_work(actor, read_only=True) as uow:
+        missing = missing_declared(uow)
+    if missing:  # the system adds what the policy declares (no CLI sync needed)
+        with garant.unit_of_work() as uow:
+            add_declared(uow=uow)
     with garant.unit_of_work(actor, read_only=True) as uow:
         items = [describe(uow=uow, processor=p) for p in list_processors(uow=uow)]
     context = _form_context(values or {}, errors or {}) | {

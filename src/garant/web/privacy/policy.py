@@ -42,7 +42,10 @@ def policy_versions(request: Request, garant: GarantDep) -> Response:
     """DEF-V1: every published version and what changed."""
     with garant.unit_of_work() as uow:
         rows = [versions.version_row(v) for v in versions.list_versions(uow)]
-    return render(request, "privacy/policy/versions.html", {"versions": rows})
+    from garant.policy.notice_sections import in_force
+
+    sentence = in_force(garant.policy, current_version(garant))
+    return render(request, "privacy/policy/versions.html", {"versions": rows, "in_force": sentence})
 
 
 @router.get("/policy/versions/{number}")
