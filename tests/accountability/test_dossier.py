@@ -72,6 +72,13 @@ def test_af_a1_def_a1_dossier_pdf_has_every_section(
     )
     assert run_cli(garant, "dpia", "screen", "Scoring", "--criterion", "evaluation_scoring",
                    "--criterion", "large_scale")[0] == 0  # fmt: skip
+    # the worker seals every day; the days since this workspace's first event are sealed now
+    from garant.audit.service import seal_today
+
+    today = Garant.open(garant.workspace, database_url=garant.store.url)
+    with today.unit_of_work() as uow:
+        seal_today(uow)
+    today.close()
     pdf = tmp_path / "dossier.pdf"
     code, out = run_cli(garant, "dossier", "export", "--out", str(pdf))
     assert code == 0, out

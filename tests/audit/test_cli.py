@@ -54,3 +54,24 @@ def test_anchor_without_any_seal_says_what_to_do(tmp_path: Path) -> None:
     done = run("audit", "anchor", "-w", str(ws), cwd=tmp_path)
     assert done.returncode == 2 and "garant audit seal" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_anchor_mailed_to_the_dpo(tmp_path: Path) -> None:
+    """`garant audit anchor --to ADDRESS` queues the anchor by mail (encrypted in the outbox)."""
+    from garant.app import Garant
+    from garant.mail.models import OutboxMessage
+    from garant.mail.sealed import open_mail
+
+    ws = write_workspace(tmp_path / "ws")
+    assert run("audit", "seal", "-w", str(ws), cwd=tmp_path).returncode == 0
+    done = run("audit", "anchor", "--to", "dpo@org.example", "-w", str(ws), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    garant = Garant.open(ws)
+    try:
+        with garant.unit_of_work(read_only=True) as uow:
+            message = uow.session.query(OutboxMessage).one()
+            clear = open_mail(uow.keys, message)
+    finally:
+        garant.close()
+    assert message.template == "audit_anchor" and clear.recipient == "dpo@org.example"
+    assert '"format": "garant-audit-anchor/1"' in (clear.body_text or "")

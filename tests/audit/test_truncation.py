@@ -189,3 +189,15 @@ def test_a_seal_in_the_store_that_differs_from_the_anchor_is_reported(
         session.execute(delete(AuditSeal))
     result = _verify(garant, anchor)
     assert not result.ok and "gone from the store" in (result.problem or "")
+
+
+def test_the_dossier_prints_the_latest_anchor(garant: Garant) -> None:
+    """The anchor is kept outside the store by printing it on the accountability dossier."""
+    from garant.accountability.dossier import build_html
+
+    _write(garant, 2)
+    with garant.unit_of_work() as uow:
+        seal_today(uow)
+        anchor = current_anchor(uow)
+    html = build_html(garant)
+    assert anchor.head_hash in html and anchor.mac in html

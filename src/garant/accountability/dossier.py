@@ -18,7 +18,6 @@ from sqlalchemy import select
 from garant.accountability import records, sources
 from garant.accountability.check_runner import run_checks, trend
 from garant.accountability.models import CheckRun
-from garant.audit import chain
 from garant.clock import local_date
 from garant.dpia.service import describe as describe_dpia
 from garant.dpia.service import list_dpias
@@ -207,9 +206,19 @@ def check_section(uow: UnitOfWork) -> Section:
 
 
 def audit_section(uow: UnitOfWork) -> Section:
-    result = chain.verify(uow.session, uow.keys)
+    from garant.audit.anchor import latest_seal
+    from garant.audit.service import current_anchor, verify_chain
+    from garant.errors import NotFound
+
+    result = verify_chain(uow)
+    try:  # the anchor printed here is kept outside the store (issue 16)
+        latest_seal(uow.session)
+        anchor: dict[str, Any] | None = current_anchor(uow).to_dict()
+    except NotFound:
+        anchor = None
     data = {"ok": result.ok, "events": result.events, "seals": result.seals,
-            "first_broken": result.first_broken, "problem": result.problem}  # fmt: skip
+            "first_broken": result.first_broken, "problem": result.problem,
+            "anchor": anchor}  # fmt: skip
     return Section("audit", _("Audit-chain verification"), "audit_events, audit_seals", data)
 
 

@@ -209,7 +209,14 @@ def _audit(s: Section) -> str:
     verdict = (f'<p class="ok">{escape(intact)}</p>' if d["ok"] else
                f'<p class="late">{escape(broken)} {_e(d["problem"])} '
                f"(#{_e(d['first_broken'])})</p>")  # fmt: skip
-    return verdict + _table([_("Events"), _("Seals")], [[d["events"], d["seals"]]])
+    counts = _table([_("Events"), _("Seals")], [[d["events"], d["seals"]]])
+    anchor = d.get("anchor")
+    if not anchor:
+        return verdict + counts
+    keep = _("Anchor of the latest seal: keep this page; `garant audit verify --anchor` "
+             "checks that nothing it saw was cut.")  # fmt: skip
+    rows = [[name, anchor[name]] for name in ("day", "head_seq", "head_hash", "key_version", "mac")]
+    return verdict + counts + f"<p>{escape(keep)}</p>" + _table([_("Field"), _("Value")], rows)
 
 
 RENDERERS: dict[str, Callable[[Section], str]] = {

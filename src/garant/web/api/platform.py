@@ -7,8 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 
 from garant.accounts.roles import Permission
-from garant.audit import chain
-from garant.audit.service import recent_events
+from garant.audit.service import recent_events, verify_chain
 from garant.store.uow import Actor
 from garant.web.api.params import PageLimit
 from garant.web.deps import GarantDep, Requires
@@ -37,11 +36,12 @@ def audit_events(
 @router.get("/audit/verify", dependencies=[Depends(Requires(Permission.AUDIT_VERIFY))])
 def audit_verify(garant: GarantDep) -> dict[str, Any]:
     with garant.unit_of_work() as uow:
-        result = chain.verify(uow.session, uow.keys)
+        result = verify_chain(uow)
     return {
         "ok": result.ok,
         "events": result.events,
         "seals": result.seals,
         "first_broken": result.first_broken,
         "problem": result.problem,
+        "missing_seals": result.missing_seals,
     }
