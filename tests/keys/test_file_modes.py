@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,20 @@ def test_an_existing_store_open_to_others_is_tightened_with_a_warning(
         Garant.open(root).close()
     assert _mode(db) == 0o600
     assert "garant.db was readable by others (mode 644); set to 0600" in caplog.text
+
+
+def test_a_key_version_that_sealed_payloads_and_mail_cannot_be_retired(
+    make_garant: Callable[..., Garant],
+) -> None:
+    from garant.errors import ConfigError
+
+    garant = make_garant()
+    with garant.unit_of_work() as uow:
+        uow.audit("test.action", "thing", 1, payload={"email": "a@example.org"})
+    garant.keys.rotate()
+    in_use: dict[str, int] = {}
+    for probe in garant.key_usage_probes:
+        in_use.update(probe(garant, 1))
+    assert in_use["audit payloads"] == 1 and in_use["audit events"] == 1
+    with pytest.raises(ConfigError, match="audit payloads: 1"):
+        garant.keys.retire(1, in_use)

@@ -38,6 +38,29 @@ def schedule_seal(garant: Garant) -> None:
         )
 
 
+def key_usage(garant: Garant, version: int) -> dict[str, int]:
+    """What the audit log made with ``version``: its MACs verify and its payloads open only
+    while the version is in the keyring."""
+    from sqlalchemy import func, select
+
+    from garant.audit.models import AuditEvent, AuditPayload, AuditSeal
+    from garant.mail.models import OutboxMessage
+
+    queries = {
+        "audit events": select(func.count()).where(AuditEvent.mac.startswith(f"{version}.")),
+        "audit seals": select(func.count()).where(AuditSeal.key_version == version),
+        "audit payloads": select(func.count()).where(
+            AuditPayload.key_version == version, AuditPayload.data.is_not(None)
+        ),
+        "outbox messages": select(func.count()).where(
+            OutboxMessage.key_version == version, OutboxMessage.sealed.is_not(None)
+        ),
+    }
+    with garant.unit_of_work(read_only=True) as uow:
+        return {name: int(uow.session.scalar(q) or 0) for name, q in queries.items()}
+
+
 def install(garant: Garant) -> None:
     garant.jobs.register(SEAL_JOB, seal_job)
     garant.schedulers.append(schedule_seal)
+    garant.key_usage_probes.append(key_usage)
