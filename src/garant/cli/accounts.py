@@ -26,7 +26,8 @@ from garant.errors import InvalidInput
 
 
 def register(app: typer.Typer) -> None:
-    """The commands attach to ``platform``'s ``user`` group when this module is imported."""
+    """``garant user``: platform's group (add, list, token) with this module's commands."""
+    app.add_typer(user_app, name="user")
 
 
 @user_app.command("deactivate")
