@@ -3,6 +3,7 @@ busy port, a newcomer's workspace that works from `garant init --example`."""
 
 from __future__ import annotations
 
+import json
 import socket
 import time
 from collections.abc import Callable
@@ -87,10 +88,13 @@ def test_init_with_an_example_leaves_a_working_workspace(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert "Demo database: demo/def-network.db" in result.output
     assert (tmp_path / "ws" / "demo" / "def-network.db").stat().st_size > 0
+    truth = json.loads((tmp_path / "ws" / "demo" / "def-network.truth.json").read_text())
+    email = truth["persons"][0]["identities"]["email"]
     found = runner.invoke(
-        build_app(), ["datamap", "check", "-w", str(tmp_path / "ws")]
-    )  # the map's systems are reachable: the database is where the map points
+        build_app(), ["subject", "find", "-i", f"email={email}", "-w", str(tmp_path / "ws")]
+    )  # the database is where the map points: the person is found in it
     assert found.exit_code == 0, found.output
+    assert "customers" in found.output
 
 
 def test_demo_db_creates_the_folder_it_writes_into(tmp_path: Path) -> None:
