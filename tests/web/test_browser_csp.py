@@ -74,3 +74,40 @@ def test_second_factor_enrolment_and_sign_in_in_the_browser(
         assert page.get_by_role("heading", name="Dashboard").is_visible()
         assert violations == []
         page.close()
+
+
+def test_optional_second_factor_from_my_account_then_asked_at_sign_in(
+    staffed: Garant, browser: Any, live_server: Any
+) -> None:
+    with live_server(staffed) as server:
+        page = browser.new_page(locale="en-GB")
+        violations = _violations(page)
+        _sign_in(page, server.url, Role.PRIVACY)
+        page.wait_for_url(f"{server.url}/admin")
+        page.get_by_role("link", name="My account").click()
+        page.get_by_role("button", name="Set up a second factor").click()
+        secret = pyotp.parse_uri(page.get_by_label("Key as a link").input_value()).secret
+        page.get_by_label("Code from your authenticator app").fill("000000")
+        page.get_by_role("button", name="Confirm").click()
+        assert page.get_by_role("alert").inner_text() == "Wrong code."
+        code = pyotp.TOTP(secret).at(staffed.clock.now())
+        page.get_by_label("Code from your authenticator app").fill(code)
+        page.get_by_role("button", name="Confirm").click()
+        assert page.get_by_text("A second factor protects this account").is_visible()
+        page.get_by_role("button", name="Sign out").click()
+        _sign_in(page, server.url, Role.PRIVACY)
+        page.wait_for_url(f"{server.url}/login/code")
+        assert page.get_by_label("Key as a link").count() == 0  # the key is never shown again
+        later = pyotp.TOTP(secret).at(staffed.clock.now(), counter_offset=1)
+        page.get_by_label("Code from your authenticator app").fill(later)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{server.url}/admin")
+        assert violations == []
+        page.close()
+
+
+def _sign_in(page: Any, url: str, role: Role) -> None:
+    page.goto(f"{url}/login")
+    page.get_by_label("Email").fill(staff_email(role))
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()

@@ -97,3 +97,15 @@ def test_a_failed_sign_in_is_audited_although_the_sign_in_rolled_back(staffed: G
         {"known": False, "reason": "password"},
     ]
     assert events[0].object_id is not None and events[1].object_id is None
+
+
+def test_one_address_trying_many_accounts_is_stopped_too(staffed: Garant) -> None:
+    """Per client address: spraying one password over many accounts hits its own limit."""
+    staffed.settings.web.login_attempts_per_client = 4
+    with TestClient(create_app(staffed)) as client:
+        statuses = []
+        for role in ("dpo", "privacy", "finance", "auditor", "admin"):
+            form = {"email": staff_email(role), "password": "Summer2026!!", "next": "/admin"}
+            form["csrf_token"] = csrf_of(client)
+            statuses.append(client.post("/login", data=form).status_code)
+        assert statuses == [401, 401, 401, 401, 429]

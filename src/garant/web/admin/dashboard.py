@@ -11,7 +11,7 @@ from garant.accounts.roles import Permission
 from garant.audit.service import recent_events
 from garant.i18n import gettext as _
 from garant.store.uow import Actor
-from garant.web.admin import users
+from garant.web.admin import account, users
 from garant.web.deps import GarantDep, Requires
 from garant.web.nav import NavItem
 from garant.web.templating import render
@@ -22,6 +22,7 @@ NAV = [
     NavItem(_("Dashboard"), "/admin", Permission.DASHBOARD_VIEW, order=0),
     NavItem(_("Audit log"), "/admin/audit", Permission.AUDIT_READ, order=90),
     NavItem(_("Staff"), "/admin/users", Permission.USERS_MANAGE, order=95),
+    NavItem(_("My account"), "/admin/account", Permission.DASHBOARD_VIEW, order=99),
 ]
 
 
@@ -48,3 +49,4 @@ def audit_page(request: Request, garant: GarantDep) -> Response:
 
 
 router.include_router(users.router)
+router.include_router(account.router)
