@@ -39,8 +39,8 @@ def bad_text(value: Any, where: str = "") -> str | None:
             return where or "the request"
         return None
     if isinstance(value, dict):
-        items: list[tuple[str, Any]] = [(str(k), k) for k in value] + [
-            (str(k), v) for k, v in value.items()
+        items: list[tuple[str, Any]] = [("(a name)", k) for k in value] + [
+            (_label(k), v) for k, v in value.items()
         ]
     elif isinstance(value, list):
         items = [(str(i), v) for i, v in enumerate(value)]
@@ -51,6 +51,14 @@ def bad_text(value: Any, where: str = "") -> str | None:
         if found:
             return found
     return None
+
+
+def _label(key: Any) -> str:
+    """A key fit to be named back in an error: short and printable, else a placeholder."""
+    text = str(key)
+    if len(text) > 40 or not text.isprintable() or bad_text(text):
+        return "(a name)"
+    return text
 
 
 def describe(exc: ValidationError) -> str:
