@@ -94,7 +94,7 @@ def test_af_a1_def_a1_dossier_pdf_has_every_section(
     for title in SECTIONS:
         assert title in text, title
     flat = " ".join(text.split())
-    assert "Tribunal judiciaire de Paris" in flat and "court_order" in flat
+    assert "Tribunal judiciaire de Paris" in flat and "Court order" in flat
     assert "GDPR awareness" in flat and "lapsed" in flat
     assert "NoContract" in flat and "no signed Art. 28 contract" in flat
     assert "(#41)" in flat  # the overdue request is named by its record number

@@ -7,15 +7,23 @@ Jinja2, and every value is escaped in one place (``_e``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from contextvars import ContextVar
+from datetime import date, datetime
 from html import escape
 from typing import TYPE_CHECKING, Any
 
 from garant.accountability.dossier import Section
+from garant.errors import GarantError
 from garant.i18n import gettext as _
+from garant.i18n.dates import format_date, format_datetime
+from garant.i18n.labels import label, named
+from garant.processors.rules import CLAUSES
 
 if TYPE_CHECKING:
     from garant.app import Garant
+
+_GARANT: ContextVar[Garant | None] = ContextVar("dossier_garant", default=None)
+"""The workspace being printed: its time zone and its policy's words for its ids."""
 
 CSS = """
 @page { size: A4; margin: 18mm 15mm; @bottom-right { content: counter(page) " / " counter(pages);
@@ -32,17 +40,77 @@ th { background: #eee; } .src { color: #555; font-size: 8pt; } .empty { font-sty
 
 
 def _e(value: Any) -> str:
+    """A value as the authority reads it: yes/no, local dates, labels, never a repr."""
+    garant = _GARANT.get()
+    tz = garant.timezone if garant is not None else None
     if value is None:
         return ""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, datetime):
-        return escape(value.strftime("%Y-%m-%d %H:%M UTC"))
+        return escape(format_datetime(value, tz, "medium+zone"))
+    if isinstance(value, date):
+        return escape(format_date(value, tz))
     if isinstance(value, list | tuple):
-        return escape(", ".join(str(v) for v in value))
+        return ", ".join(_e(v) for v in value)
     if isinstance(value, dict):
-        return escape(", ".join(f"{k}: {v}" for k, v in value.items()))
-    return escape(str(value))
+        return "; ".join(f"{escape(_heading(str(k)))}: {_e(v)}" for k, v in value.items())
+    return escape(label(value) if isinstance(value, str) and "_" in value else str(value))
+
+
+def _named(value: Any) -> str:
+    garant = _GARANT.get()
+    if garant is None or not value:
+        return "" if value is None else str(value)
+    return named(garant.policy, value)
+
+
+def _heading(key: str) -> str:
+    """The words for a column of Garant's own records (``aware_at``, ``published_by``)."""
+    return {
+        "id": "#", "number": _("Version"), "reference": _("Reference"), "title": _("Title"),
+        "nature": _("Nature of the breach"), "aware_at": _("Known since"),
+        "persons_approx": _("Persons"), "records_approx": _("Records"),
+        "data_categories": _("Data"), "likely_consequences": _("Likely consequences"),
+        "measures_taken": _("Measures taken"), "risk": _("Risk"),
+        "no_notification_reason": _("Why not notified"), "notified_at": _("Notified on"),
+        "published_at": _("Published on"), "published_by": _("Published by"),
+        "summary": _("Summary"), "sha256": _("Fingerprint (SHA-256)"), "at": _("Date"),
+        "requester": _("Requester"), "basis": _("Legal basis"), "data": _("Data disclosed"),
+        "approved_by": _("Approved by"), "told": _("Person told"),
+        "flagged": _("Outside the policy's recipients"), "kind": _("Kind"),
+        "holder": _("Holder"), "dated": _("Dated"), "valid_until": _("Valid until"),
+        "state": _("State"), "as_of": _("As of"), "started_at": _("Started"),
+        "finished_at": _("Finished"), "status": _("Status"), "dry_run": _("Dry run"),
+        "counts": _("Changes"), "rule": _("Rule"), "created_at": _("Created"),
+        "destroyed_at": _("Destroyed on"), "records": _("Records"), "count": _("Count"),
+        "proof": _("Proof"), "manifest_sha256": _("Manifest fingerprint"),
+        "processor_id": _("Processor"), "countries": _("Countries"),
+        "mechanism": _("Mechanism"), "collection": _("Collection"),
+    }.get(key, label(key))  # fmt: skip
+
+
+def _sources_in_words() -> dict[str, str]:
+    return {
+        "policy_versions": _("published policy versions"),
+        "audit_events": _("audit log"),
+        "audit_seals": _("audit seals"),
+        "breach_breaches": _("breach register"),
+        "breach_notifications": _("notifications to the authority"),
+        "processor_processors": _("processor register"),
+        "dpia_records": _("impact assessments"),
+        "rights_requests": _("rights requests"),
+        "retention_runs": _("retention runs"),
+        "archive_*": _("archives"),
+        "disclosure_log": _("disclosure log"),
+        "org_records": _("organizational records"),
+    }
+
+
+def _source(source: str) -> str:
+    """Where a section's figures come from, in words (the store's tables by what they hold)."""
+    words = _sources_in_words()
+    return ", ".join(words.get(part, part) for part in (p.strip() for p in source.split(",")))
 
 
 def _table(headers: list[str], rows: Iterable[list[Any]]) -> str:
@@ -64,17 +132,25 @@ def _register(s: Section) -> str:
             _("Processors"), _("Transfers"), _("Retention")]  # fmt: skip
     keys = ["name", "purposes", "legal_basis", "data", "recipients", "processors", "transfers",
             "retention"]  # fmt: skip
-    return _table(cols, ([r[k] for k in keys] for r in s.data["rows"]))
+    from garant.policy.wording import category
+
+    def words(row: dict[str, Any]) -> list[Any]:
+        said = dict(row)
+        said["legal_basis"] = label(row["legal_basis"], "legal_basis")
+        said["data"] = ", ".join(category(c.strip()) for c in row["data"].split(",") if c)
+        for key in ("recipients", "processors", "retention"):
+            said[key] = ", ".join(_named(v.strip()) for v in row[key].split(",") if v)
+        return [said[k] for k in keys]
+
+    return _table(cols, (words(r) for r in s.data["rows"]))
 
 
 def _versions(s: Section) -> str:
-    rows = s.data["rows"]
-    headers = list(rows[0]) if rows else []
-    return _table(headers, ([r.get(h) for h in headers] for r in rows))
+    return _generic(s)
 
 
 def _security(s: Section) -> str:
-    out = "<p>" + _("Declared now:") + " " + _e(s.data["current"]) + "</p>"
+    out = "<p>" + _("Declared now:") + " " + _measures(s.data["current"]) + "</p>"
     hist = [[h["version"], h["measures"]] for h in s.data["history"]]
     return out + _table([_("Version"), _("Measures (strength)")], hist)
 
@@ -82,16 +158,16 @@ def _security(s: Section) -> str:
 def _processors(s: Section) -> str:
     contracts, transfers = [], []
     for p in s.data["rows"]:
-        missing: Any = [k for k, v in p["clauses"].items() if not v]
+        missing: Any = [_(CLAUSES.get(k, k)) for k, v in p["clauses"].items() if not v]
         if p["parent"]:
             missing = _("contract with its processor (Art. 28(4))")
-        mechanism = p["mechanism"] or "-"
+        mechanism = label(p["mechanism"], "transfer_mechanism") if p["mechanism"] else "-"
         if p["scc_module"]:
             mechanism += f" (module {p['scc_module']})"
         for_ = _("for")
         name = (f"#{p['id']} " if p["id"] else "") + p["name"]
         name += f" ({for_} {p['parent']})" if p["parent"] else ""
-        name += "" if p["registered"] else " (policy.yaml)"
+        name += "" if p["registered"] else " (" + _("declared in the policy") + ")"
         if p.get("ended_on"):
             name += " (" + _("ended on {day}").format(day=p["ended_on"]) + ")"
         contracts.append(
@@ -102,7 +178,7 @@ def _processors(s: Section) -> str:
                 p["contract_expires"],
                 missing or _("all present"),
                 p["breach_notice_hours"],
-                [f"{a['on']} {a['outcome']}" for a in p["audits"]],
+                [f"{_e(a['on'])} {label(a['outcome'], 'outcome')}" for a in p["audits"]],
                 p["next_audit"],
             ]
         )
@@ -142,7 +218,43 @@ def _dpias(s: Section) -> str:
 def _generic(s: Section, key: str = "rows") -> str:
     rows = s.data.get(key) or []
     headers = list(rows[0]) if rows else []
-    return _table(headers, ([r.get(h) for h in headers] for r in rows))
+    cells = ([_said(h, r.get(h)) for h in headers] for r in rows)
+    return _table([_heading(h) for h in headers], cells)
+
+
+def _said(key: str, value: Any) -> Any:
+    kinds = {"nature": "nature", "risk": "risk", "basis": "disclosure_basis",
+             "kind": "record_kind", "status": "run_status"}  # fmt: skip
+    if key == "data_categories" and isinstance(value, list):
+        from garant.policy.wording import category
+
+        return ", ".join(category(c) for c in value)
+    if key in kinds and isinstance(value, list):
+        return ", ".join(label(v, kinds[key]) for v in value)
+    if key in kinds and isinstance(value, str):
+        return label(value, kinds[key])
+    if key == "rule":
+        return _named(value)
+    return value
+
+
+def _measures(ids: Any) -> str:
+    garant = _GARANT.get()
+    out = []
+    for measure in ids or []:
+        try:
+            found = garant.policy.security_measure(measure) if garant else None
+        except GarantError:  # a measure the policy no longer names: its id
+            found = None
+        words = getattr(found, "label", None)
+        out.append(escape(words.get(_lang()) if words is not None else str(measure)))
+    return ", ".join(out)
+
+
+def _lang() -> str:
+    from garant.i18n import current_language
+
+    return current_language()
 
 
 def bar_chart(months: dict[str, dict[str, int]]) -> str:
@@ -192,9 +304,13 @@ def _retention(s: Section) -> str:
 
 
 def _check(s: Section) -> str:
-    status = _table([_("Check"), _("Result")], ([k, v] for k, v in s.data["status"].items()))
+    status = _table(
+        [_("Check"), _("Result")],
+        ([label(k, "check"), v] for k, v in s.data["status"].items()),
+    )
     found = _table([_("Level"), _("Check"), _("Finding"), _("Evidence")],
-                   ([f["level"], f["check"], f["message"], f["evidence"]]
+                   ([label(f["level"], "level"), label(f["check"], "check"), f["message"],
+                     f["evidence"]]
                     for f in s.data["findings"]))  # fmt: skip
     runs = _table(
         [_("Run"), _("At"), _("Findings")],
@@ -215,7 +331,9 @@ def _audit(s: Section) -> str:
         return verdict + counts
     keep = _("Anchor of the latest seal: keep this page; `garant audit verify --anchor` "
              "checks that nothing it saw was cut.")  # fmt: skip
-    rows = [[name, anchor[name]] for name in ("day", "head_seq", "head_hash", "key_version", "mac")]
+    names = {"day": _("Day"), "head_seq": _("Last event sealed"), "head_hash": _("Its hash"),
+             "key_version": _("Key version"), "mac": _("Seal (MAC)")}  # fmt: skip
+    rows = [[words, anchor[name]] for name, words in names.items()]
     return verdict + counts + f"<p>{escape(keep)}</p>" + _table([_("Field"), _("Value")], rows)
 
 
@@ -230,8 +348,8 @@ RENDERERS: dict[str, Callable[[Section], str]] = {
 def _section(number: int, s: Section) -> str:
     css = ' class="first"' if number == 1 else ""
     head = f'<h2 id="{s.key}"{css}>{number}. {escape(s.title)}</h2>'
-    label, none = _("Source:"), _("No records.")
-    source = f'<p class="src">{escape(label)} {escape(s.source)}</p>'
+    said, none = _("Source:"), _("No records.")
+    source = f'<p class="src">{escape(said)} {escape(_source(s.source))}</p>'
     if s.empty:
         return head + source + f'<p class="empty">{escape(none)}</p>'
     return head + source + RENDERERS[s.key](s)
@@ -241,6 +359,7 @@ def render(garant: Garant, sections: list[Section], now: datetime, lang: str) ->
     title, as_of = _("Accountability dossier"), _("as of")
     note = _("Each figure is followed by the numbers of the records it counts.")
     org = garant.policy.controller.name
+    _GARANT.set(garant)
     toc = "".join(f'<li><a href="#{s.key}">{escape(s.title)}</a></li>' for s in sections)
     body = "".join(_section(i, s) for i, s in enumerate(sections, start=1))
     return (

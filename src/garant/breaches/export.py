@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from html import escape
+from datetime import tzinfo
 from typing import Any
 
 from garant.breaches import service
@@ -121,22 +121,8 @@ def to_json(rows: list[dict[str, Any]]) -> str:
     )
 
 
-def to_pdf(rows: list[dict[str, Any]], organization: str) -> bytes:
-    from weasyprint import HTML
+def to_pdf(rows: list[dict[str, Any]], organization: str, tz: tzinfo | None = None) -> bytes:
+    """The register for the authority, laid out by ``register_pdf`` (words, local times)."""
+    from garant.breaches.register_pdf import register_pdf
 
-    sections = []
-    for row in rows:
-        cells = "".join(
-            f"<tr><th>{escape(k)}</th><td>{escape(_flat(row[k]))}</td></tr>" for k in COLUMNS
-        )
-        sections.append(
-            f"<h2>{escape(row['reference'])} {escape(row['title'])}</h2><table>{cells}</table>"
-        )
-    html = (
-        "<!doctype html><html><head><meta charset='utf-8'><style>body{font-family:sans-serif;"
-        "font-size:9pt}th{text-align:left;width:30%;vertical-align:top}td{white-space:pre-wrap}"
-        "h2{page-break-before:auto}</style></head><body>"
-        f"<h1>{escape(organization)}: register of personal data breaches</h1>"
-        f"<p>{len(rows)} breach(es).</p>{''.join(sections)}</body></html>"
-    )
-    return bytes(HTML(string=html).write_pdf())
+    return register_pdf(rows, organization, tz)

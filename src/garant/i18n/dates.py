@@ -12,10 +12,13 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
+from babel.dates import get_timezone_location
 
-from garant.i18n import current_language, ngettext
+from garant.i18n import current_language, gettext, ngettext
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+PATTERNS = {"medium": "d MMM y, HH:mm", "long": "d MMMM y, HH:mm"}
+"""``fmt`` names; ``"medium+zone"`` adds the place whose time it is: ``(heure de Paris)``."""
 
 
 def _locale() -> str:
@@ -61,8 +64,13 @@ def format_datetime(value: object, tz: tzinfo | str | None = None, fmt: str = "m
         return format_date(parsed, tz)
     moment = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     zone = _zone(tz)
-    pattern = "d MMM y, HH:mm" if fmt == "medium" else fmt
-    return str(_babel_datetime(moment.astimezone(zone), format=pattern, locale=_locale()))
+    base, _sep, zoned = fmt.partition("+")
+    pattern = PATTERNS.get(base, base)
+    text = str(_babel_datetime(moment.astimezone(zone), format=pattern, locale=_locale()))
+    if zoned:
+        city = get_timezone_location(zone, locale=_locale(), return_city=True)
+        text += " " + gettext("({city} time)").format(city=city)
+    return text
 
 
 def days_left(days: int | None) -> str:

@@ -265,6 +265,29 @@ def _breaches() -> dict[str, dict[str, str]]:
             "member_number": _("Member number"),
         },
         "system_kind": {"sqlite": "SQLite", "postgresql": "PostgreSQL", "mysql": "MySQL"},
+        "check": {
+            "retention": _("Retention"),
+            "unmapped_columns": _("Columns missing from the data map"),
+            "special_categories": _("Special categories of data"),
+            "consent": _("Consent"),
+            "processor_contracts": _("Processor contracts"),
+            "transfers": _("Transfers"),
+            "transfer": _("Transfers"),
+            "declared_transfers": _("Transfers declared in the policy"),
+            "processor_audits": _("Processor audits"),
+            "requests": _("Rights requests"),
+            "breaches": _("Breaches"),
+            "security_measures": _("Security measures"),
+            "org_records": _("Organizational records"),
+            "dpias": _("Impact assessments"),
+            "disclosures": _("Disclosures"),
+        },
+        "level": {
+            "late": _("Late"),
+            "risk": _("Risk"),
+            "due": _("Due"),
+            "info": _("Information"),
+        },
         "dpia_decision": {
             "validated": _("Validated"),
             "rejected": _("Rejected"),
@@ -308,13 +331,16 @@ def named(policy: Any, code: object) -> str:
     if code is None or code == "":
         return ""
     text, lang = str(code), current_language()
-    for finder in ("activity", "retention_rule", "consent_purpose", "statute", "recipient"):
+    finders = ("activity", "retention_rule", "consent_purpose", "statute", "recipient", "processor")
+    for finder in finders:
         try:
             element = getattr(policy, finder)(text)
         except (GarantError, AttributeError):
             continue
         for attr in ("name", "label", "title"):
             words = getattr(element, attr, None)
+            if isinstance(words, str):
+                return words
             if words is not None and hasattr(words, "get"):
                 return str(words.get(lang))
     return label(text)

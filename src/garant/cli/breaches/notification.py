@@ -168,7 +168,7 @@ def export_cmd(
         uow.audit("breach.export", "breach", None, details={"format": format_, "count": len(rows)})
     if format_ == "pdf":
         assert output is not None
-        output.write_bytes(export.to_pdf(rows, garant.policy.controller.name))
+        output.write_bytes(export.to_pdf(rows, garant.policy.controller.name, garant.timezone))
     else:
         text = export.to_csv(rows) if format_ == "csv" else export.to_json(rows)
         if output is None:

@@ -83,7 +83,7 @@ def export_register(
     if format == "csv":
         return Response(export.to_csv(rows), media_type="text/csv; charset=utf-8")
     if format == "pdf":
-        pdf = export.to_pdf(rows, garant.policy.controller.name)
+        pdf = export.to_pdf(rows, garant.policy.controller.name, garant.timezone)
         return Response(pdf, media_type="application/pdf")
     return Response(export.to_json(rows), media_type="application/json")
 
