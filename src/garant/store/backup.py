@@ -105,11 +105,36 @@ def _read(garant: Garant, path: Path) -> tuple[dict[str, Any], list[dict[str, An
     return manifest, records
 
 
+MAIL_FIELDS = ("recipient", "subject", "body_text", "body_html", "headers")
+
+
+def _seal_legacy(garant: Garant, by_table: dict[str, list[dict[str, Any]]]) -> None:
+    """Rows of a backup made before revision 0012 kept audit payloads and mail in clear:
+    encrypt them as that revision does, so an older backup restores into this schema."""
+    from garant.audit.chain import seal_payload
+    from garant.mail.sealed import ClearMail, seal_mail
+
+    keys = garant.keys
+    for row in by_table.get("audit_payloads", []):
+        if isinstance(row.get("data"), dict):
+            row["data"] = seal_payload(keys, int(row["seq"]), row["data"])
+            row["key_version"] = keys.current
+    for row in by_table.get("mail_outbox", []):
+        if "sealed" in row or not any(name in row for name in MAIL_FIELDS):
+            continue
+        clear = {name: row.pop(name, None) for name in MAIL_FIELDS}
+        mail = ClearMail(clear["recipient"], clear["subject"] or "", clear["body_text"],
+                         clear["body_html"], dict(clear["headers"] or {}))  # fmt: skip
+        row["sealed"] = seal_mail(keys, str(row["idempotency_key"]), mail)
+        row["key_version"] = keys.current
+
+
 def restore(garant: Garant, path: Path, *, actor: Actor) -> dict[str, int]:
     manifest, records = _read(garant, path)
     by_table: dict[str, list[dict[str, Any]]] = {}
     for record in records:
         by_table.setdefault(record["t"], []).append({k: _decode(v) for k, v in record["r"].items()})
+    _seal_legacy(garant, by_table)
     known = {t.name for t in metadata.sorted_tables}
     unknown = set(by_table) - known
     if unknown:
