@@ -131,3 +131,40 @@ def test_dossier_pdf_has_no_python_values_and_fits_its_pages(
     assert len(pages) > 1
     assert _overflowing_pages(pages) == []
     assert _words_past_the_margin(path) == []
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_register_pdf_in_the_cnil_layout_fits_its_pages(
+    with_breach: tuple[Garant, str], lang: str, tmp_path: Path
+) -> None:
+    """DEF-A1: the register (Art. 30(1)) in the CNIL template's headings, one sheet per
+    activity after the organization, words only, nothing past the margin."""
+    from tests.web.conftest import csrf_of
+
+    garant, _token = with_breach
+    with garant.unit_of_work() as uow:
+        add_user(uow=uow, email="reg@x.example", role="dpo", password="pw-" + "x" * 20)
+    web = TestClient(create_app(garant), base_url="http://testserver")
+    web.post(
+        "/login",
+        data={"email": "reg@x.example", "password": "pw-" + "x" * 20,
+              "csrf_token": csrf_of(web), "next": "/admin"},
+    )  # fmt: skip
+    assert "format=pdf" in web.get("/admin/register").text
+    pdf = web.get(f"/admin/register/export?format=pdf&lang={lang}")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    path = tmp_path / "register.pdf"
+    path.write_bytes(pdf.content)
+    lines = _text(path)
+    text = "\n".join(lines)
+    heading = "Base légale" if lang == "fr" else "Legal basis"
+    assert heading in text and garant.policy.activities[0].name.get(lang).split()[0] in text
+    assert "legal_obligation" not in text and "True" not in text
+    pages = _pages(pdf.content, tmp_path, f"cnil-register-{lang}")
+    assert len(pages) > len(garant.policy.activities)  # one sheet per activity
+    assert _overflowing_pages(pages) == []
+    assert _words_past_the_margin(path) == []
+    # the activity's reference is the organization's own identifier (the template's
+    # "Référence"), shown as written; every other line speaks words
+    said = [line for line in lines if not line.strip().startswith(("Référence", "Reference"))]
+    assert [p for p in problems(said, lang, "register") if "raw code" in p] == []

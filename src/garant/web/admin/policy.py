@@ -51,8 +51,13 @@ def register_page(request: Request, garant: GarantDep, entity: str | None = None
 def register_download(
     garant: GarantDep, format: str = "csv", entity: str | None = None, lang: str = "fr"
 ) -> Response:
-    data = export_register(garant.policy, format, entity=entity or None, lang=lang)
     headers = {"Content-Disposition": f'attachment; filename="register.{format}"'}
+    if format == "pdf":  # the CNIL template's layout, for the authority
+        from garant.policy.register_pdf import register_pdf
+
+        pdf = register_pdf(garant.policy, entity=entity or None, lang=lang)
+        return Response(pdf, media_type="application/pdf", headers=headers)
+    data = export_register(garant.policy, format, entity=entity or None, lang=lang)
     return Response(data, media_type=MEDIA[format], headers=headers)
 
 
