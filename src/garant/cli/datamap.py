@@ -192,5 +192,8 @@ def demo_db(
 
 def register(app: typer.Typer) -> None:
     """Add this feature's commands and groups to the main app."""
+    from garant.cli import discovery  # adds ``infer`` and ``check`` to the datamap group
+
+    discovery.register(app)
     app.add_typer(datamap_app, name="datamap")
     app.add_typer(subject_app, name="subject")
