@@ -240,6 +240,10 @@ def verify_cmd(
     method: Annotated[str, typer.Option(help="staff, document or number_match")] = "staff",
     document_type: Annotated[str | None, typer.Option()] = None,
     note: Annotated[str | None, typer.Option()] = None,
+    keep: Annotated[
+        list[str] | None,
+        typer.Option(help="With identities that disagree: a kind of the one person (repeatable)"),
+    ] = None,
     ask_document: Annotated[
         bool, typer.Option(help="Ask the person for an identity document")
     ] = False,
@@ -251,9 +255,11 @@ def verify_cmd(
     from garant.rights import identity, service
 
     garant = open_garant(workspace, as_of)
+    if code is not None:  # counted in its own transaction before it is judged
+        identity.try_code(garant, cli_actor(actor or None), request_id=request_id, code=code)
     with garant.unit_of_work(cli_actor(actor or None)) as uow:
         if code is not None:
-            identity.confirm_code(uow=uow, request_id=request_id, code=code)
+            pass  # checked above, each try in its own transaction
         elif ask_document:
             identity.ask_document(uow=uow, request_id=request_id)
         elif resend:
@@ -266,6 +272,7 @@ def verify_cmd(
                 method=method,
                 document_type=document_type,
                 note=note,
+                keep=keep or None,
             )
         else:
             raise InvalidInput("give --code, --accept/--reject, --ask-document or --resend")

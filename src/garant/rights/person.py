@@ -13,12 +13,14 @@ exported or erased through them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from garant.rights.locate import datamap_of
 
 if TYPE_CHECKING:
     from garant.app import Garant
+    from garant.connectors import Row
+    from garant.datamap.models import Collection
 
 RowId = tuple[str, str, tuple[object, ...]]
 
