@@ -64,6 +64,16 @@ class WebSettings(_Section):
     """Sign-in attempts allowed per account and per client address in this window."""
 
 
+class AuditSettings(_Section):
+    """An RFC 3161 time-stamping service that stamps each exported anchor (optional)."""
+
+    timestamp_url: str | None = None
+    timestamp_root_cert: str | None = None
+    """PEM file of the service's root certificate: the stamp is checked against it when
+    received and again by ``garant audit verify --anchor``."""
+    timestamp_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+
+
 class ArchiveSettings(_Section):
     directory: str = "archive"
 
@@ -109,6 +119,7 @@ class Settings(_Section):
     mail: MailSettings = Field(default_factory=MailSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     archive: ArchiveSettings = Field(default_factory=ArchiveSettings)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     rights: RightsSettings = Field(default_factory=RightsSettings)

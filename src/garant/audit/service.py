@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -12,7 +14,7 @@ from garant.audit import chain
 from garant.audit.anchor import Anchor, from_seal, latest_seal
 from garant.audit.models import AuditEvent
 from garant.clock import local_date
-from garant.errors import InvalidInput
+from garant.errors import IntegrityError, InvalidInput
 from garant.store.uow import UnitOfWork
 
 
@@ -85,12 +87,42 @@ def dpo_address(garant: Any) -> str:
     return str(garant.settings.mail.dpo_address or getattr(dpo, "email", None) or "")
 
 
-def share_anchor(uow: UnitOfWork, *, mail: bool, to: str | None = None) -> Anchor:
-    """The latest seal as an anchor; with ``mail``, queued to the DPO (or ``to``). Audited:
-    who took which anchor out of the store, and where it went."""
+def stamp_anchor(garant: Any, anchor: Anchor) -> Anchor:
+    """The anchor with an RFC 3161 time stamp when ``[audit] timestamp_url`` is set (a
+    network call: made outside any unit of work)."""
+    from dataclasses import replace
+
+    from garant.audit.timestamp import request_stamp
+
+    settings = garant.settings.audit
+    if not settings.timestamp_url:
+        return anchor
+    stamp = request_stamp(
+        anchor,
+        url=settings.timestamp_url,
+        root=timestamp_root(garant),
+        timeout=settings.timestamp_timeout_seconds,
+    )
+    return replace(anchor, timestamp=stamp)
+
+
+def timestamp_root(garant: Any) -> Path | None:
+    name = garant.settings.audit.timestamp_root_cert
+    if not name:
+        return None
+    path = Path(name)
+    return path if path.is_absolute() else garant.workspace / path
+
+
+def share_anchor(
+    uow: UnitOfWork, *, mail: bool, to: str | None = None, anchor: Anchor | None = None
+) -> Anchor:
+    """The latest seal (or ``anchor``, made from it and stamped) as an anchor; with
+    ``mail``, queued to the DPO (or ``to``). Audited: who took which anchor out of the
+    store, and where it went."""
     from garant.mail.service import queue_mail
 
-    anchor = current_anchor(uow)
+    anchor = anchor or current_anchor(uow)
     address = ""
     if mail:
         address = to or dpo_address(uow.garant)
@@ -116,6 +148,33 @@ def share_anchor(uow: UnitOfWork, *, mail: bool, to: str | None = None) -> Ancho
         "audit.anchor",
         "audit_seal",
         anchor.day.isoformat(),
-        details={"head_seq": anchor.head_seq, "mailed": bool(address)},
+        details={
+            "head_seq": anchor.head_seq,
+            "mailed": bool(address),
+            "stamped": anchor.timestamp is not None,
+        },
     )
     return anchor
+
+
+@dataclass(frozen=True)
+class StampCheck:
+    ok: bool
+    text: str
+
+
+def anchor_stamp(garant: Any, anchor: Anchor) -> StampCheck | None:
+    """The anchor's RFC 3161 time stamp checked against ``[audit] timestamp_root_cert``."""
+    from garant.audit.timestamp import check_stamp
+
+    if anchor.timestamp is None:
+        return None
+    root = timestamp_root(garant)
+    if root is None:
+        return StampCheck(True, "The anchor's time stamp was not checked: set "
+                                "[audit] timestamp_root_cert to check it.")  # fmt: skip
+    try:
+        at = check_stamp(anchor, root)
+    except IntegrityError as exc:
+        return StampCheck(False, f"The anchor's time stamp does not verify: {exc.message}")
+    return StampCheck(True, f"Time-stamped by {anchor.timestamp.get('tsa')} at {at}.")

@@ -285,16 +285,21 @@ def audit_verify(
     """Check every link and MAC, the head, a seal for each day since the first event, and
     with --anchor that nothing the anchor saw was cut; name the first problem."""
     from garant.audit.anchor import read_anchor
-    from garant.audit.service import verify_chain
+    from garant.audit.service import anchor_stamp, verify_chain
 
     garant = open_garant(workspace, as_of)
     kept = read_anchor(anchor, garant.keys) if anchor is not None else None
     with garant.unit_of_work(read_only=True) as uow:
         result = verify_chain(uow, anchor=kept)
+    stamp = anchor_stamp(garant, kept) if kept is not None else None
+    ok = result.ok and (stamp is None or stamp.ok)
     if json_out:
-        extra = {"anchor": kept.to_dict() if kept else None}
-        print_json(result.__dict__ | {"ok": result.ok} | extra)
-    elif result.ok:
+        extra = {"anchor": kept.to_dict() if kept else None, "stamp": stamp and vars(stamp)}
+        print_json(result.__dict__ | {"ok": ok} | extra)
+        raise typer.Exit(0 if ok else 1)
+    if stamp is not None:
+        console.print(stamp.text, highlight=False)
+    if result.ok:
         seen = f"; the anchor of {kept.day} (event {kept.head_seq}) holds" if kept else ""
         console.print(
             f"[green]Chain intact[/green]: {result.events} events, {result.seals} seals{seen}"
@@ -306,7 +311,7 @@ def audit_verify(
             f"[red]Chain broken[/red] at event {result.first_broken}: {result.problem}",
             highlight=False,
         )
-    raise typer.Exit(0 if result.ok else 1)
+    raise typer.Exit(0 if ok else 1)
 
 
 @audit_app.command("seal")
@@ -339,12 +344,16 @@ def audit_anchor(
     as_of: AsOfOpt = None,
     actor: ActorOpt = "",
 ) -> None:
-    """Export the latest seal as an anchor, to keep outside the store (audited)."""
-    from garant.audit.service import share_anchor
+    """Export the latest seal as an anchor, to keep outside the store (audited); stamped
+    by the RFC 3161 service of [audit] timestamp_url when one is set."""
+    from garant.audit.service import current_anchor, share_anchor, stamp_anchor
 
     garant = open_garant(workspace, as_of)
+    with garant.unit_of_work(read_only=True) as uow:
+        made = current_anchor(uow)
+    made = stamp_anchor(garant, made)  # the time-stamping service, outside any transaction
     with garant.unit_of_work(cli_actor(actor or None)) as uow:
-        anchor = share_anchor(uow, mail=mail or bool(to), to=to)
+        anchor = share_anchor(uow, mail=mail or bool(to), to=to, anchor=made)
     if out is None:
         typer.echo(anchor.text(), nl=False)
         return
