@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -97,3 +98,15 @@ def test_lifecycle_commands_fail_with_one_clear_line(tmp_path: Path) -> None:
         assert message in done.output and "Traceback" not in done.output, (args, done.output)
     short = runner.invoke(app, ["user", "password", EMAIL, "--stdin", *ws], input="short\n")
     assert short.exit_code == 2 and "12 characters" in short.output
+
+
+def test_serve_refuses_a_short_session_secret_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The issue's probe: a 5-character session secret was accepted."""
+    root, _ = _workspace(tmp_path)
+    monkeypatch.setenv("GARANT_TEST_SESSION_SECRET", "12345")
+    done = CliRunner().invoke(build_app(), ["serve", "--workspace", str(root)])
+    assert done.exit_code == 2 and "Traceback" not in done.output
+    assert "GARANT_TEST_SESSION_SECRET holds 5 bytes" in done.output
+    assert "at least 32" in done.output

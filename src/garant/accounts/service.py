@@ -238,3 +238,16 @@ def list_tokens(*, uow: UnitOfWork, email: str) -> list[ApiToken]:
             select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
         )
     )
+
+
+def tokens_by_user(*, uow: UnitOfWork) -> dict[str, list[ApiToken]]:
+    """Every account's tokens, read in one statement (the Staff page lists them all)."""
+    found: dict[str, list[ApiToken]] = {}
+    rows = uow.session.execute(
+        select(StaffUser.email, ApiToken)
+        .join(ApiToken, ApiToken.user_id == StaffUser.id)
+        .order_by(ApiToken.id)
+    )
+    for email, token in rows:
+        found.setdefault(email, []).append(token)
+    return found

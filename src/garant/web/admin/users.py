@@ -22,11 +22,12 @@ Admin = Annotated[Actor, Depends(Requires(Permission.USERS_MANAGE))]
 Email = Annotated[str, Form(max_length=320)]
 
 
-def _page(request: Request, garant: GarantDep, actor: Actor, **context: object) -> Response:
+def _page(
+    request: Request, garant: GarantDep, actor: Actor, status: int = 200, **context: object
+) -> Response:
     with garant.unit_of_work(actor, read_only=True) as uow:
         users = service.list_users(uow=uow)
-        tokens = {u.email: service.list_tokens(uow=uow, email=u.email) for u in users}
-    status = 200 if not context.get("error") else 409
+        tokens = service.tokens_by_user(uow=uow)
     return render(
         request,
         "admin/users.html",
@@ -63,7 +64,7 @@ def _act(request: Request, garant: GarantDep, actor: Actor, action: str, **kw: s
             else:
                 service.revoke_token(uow=uow, token_id=int(kw["token_id"]))
     except GarantError as exc:
-        return _page(request, garant, actor, error=exc.message)
+        return _page(request, garant, actor, exc.http_status, error=exc.message)
     return RedirectResponse(f"/admin/users?done={action}", status_code=303)
 
 
