@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 def install_all(garant: Garant) -> None:
     from garant.accountability import wiring as accountability
+    from garant.accounts import wiring as accounts
     from garant.audit import wiring as audit
     from garant.breaches import wiring as breaches
     from garant.consent import wiring as consent
@@ -24,6 +25,7 @@ def install_all(garant: Garant) -> None:
 
     for feature in (
         audit,
+        accounts,
         mail,
         policy,
         datamap,

@@ -136,3 +136,43 @@ def test_session_secret_needs_32_bytes_outside_a_demo(
     else:
         with pytest.raises(ConfigError, match="at least 32"):
             session_secret(settings)
+
+
+def test_old_session_rows_are_deleted_by_the_own_data_sweep(garant: Garant) -> None:
+    from garant.retention.own import apply_all
+
+    clear = _open(garant)
+    with garant.unit_of_work() as uow:
+        end_session(uow=uow, clear=clear)
+    clock = garant.clock
+    assert isinstance(clock, FixedClock)
+    clock.advance(days=80)
+    apply_all(garant)
+    with garant.unit_of_work(read_only=True) as uow:
+        assert uow.session.scalars(select(StaffSession)).all() != []
+    clock.advance(days=12)  # 8 hours + 90 days after sign-in, and a local midnight
+    apply_all(garant)
+    with garant.unit_of_work(read_only=True) as uow:
+        assert uow.session.scalars(select(StaffSession)).all() == []
+
+
+def test_a_key_version_that_encrypted_a_second_factor_cannot_be_retired(garant: Garant) -> None:
+    import pyotp
+
+    from garant.accounts import totp
+    from garant.accounts.models import StaffUser
+
+    _open(garant)
+    secret = totp.new_secret()
+    with garant.unit_of_work() as uow:
+        user = uow.session.scalars(select(StaffUser)).one()
+        code = pyotp.TOTP(secret).at(garant.clock.now())
+        totp.enrol(uow=uow, user=user, secret=secret, code=code)
+    old = garant.keys.current
+    garant.keys.rotate()
+    in_use: dict[str, int] = {}
+    for probe in garant.key_usage_probes:
+        in_use.update(probe(garant, old))
+    assert in_use["staff second factors"] == 1
+    with pytest.raises(ConfigError, match="staff second factors"):
+        garant.keys.retire(old, in_use)
