@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from garant.app import Garant
 from garant.audit.models import AuditPayload
@@ -50,3 +51,42 @@ def test_store_file_holds_no_clear_code_link_or_identity(school_sqlite: Garant) 
         assert secret.encode() not in raw, f"{secret!r} is in the store file in clear"
     with garant.unit_of_work(read_only=True) as uow:
         assert verify_chain(uow).ok
+
+
+class _Refusing:
+    """An SMTP server that refuses every recipient, quoting the address as servers do."""
+
+    async def handle_RCPT(
+        self, server: object, session: object, envelope: object, address: str, options: object
+    ) -> str:
+        return f"550 5.1.1 <{address}>: Recipient address rejected"
+
+
+def test_a_refusal_quoting_the_address_is_stored_without_it(make_garant: Any) -> None:
+    from aiosmtpd.controller import Controller
+    from sqlalchemy import select
+
+    from garant.jobs.models import Job
+    from garant.jobs.worker import run_due
+    from garant.mail.models import OutboxMessage
+    from garant.mail.service import queue_mail
+    from tests.conftest import free_port
+
+    garant: Garant = make_garant()
+    port = free_port()
+    controller = Controller(_Refusing(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        garant.settings.mail.host, garant.settings.mail.port = "127.0.0.1", port
+        with garant.unit_of_work() as uow:
+            queue_mail(uow=uow, to="Refused.Person@example.org", template="test", lang="en",
+                       context={"organization": "Org"}, key="test:refused")  # fmt: skip
+        assert run_due(garant).failed == 1
+    finally:
+        controller.stop()
+    with garant.unit_of_work(read_only=True) as uow:
+        message = uow.session.scalars(select(OutboxMessage)).one()
+        jobs = [j.error or "" for j in uow.session.scalars(select(Job))]
+    assert message.error and "<recipient>" in message.error and "550" in message.error
+    for text in (message.error, *jobs):
+        assert "refused.person@example.org" not in text.lower()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -114,6 +115,14 @@ def deliver(garant: Garant, email: EmailMessage) -> None:
         smtp.send_message(email)
 
 
+def without_address(text: str, address: str) -> str:
+    """An SMTP error as it may be stored: the recipient's address replaced (the outbox
+    keeps addresses only encrypted)."""
+    if not address:
+        return text
+    return re.sub(re.escape(address), "<recipient>", text, flags=re.IGNORECASE)
+
+
 def send_job(context: JobContext) -> dict[str, Any]:
     """Send one queued mail. A message already marked sent is not sent again."""
     garant = context.garant
@@ -131,11 +140,16 @@ def send_job(context: JobContext) -> dict[str, Any]:
     try:
         deliver(garant, email)
     except (OSError, smtplib.SMTPException) as exc:
+        reason = without_address(str(exc), str(email["To"] or ""))
         with garant.store.session() as session, session.begin():
             failed = session.get(OutboxMessage, message_id)
             if failed is not None:
-                failed.error = str(exc)[:2000]
-        raise
+                failed.error = reason[:2000]
+        if reason == str(exc):
+            raise
+        # a refusal quoting the address ("550 <ada@...> unknown") is kept without it, in
+        # the outbox and in the job's error alike
+        raise smtplib.SMTPException(reason) from None
     with garant.unit_of_work() as uow:
         sent = uow.session.get(OutboxMessage, message_id)
         assert sent is not None
