@@ -59,7 +59,7 @@ CASES = {
         "    duration: 3 years",
         "    duration: 14 monts",
         'policy.yaml:13:15: retention_rules[0].duration: "14 monts" is not a '
-        'duration (examples: "14 months", "3 years")',
+        'duration (examples: "30 minutes", "14 months", "3 years")',
     ),
     "legal_basis_unknown": (
         "    legal_basis: contract",
@@ -80,8 +80,8 @@ CASES = {
     "unknown_subject": (
         "[customers]",
         "[aliens]",
-        'policy.yaml:8:5: activities[0].data_subjects: "aliens" is not a '
-        "category of persons (known: customers,",
+        'policy.yaml:8:21: activities[0].data_subjects[0]: "aliens" is not a '
+        "category of persons of the policy (known: agents, applicants,",
     ),
     "unknown_rule": (
         "    retention: shop",

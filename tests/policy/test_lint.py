@@ -97,7 +97,9 @@ def test_af_t1_transfer_without_safeguard_is_an_error() -> None:
     assert found["transfer-no-safeguard"].severity == "error"
     with_scc = "[{country: IN, recipient: Support desk, mechanism: scc, scc_module: 2}]"
     assert _codes(HEAD + _activity(transfers=with_scc) + RULE) == {}
-    to_japan = "[{country: JP, recipient: Office, mechanism: adequacy}]"
+    to_japan = (
+        "[{country: JP, recipient: Office, mechanism: adequacy, within_adequacy_scope: true}]"
+    )
     assert _codes(HEAD + _activity(transfers=to_japan) + RULE) == {}
 
 

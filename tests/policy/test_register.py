@@ -66,7 +66,9 @@ def test_def_o1_register_of_one_entity(dn: Policy) -> None:
     rows = _csv(export_register(dn, "csv", entity="def-events", lang="en"))
     assert [r["Reference"] for r in rows] == ["events"]
     assert rows[0]["Entity"] == "DEF Events"
-    assert "Eventbrite, US, standard contractual clauses" in rows[0]["Transfers outside the EU"]
+    assert "Eventbrite, United States, standard contractual clauses" in rows[0][
+        "Transfers outside the EU"
+    ]
 
 
 def test_sensitive_yes_names_the_categories() -> None:
@@ -87,7 +89,9 @@ retention_rules:
 """)
     row = _csv(export_register(policy, "csv"))[0]
     assert row["Données sensibles"] == ("oui : Données de santé, Numéro de sécurité sociale (NIR)")
-    assert row["Condition de l'article 9"] == "health_care"
+    assert row["Condition de l'article 9"] == (
+        "Médecine préventive, diagnostic médical, soins (RGPD art. 9(2)(h))"
+    )
 
 
 def test_xlsx_has_the_organization_and_the_register(dn: Policy, tmp_path: Path) -> None:

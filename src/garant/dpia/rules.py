@@ -4,7 +4,9 @@ Screening follows the EDPB-endorsed WP29 guidelines WP248 rev.01 (4 October 2017
 criteria; processing meeting two or more is presumed to need a DPIA (Art. 35(1)), and a
 controller that decides otherwise must give its reasons. The CNIL's list adopted under
 Art. 35(4) (délibération n° 2018-327 of 11 October 2018) names processing that always
-needs one. Risk levels follow the CNIL's PIA method: severity and likelihood on four
+needs one (14 items, as amended by 2019-011), délibération n° 2019-118 of 12 September
+2019 processing that needs none (Art. 35(5)); Art. 35(3)(a)-(c) always require one.
+Risk levels follow the CNIL's PIA method: severity and likelihood on four
 levels (negligible, limited, significant, maximum).
 """
 
@@ -25,20 +27,71 @@ CRITERIA: dict[str, str] = {
     "prevents_rights": "Processing that prevents exercising a right or using a service or contract",
 }
 
+# GDPR Art. 35(3): the three cases in which a DPIA "shall in particular be required". They
+# can never be screened out with a reason (unlike the WP248 presumption).
+ART35_3: dict[str, str] = {
+    "art35_3_a": "Art. 35(3)(a): systematic and extensive evaluation based on automated "
+    "processing, including profiling, with legal or similarly significant effects",
+    "art35_3_b": "Art. 35(3)(b): processing on a large scale of special categories (Art. 9) or "
+    "of data relating to criminal convictions and offences (Art. 10)",
+    "art35_3_c": "Art. 35(3)(c): systematic monitoring of a publicly accessible area on a "
+    "large scale",
+}
+
+# CNIL, délibération n° 2018-327 du 11 octobre 2018 (JORF 6 November 2018) as amended by
+# délibération n° 2019-011: the 14 types of processing that always need a DPIA (Art. 35(4)).
+# List dated 2026-12-06; wording from the published list as quoted by
+# https://francoischarlet.ch/2018/gdpr-cnil-liste-traitements-analyse-impact-requise and
+# https://virtua-legis.com/?p=4149 (read 2026-12-06). Alerts are two items (social and
+# health; professional), not one.
 CNIL_LIST: dict[str, str] = {
-    "health_care": "Health data processed by health or medico-social establishments for care",
-    "genetic_vulnerable": "Genetic data of vulnerable persons (patients, employees, children)",
-    "hr_profiling": "Profiling of persons for human resources management",
-    "employee_monitoring": "Constant monitoring of employees' activity",
-    "whistleblowing": "Management of professional and social alerts (whistleblowing)",
+    "health_care": "Health data processed by health or medico-social establishments for the "
+    "care of persons",
+    "genetic_vulnerable": "Genetic data of so-called vulnerable persons (patients, employees, "
+    "children, etc.)",
+    "hr_profiling": "Profiling of natural persons for human resources management",
+    "employee_monitoring": "Constant monitoring of the activity of the employees concerned",
+    "social_health_alerts": "Management of alerts and reports in social and health matters",
+    "professional_alerts": "Management of alerts and reports in professional matters",
     "health_registry": "Health data needed to build a data warehouse or a registry",
-    "exclusion_profiling": "Profiling that may exclude persons from a contract or end it",
-    "shared_breaches_files": "Shared files of contract breaches that may exclude from a contract",
+    "exclusion_profiling": "Profiling that may lead to exclusion from the benefit of a "
+    "contract, or to its suspension or termination",
+    "shared_breaches_files": "Pooled processing of established contract breaches that may lead "
+    "to exclusion or suspension from the benefit of a contract",
     "external_profiling": "Profiling using data from external sources",
-    "biometric_vulnerable": "Biometric recognition of persons including vulnerable persons",
-    "social_housing": "Processing of social housing applications and management",
+    "biometric_vulnerable": "Biometric data for recognising persons, among whom are so-called "
+    "vulnerable persons (pupils, elderly persons, patients, asylum seekers, etc.)",
+    "social_housing": "Examination of applications for, and management of, social housing",
     "social_support": "Social or medico-social support of persons",
     "large_scale_location": "Large-scale processing of location data",
+}
+# Before the split of the alerts (keys a stored screening may still hold).
+LEGACY_CNIL = {"whistleblowing": "professional_alerts"}
+
+# CNIL, délibération n° 2019-118 du 12 septembre 2019 (JORF 22 October 2019): processing for
+# which no DPIA is required (Art. 35(5)). List dated 2026-12-06; items 1-10 as quoted by
+# https://novatek-consulting.com/rgpd-liste-des-traitements-pour-lesquels-un-pia-nest-pas-obligatoire/
+# and https://www.nextinpact.com/brief/rgpd---la-liste-des-traitements-qui-echappent-aux-etudes-d-impact-10065.htm
+# (read 2026-12-06); items 11 (access control and working time) and 12 (breathalysers) from
+# the second source's summary and knowledge of the list, not read in full.
+CNIL_EXEMPT: dict[str, str] = {
+    "hr_small": "Human resources management only, for organisations of fewer than 250 "
+    "employees, without profiling",
+    "supplier_relations": "Management of supplier relations",
+    "electoral_roll": "Management of the municipal electoral roll, as the texts provide",
+    "works_council": "Management of the activities of works councils",
+    "nonprofit_members": "Management of the members and donors of an association, foundation "
+    "or non-profit institution in its usual activities, with no sensitive data",
+    "individual_health_professional": "Health data for the care of a patient by a health "
+    "professional practising individually (practice, pharmacy, medical laboratory)",
+    "individual_lawyer": "Processing by lawyers practising individually",
+    "commercial_court_clerks": "Processing by clerks of the commercial courts for their activity",
+    "notaries": "Processing by notaries for their notarial activity and deeds",
+    "school_services": "Processing by local authorities and public or private legal persons to "
+    "manage school, after-school and early-childhood services",
+    "access_control_time": "Physical access control and working hours for computing working "
+    "time, without biometrics",
+    "breathalysers": "Breathalysers to prevent driving under the influence of alcohol or drugs",
 }
 
 RISKS = ("illegitimate_access", "unwanted_change", "disappearance")
@@ -54,20 +107,40 @@ class Screening:
 
 
 def screen(criteria: list[str], cnil_list: list[str], exception_reason: str | None) -> Screening:
-    """Art. 35(1),(4): is a DPIA required? Two criteria presume it; the CNIL list imposes it."""
-    unknown = sorted(set(criteria) - set(CRITERIA)) + sorted(set(cnil_list) - set(CNIL_LIST))
+    """Art. 35(1),(3),(4),(5): is a DPIA required?
+
+    An Art. 35(3) case (``criteria`` may hold ``art35_3_a``..``c``) or an item of the CNIL's
+    list (2018-327) requires it, whatever the reason given. Otherwise two WP248 criteria
+    presume it, unless the controller reasons an exception; an item of the CNIL's no-DPIA
+    list (2019-118, in ``cnil_list``) exempts it.
+    """
+    cnil = [LEGACY_CNIL.get(item, item) for item in cnil_list]
+    known = {*CRITERIA, *ART35_3}
+    unknown = sorted(set(criteria) - known) + sorted(set(cnil) - {*CNIL_LIST, *CNIL_EXEMPT})
     if unknown:
         raise ValueError(f"unknown screening item(s): {', '.join(unknown)}")
-    reasons = [f"CNIL list: {CNIL_LIST[item]}" for item in cnil_list]
-    presumed = len(set(criteria)) >= PRESUMPTION_THRESHOLD
+    reasons = [ART35_3[item] for item in criteria if item in ART35_3]
+    reasons += [f"CNIL list: {CNIL_LIST[item]}" for item in cnil if item in CNIL_LIST]
+    edpb = set(criteria) & set(CRITERIA)
+    presumed = len(edpb) >= PRESUMPTION_THRESHOLD
     if presumed:
-        reasons.append(f"{len(set(criteria))} of the nine EDPB criteria are met")
-    if cnil_list:
+        reasons.append(f"{len(edpb)} of the nine EDPB criteria are met")
+    if reasons and (set(criteria) & set(ART35_3) or set(cnil) & set(CNIL_LIST)):
         return Screening(True, presumed, reasons)
+    exempt = [item for item in cnil if item in CNIL_EXEMPT]
+    if exempt:
+        reasons += [f"CNIL no-DPIA list: {CNIL_EXEMPT[item]}" for item in exempt]
+        return Screening(False, presumed, reasons)
     if presumed and (exception_reason or "").strip():
         reasons.append(f"exception reasoned: {exception_reason}")
         return Screening(False, True, reasons)
     return Screening(presumed, presumed, reasons)
+
+
+def cnil_label(item: str) -> str:
+    """The label of an item of either CNIL list (a legacy key reads as its new item)."""
+    item = LEGACY_CNIL.get(item, item)
+    return CNIL_LIST.get(item) or CNIL_EXEMPT.get(item) or item
 
 
 def is_high(risk: dict[str, Any]) -> bool:

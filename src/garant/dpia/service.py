@@ -90,8 +90,10 @@ def describe(dpia: Dpia) -> dict[str, Any]:
         "id": dpia.id,
         "title": dpia.title,
         "activity": dpia.activity,
-        "criteria": [{"id": c, "label": rules.CRITERIA[c]} for c in dpia.criteria],
-        "cnil_list": [{"id": c, "label": rules.CNIL_LIST[c]} for c in dpia.cnil_list],
+        "criteria": [
+            {"id": c, "label": rules.CRITERIA.get(c) or rules.ART35_3[c]} for c in dpia.criteria
+        ],
+        "cnil_list": [{"id": c, "label": rules.cnil_label(c)} for c in dpia.cnil_list],
         "exception_reason": dpia.exception_reason,
         "required": dpia.required,
         "status": dpia.status,

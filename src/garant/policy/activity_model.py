@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 
 from garant.policy.common import Contact, Country, Element, Identifier, Text
 from garant.policy.taxonomy import CATEGORIES
+from garant.policy.vocabulary_model import LegalReference
 
 LegalBasis = Literal[
     "consent",
@@ -58,8 +59,20 @@ SUBJECT_CATEGORIES: dict[str, Text] = {
         ("partners", "Partenaires", "Partners"),
         ("participants", "Participants aux événements", "Event participants"),
         ("purchasers", "Acheteurs publics et privés", "Public and private buyers"),
+        ("minors", "Mineurs", "Minors"),
+        ("guardians", "Représentants légaux", "Parents and legal guardians"),
+        ("beneficiaries", "Bénéficiaires", "Beneficiaries"),
+        ("students", "Étudiants", "Students"),
+        ("patients", "Patients", "Patients"),
+        ("applicants", "Candidats", "Applicants"),
+        ("agents", "Agents", "Staff"),
+        ("residents", "Habitants", "Residents"),
     )
 }
+# Built-in kinds that are vulnerable persons (WP248 criterion 7) or minors (Loi 78-17
+# art. 45); a policy's own ``subject_kinds`` say it for theirs.
+VULNERABLE_SUBJECTS = frozenset({"minors", "patients", "employees", "agents"})
+MINOR_SUBJECTS = frozenset({"minors"})
 
 
 class Source(Element):
@@ -78,6 +91,11 @@ class Transfer(Element):
     mechanism: Mechanism
     scc_module: Literal[1, 2, 3, 4] | None = None
     documents: list[str] = Field(default_factory=list)
+    # GDPR Art. 45(1): partial-scope decisions (US: DPF-certified recipients only).
+    within_adequacy_scope: bool = False
+    # Art. 13(1)(f): "the means by which to obtain a copy of them or where they have been
+    # made available": the safeguard's public document.
+    safeguard_url: str | None = None
 
 
 class Recipient(Element):
@@ -116,6 +134,19 @@ class Activity(Element):
     joint_controller: Contact | None = None
     created: date | None = None
     updated: date | None = None
+    legal_references: list[LegalReference] = Field(default_factory=list)
+    """The texts behind a public task or a legal obligation (GDPR Art. 6(3))."""
+    large_scale: bool = False
+    """Processing on a large scale (Art. 35(3)(b),(c); Art. 37(1)(b),(c); WP248 criterion 5)."""
+    monitoring: Literal["none", "systematic", "public_area"] = "none"
+    """Regular and systematic monitoring of persons; of a publicly accessible area."""
+    core_activity: bool = False
+    """Among the controller's core activities (Art. 37(1)(b),(c): a DPO is required when
+    they consist of large-scale monitoring or Art. 9/10 data)."""
+    dpia_cnil_list: list[str] = Field(default_factory=list)
+    """Items of the CNIL's DPIA lists (2018-327, 2019-118) this processing falls under."""
+    dpia_exception: str | None = None
+    """Why no DPIA although two WP248 criteria are met (never for an Art. 35(3) case)."""
 
     @field_validator("data_categories")
     @classmethod
@@ -123,15 +154,6 @@ class Activity(Element):
         for item in value:
             if item not in CATEGORIES:
                 raise ValueError(f'"{item}" is not a data category (see docs/policy.md)')
-        return value
-
-    @field_validator("data_subjects")
-    @classmethod
-    def _known_subjects(cls, value: list[str]) -> list[str]:
-        for item in value:
-            if item not in SUBJECT_CATEGORIES:
-                known = ", ".join(SUBJECT_CATEGORIES)
-                raise ValueError(f'"{item}" is not a category of persons (known: {known})')
         return value
 
     def retention_for(self, category: str) -> str | None:

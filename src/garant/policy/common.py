@@ -82,9 +82,28 @@ _UNITS = {
     "days": "days",
     "hour": "hours",
     "hours": "hours",
+    "minute": "minutes",
+    "minutes": "minutes",
+    # French, as a published policy writes them ("30 minutes", "6 mois", "1 an").
+    "an": "years",
+    "ans": "years",
+    "mois": "months",
+    "semaine": "weeks",
+    "semaines": "weeks",
+    "jour": "days",
+    "jours": "days",
+    "heure": "hours",
+    "heures": "hours",
 }
 _PART = re.compile(r"(\d+)\s*([a-z]+)")
-_DAYS = {"years": 365.25, "months": 30.44, "weeks": 7.0, "days": 1.0, "hours": 1 / 24}
+_DAYS = {
+    "years": 365.25,
+    "months": 30.44,
+    "weeks": 7.0,
+    "days": 1.0,
+    "hours": 1 / 24,
+    "minutes": 1 / 1440,
+}
 _WORDS = {
     "fr": {
         "years": ("an", "ans"),
@@ -92,6 +111,7 @@ _WORDS = {
         "weeks": ("semaine", "semaines"),
         "days": ("jour", "jours"),
         "hours": ("heure", "heures"),
+        "minutes": ("minute", "minutes"),
     },
     "en": {
         "years": ("year", "years"),
@@ -99,6 +119,7 @@ _WORDS = {
         "weeks": ("week", "weeks"),
         "days": ("day", "days"),
         "hours": ("hour", "hours"),
+        "minutes": ("minute", "minutes"),
     },
 }
 
@@ -119,6 +140,7 @@ class Duration:
             weeks=amounts.get("weeks", 0),
             days=amounts.get("days", 0),
             hours=amounts.get("hours", 0),
+            minutes=amounts.get("minutes", 0),
         )
 
     @property
@@ -142,7 +164,9 @@ def parse_duration(value: Any) -> Duration:
     parts = _PART.findall(text)
     rebuilt = " ".join(f"{n} {u}" for n, u in parts)
     if not parts or rebuilt != " ".join(text.split()) or any(u not in _UNITS for _, u in parts):
-        raise ValueError(f'"{value}" is not a duration (examples: "14 months", "3 years")')
+        raise ValueError(
+            f'"{value}" is not a duration (examples: "30 minutes", "14 months", "3 years")'
+        )
     return Duration(" ".join(text.split()), tuple((int(n), _UNITS[u]) for n, u in parts))
 
 

@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from garant.policy.common import DurationField, Element, Identifier, Text
+from garant.policy.activity_model import Mechanism
+from garant.policy.common import Country, DurationField, Element, Identifier, Text
 
 
 class ConsentPurpose(Element):
@@ -18,6 +19,9 @@ class ConsentPurpose(Element):
     prospecting_basis: Literal["consent", "soft_opt_in", "opt_out_b2b"] = "consent"
     """Electronic prospecting (CPCE L34-5): consent; soft opt-in for a customer's similar
     products; opt-out for professionals about their professional role."""
+    minors_joint_consent: bool = False
+    """Below 15, consent is asked of the minor and the holder of parental authority together
+    (Loi 78-17 art. 45)."""
 
 
 class CookieCategory(Element):
@@ -34,6 +38,11 @@ class Cookie(Element):
     lifetime: DurationField
     consent_required: bool = True
     provider: str | None = None
+    country: Country | None = None
+    """Where the cookie's data goes (the provider's country), for the notice (Art. 13(1)(f))."""
+    safeguard: Mechanism | None = None
+    """The transfer's safeguard when that country is outside the EEA."""
+    safeguard_url: str | None = None
 
 
 class CookiePolicy(Element):

@@ -18,8 +18,12 @@ class Entity(Element):
     registration: str | None = None
 
 
+ControllerKind = Literal["public_body", "association", "company", "group", "individual"]
+
+
 class Controller(Element):
-    kind: Literal["company", "group"] = "company"
+    kind: ControllerKind = "company"
+    """A public body must designate a DPO (GDPR Art. 37(1)(a)); a group lists its entities."""
     name: str
     legal_form: str | None = None
     address: str | None = None
@@ -31,6 +35,19 @@ class Controller(Element):
     representative: Contact | None = None
     """Art. 27 representative, when the controller is established outside the EU."""
     entities: list[Entity] = Field(default_factory=list)
+    financial_year_end: str = Field(
+        default="12-31", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+    )
+    """Month and day the financial year closes (MM-DD): Code de commerce L123-22 counts the
+    ten years of accounting records from there."""
+    aml_obliged: bool = False
+    """An entity of CMF L561-2 (bank, payment or e-money institution, insurer...), bound by
+    the anti-money-laundering record keeping of L561-12."""
+
+    @property
+    def year_end(self) -> tuple[int, int]:
+        month, day = self.financial_year_end.split("-")
+        return int(month), int(day)
 
     @model_validator(mode="after")
     def _group_has_entities(self) -> Controller:

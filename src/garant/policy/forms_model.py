@@ -20,7 +20,9 @@ class FormField(Element):
     purpose: Text | None = None
     mandatory: bool = False
     consequence: Text | None = None
-    legal_nature: Literal["contractual", "legal", "none"] = "none"
+    legal_nature: Literal["contractual", "legal", "public_task", "none"] = "none"
+    """Why answering is mandatory (Art. 13(2)(e)): a contract, a law, or the text that
+    sets up a public task (the activity's ``legal_references``)."""
     kind: FieldKind = "text"
 
     @model_validator(mode="after")
@@ -31,7 +33,9 @@ class FormField(Element):
                 "and English (GDPR Art. 13(2)(e))"
             )
         if self.mandatory and self.legal_nature == "none":
-            raise ValueError("a mandatory field needs legal_nature: contractual or legal")
+            raise ValueError(
+                "a mandatory field needs legal_nature: contractual, legal or public_task"
+            )
         return self
 
 

@@ -100,7 +100,9 @@ class Injunctions(Element):
 class Sharing(Element):
     exclusive_recipient: bool = False
     """"The organization remains the exclusive recipient of your data" (AF-S1)."""
-    third_parties_need_consent: bool = True
+    third_parties_need_consent: bool = False
+    """The policy promises that no third party gets the data for its own purposes without
+    consent (DEF-S1). Printed only when declared: the notice promises nothing by default."""
     injunctions: Injunctions | None = None
 
 

@@ -9,10 +9,12 @@ known) and the promise IDs it concerns.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import TYPE_CHECKING
 
-from garant.policy.countries import ADEQUATE, EEA, needs_safeguard
+from garant.policy.countries import EEA, adequacy_gap, needs_safeguard
 from garant.policy.findings import Finding, Path
+from garant.policy.lint_law import dpia_screening, dpo_required, minors_consent, statutes_apply
 from garant.policy.lint_more import cookies, hosting, processors, security_versions
 from garant.policy.taxonomy import ART9, CATEGORIES
 from garant.policy.walk import tagged_ids
@@ -31,20 +33,25 @@ def check_policy(
     previous: Policy | None = None,
     systems: list[tuple[str, str | None]] | None = None,
     doc: SourceDocument | None = None,
+    day: date | None = None,
 ) -> list[Finding]:
     """Every finding, errors first. ``previous`` is the last published version (DEF-SEC2);
-    ``systems`` the data map's (id, hosting country) pairs (AF-T1)."""
-    findings: list[Finding] = []
+    ``systems`` the data map's (id, hosting country) pairs (AF-T1); ``day`` the day the
+    adequacy decisions must be in effect (none: every listed decision counts)."""
+    findings: list[Finding] = list(_transfers(policy, day))
     for check in (
         _activities,
         _retention,
         _special,
-        _transfers,
         _recipients,
         _forms,
         _rights,
         cookies,
         processors,
+        dpo_required,
+        dpia_screening,
+        statutes_apply,
+        minors_consent,
     ):
         findings.extend(check(policy))
     if previous is not None:
@@ -161,15 +168,17 @@ def _special(policy: Policy) -> Iterator[Finding]:
                     )
 
 
-def _transfers(policy: Policy) -> Iterator[Finding]:
+def _transfers(policy: Policy, day: date | None) -> Iterator[Finding]:
     for i, a in enumerate(policy.activities):
         for j, t in enumerate(a.transfers):
+            at = ("activities", i, "transfers", j, "mechanism")
             yield from _transfer(
-                t.country, t.mechanism, t.recipient, ("activities", i, "transfers", j, "mechanism")
+                t.country, t.mechanism, t.recipient, at, t.within_adequacy_scope, day
             )
     for i, p in enumerate(policy.processors):
         for country in p.countries:
-            yield from _transfer(country, p.transfer, p.name, ("processors", i, "transfer"))
+            where: Path = ("processors", i, "transfer")
+            yield from _transfer(country, p.transfer, p.name, where, p.within_adequacy_scope, day)
         for j, sub in enumerate(p.sub_processors):
             if needs_safeguard(sub.country) and p.transfer == "none":
                 yield Finding(
@@ -182,27 +191,27 @@ def _transfers(policy: Policy) -> Iterator[Finding]:
                 )
 
 
-def _transfer(country: str, mechanism: str, who: str, at: Path) -> Iterator[Finding]:
-    if country in EEA:
+def _transfer(
+    country: str, mechanism: str, who: str, at: Path, within_scope: bool, day: date | None
+) -> Iterator[Finding]:
+    """GDPR Art. 44-46: outside the EEA, adequacy in effect and in scope, or a safeguard."""
+    if country in EEA or mechanism not in ("none", "adequacy"):
         return
-    if mechanism == "none" and needs_safeguard(country):
+    gap = adequacy_gap(country, within_scope=within_scope, day=day)
+    if gap is None:
+        return
+    severity, reason = gap
+    if mechanism == "none":
         yield Finding(
-            "error",
+            severity,
             "transfer-no-safeguard",
-            f"{who} receives data in {country}, outside the EEA and without an "
-            "adequacy decision, with no safeguard (GDPR Art. 46: standard "
-            "contractual clauses, binding corporate rules, ...)",
+            f"{who} receives data in {country}, outside the EEA, with no safeguard: {reason} "
+            "(GDPR Art. 46: standard contractual clauses, binding corporate rules, ...)",
             at,
             ["AF-T1", "DEF-T1"],
         )
-    if mechanism == "adequacy" and country not in ADEQUATE:
-        yield Finding(
-            "error",
-            "transfer-no-adequacy",
-            f"{who}: {country} has no adequacy decision (GDPR Art. 45)",
-            at,
-            ["AF-T1", "DEF-T1"],
-        )
+    else:
+        yield Finding(severity, "transfer-no-adequacy", f"{who}: {reason}", at, ["AF-T1", "DEF-T1"])
 
 
 def _recipients(policy: Policy) -> Iterator[Finding]:

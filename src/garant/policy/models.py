@@ -41,6 +41,7 @@ from garant.policy.retention_model import ArchivePhase, RetentionRule, Start
 from garant.policy.rights_model import Rights
 from garant.policy.statutes import BUILTIN_STATUTES, Statute
 from garant.policy.tables import PolicyVersion
+from garant.policy.vocabulary_model import EventLabel, LegalReference, SubjectKind
 
 T = TypeVar("T")
 
@@ -81,6 +82,10 @@ class Policy(Strict):
     marketing: Marketing | None = None
     design: DesignPrinciples | None = None
     commitments: list[Commitment] = Field(default_factory=list)
+    subject_kinds: list[SubjectKind] = Field(default_factory=list)
+    """Categories of persons of the policy's own, beside the built-in ones."""
+    events: list[EventLabel] = Field(default_factory=list)
+    """Labels of the events retention rules start from, beside the built-in ones."""
 
     @model_validator(mode="before")
     @classmethod
@@ -110,6 +115,29 @@ class Policy(Strict):
     @property
     def entities(self) -> list[Entity]:
         return list(self.controller.entities)
+
+    def subject_label(self, kind: str, lang: str) -> str:
+        """A category of persons in words: the policy's own first, then the built-in."""
+        from garant.policy.activity_model import SUBJECT_CATEGORIES
+
+        own = next((k for k in self.subject_kinds if k.id == kind), None)
+        if own is not None:
+            return own.label.get(lang)
+        builtin = SUBJECT_CATEGORIES.get(kind)
+        return builtin.get(lang) if builtin else kind
+
+    def subject_flags(self, kind: str) -> tuple[bool, bool]:
+        """(vulnerable, minors) for a category of persons."""
+        from garant.policy.activity_model import MINOR_SUBJECTS, VULNERABLE_SUBJECTS
+
+        own = next((k for k in self.subject_kinds if k.id == kind), None)
+        if own is not None:
+            return own.vulnerable or own.minors, own.minors
+        return kind in VULNERABLE_SUBJECTS, kind in MINOR_SUBJECTS
+
+    def event_label(self, event: str, lang: str) -> str | None:
+        own = next((e for e in self.events if e.id == event), None)
+        return own.label.get(lang) if own else None
 
     # --- lookups --------------------------------------------------------------------
     def activity(self, activity_id: str) -> Activity:
@@ -201,8 +229,10 @@ __all__ = [
     "Duration",
     "Element",
     "Entity",
+    "EventLabel",
     "Form",
     "FormField",
+    "LegalReference",
     "Policy",
     "PolicyVersion",
     "Processor",
@@ -213,6 +243,7 @@ __all__ = [
     "Source",
     "Start",
     "Statute",
+    "SubjectKind",
     "Text",
     "Transfer",
 ]

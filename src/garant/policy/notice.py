@@ -22,6 +22,7 @@ from garant.policy.notice_sections import (
     security_section,
     version_section,
 )
+from garant.policy.transfers import transfers as all_transfers
 
 if TYPE_CHECKING:
     from garant.policy.models import Policy
@@ -98,11 +99,15 @@ def _purposes(policy: Policy, lang: str) -> Section | None:
         basis = w.legal_basis(a.legal_basis)
         if a.legitimate_interest:
             basis += " — " + a.legitimate_interest.get(lang)
+        if a.legal_references:
+            basis += " (" + w.references(a.legal_references) + ")"
+        if a.art9_condition:
+            basis += "; " + w.art9_condition(a.art9_condition)
         row = [
             a.name.get(lang),
             "; ".join(p.get(lang) for p in a.purposes),
             basis,
-            w.subjects(a.data_subjects),
+            w.subjects(a.data_subjects, policy),
         ]
         if group:
             row.append(policy.entity(a.entity).name if a.entity else policy.controller.name)
@@ -163,7 +168,7 @@ def _forms(policy: Policy, lang: str) -> Section | None:
                 f.label.get(lang) + (" *" if f.mandatory else ""),
                 f.purpose.get(lang) if f.purpose else "—",
                 f.consequence.get(lang) if f.consequence else _("optional"),
-                _legal_nature(f.legal_nature),
+                w.legal_nature(f.legal_nature),
             ]
             for f in form.fields
         ]
@@ -175,10 +180,6 @@ def _forms(policy: Policy, lang: str) -> Section | None:
             )
         )
     return s
-
-
-def _legal_nature(code: str) -> str:
-    return {"contractual": _("contractual"), "legal": _("legal"), "none": _("none")}[code]
 
 
 def _recipients(policy: Policy, lang: str) -> Section:
@@ -236,26 +237,21 @@ def _transfers(policy: Policy, lang: str) -> Section:
                 )
             )
         )
-    rows = [
-        [t.recipient, w.country(t.country), w.mechanism(t.mechanism)]
-        for a in policy.activities
-        for t in a.transfers
-    ]
-    rows += [
-        [p.name, w.country(c), w.mechanism(p.transfer)]
-        for p in policy.processors
-        for c in p.countries
-        if p.transfer != "none"
-    ]
-    if rows:
-        s.blocks.append(
-            Table(
-                [_("Recipient"), _("Country"), _("Safeguard")],
-                [list(r) for r in dict.fromkeys(tuple(r) for r in rows)],
-            )
-        )
-    else:
+    lines = all_transfers(policy)
+    if not lines:
         s.blocks.append(Para(_("Your data is not transferred outside the European Union.")))
+        return s
+    rows = []
+    for t in lines:
+        who = t.recipient
+        if t.via:
+            who = _("{name} (sub-processor of {processor})").format(
+                name=t.recipient, processor=t.via
+            )
+        rows.append([who, w.country(t.country), w.mechanism(t.mechanism), t.url or "—"])
+    s.blocks.append(
+        Table([_("Recipient"), _("Country"), _("Safeguard"), _("Where to read it")], rows)
+    )
     return s
 
 

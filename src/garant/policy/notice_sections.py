@@ -14,26 +14,84 @@ if TYPE_CHECKING:
     from garant.policy.models import Policy
 
 
+def _consent_somewhere(policy: Policy) -> bool:
+    """Consent is a basis (an activity, an explicit Art. 9 consent, a cookie that needs it):
+    the right to withdraw it must be stated (GDPR Art. 13(2)(c))."""
+    return (
+        any(a.legal_basis == "consent" or a.art9_condition == "explicit_consent"
+            for a in policy.activities)
+        or any(c.consent_required for c in policy.cookies)
+    )  # fmt: skip
+
+
+def declared_rights(policy: Policy) -> list[str]:
+    """The rights the notice states: those the policy declares, plus what its bases
+    oblige (withdrawal where consent is a basis). Without a declared list, the rights
+    that follow from the bases: objection only for public task or legitimate interests
+    (Art. 21(1)) or prospecting, portability only for consent or contract (Art. 20(1))."""
+    bases = {a.legal_basis for a in policy.activities}
+    if policy.rights is not None and policy.rights.rights:
+        kinds: list[str] = [r.right for r in policy.rights.rights]
+    else:
+        kinds = ["access", "rectification", "erasure", "restriction"]
+        if bases & {"consent", "contract"}:
+            kinds.append("portability")
+        if bases & {"public_task", "legitimate_interests"} or _prospecting(policy):
+            kinds.append("objection")
+        kinds += ["post_mortem", "complaint"]
+    if _consent_somewhere(policy) and "withdraw_consent" not in kinds:
+        kinds.insert(len(kinds) - ("complaint" in kinds), "withdraw_consent")
+    return kinds
+
+
+def _prospecting(policy: Policy) -> bool:
+    no_reason = policy.rights.right("objection") if policy.rights else None
+    return policy.marketing is not None or bool(no_reason and no_reason.no_reason_for)
+
+
+def objection_text(policy: Policy) -> str:
+    """Art. 21 in the words that fit the policy's bases: public task (21(1), with the
+    compelling grounds), legitimate interests (21(1)), prospecting (21(2), no reason)."""
+    bases = {a.legal_basis for a in policy.activities}
+    parts = []
+    if "public_task" in bases:
+        parts.append(
+            _(
+                "to processing needed for our task in the public interest, on grounds "
+                "relating to your particular situation; we then stop unless we show "
+                "compelling legitimate grounds (GDPR Art. 21(1))"
+            )
+        )
+    if "legitimate_interests" in bases:
+        parts.append(
+            _(
+                "to processing based on our legitimate interests, on grounds relating to "
+                "your particular situation (GDPR Art. 21(1))"
+            )
+        )
+    if _prospecting(policy):
+        parts.append(
+            _("to commercial prospecting at any time, without giving a reason (GDPR Art. 21(2))")
+        )
+    if not parts:
+        return w.right("objection")[1]
+    return _("You may object {what}.").format(what="; ".join(parts))
+
+
 def rights_section(policy: Policy, lang: str) -> Section:
     s = Section(_("Your rights and how to exercise them"), id="rights")
-    kinds = [r.right for r in policy.rights.rights] if policy.rights else []
-    kinds = kinds or [
-        "access",
-        "rectification",
-        "erasure",
-        "portability",
-        "objection",
-        "restriction",
-        "withdraw_consent",
-        "post_mortem",
-        "complaint",
-    ]
-    s.blocks.append(Bullets([f"{w.right(k)[0]}: {w.right(k)[1]}" for k in kinds]))
+    items = []
+    for k in declared_rights(policy):
+        name, text = w.right(k)
+        items.append(f"{name}: {objection_text(policy) if k == 'objection' else text}")
+    s.blocks.append(Bullets(items))
     r = policy.rights
     if r is None:
         return s
     how = [
-        _("Write to us {channels}.").format(channels=", ".join(w.channel(c) for c in r.channels))
+        _("Write to us {channels}.").format(
+            channels=", ".join(w.channel(c, r.external_url) for c in r.channels)
+        )
     ]
     if r.email:
         how.append(_("Email: {email}").format(email=r.email))
@@ -138,22 +196,33 @@ def cookies_section(policy: Policy, lang: str) -> Section | None:
                 ]
             )
         )
-    rows = [
-        [
+    abroad = any(c.country for c in policy.cookies)
+    rows = []
+    for c in policy.cookies:
+        row = [
             c.name,
-            c.category,
+            w.cookie_category(policy, c.category),
             c.purpose.get(lang),
             c.lifetime.words(lang),
             _("yes") if c.consent_required else _("no"),
         ]
-        for c in policy.cookies
-    ]
+        if abroad:
+            where = w.country(c.country) if c.country else "—"
+            if c.safeguard and c.safeguard != "none":
+                where += f" ({w.mechanism(c.safeguard)})"
+            row.append(where)
+        rows.append(row)
     if rows:
+        headers = [_("Cookie"), _("Category"), _("Purpose"), _("Lifetime"), _("Consent needed")]
+        headers += [_("Data sent to")] if abroad else []
+        s.blocks.append(Table(headers, rows, code_columns=(0,)))
+    if any(c.consent_required for c in policy.cookies):
         s.blocks.append(
-            Table(
-                [_("Cookie"), _("Category"), _("Purpose"), _("Lifetime"), _("Consent needed")],
-                rows,
-                code_columns=(0,),
+            Para(
+                _(
+                    "You may withdraw your consent to cookies at any time, as easily as you "
+                    "gave it, from the cookie settings (GDPR Art. 7(3))."
+                )
             )
         )
     return s

@@ -59,6 +59,8 @@ class Processor(Element):
     activities: list[Identifier] = Field(default_factory=list)
     countries: list[Country] = Field(min_length=1)
     transfer: Mechanism = "none"
+    within_adequacy_scope: bool = False
+    safeguard_url: str | None = None
     scc_module: Literal[1, 2, 3, 4] | None = None
     tia_date: date | None = None
     contract: ProcessorContract = Field(default_factory=ProcessorContract)

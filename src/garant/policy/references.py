@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from garant.policy.activity_model import SUBJECT_CATEGORIES
 from garant.policy.statutes import BUILTIN_STATUTES
 from garant.policy.taxonomy import CATEGORIES
 
@@ -45,6 +46,8 @@ def reference_problems(policy: Policy) -> Iterator[Problem]:
     ):
         yield from _duplicates(getattr(policy, section), section)
     yield from _duplicates(policy.controller.entities, "controller.entities")
+    yield from _duplicates(policy.subject_kinds, "subject_kinds")
+    yield from _duplicates(policy.events, "events")
     yield from _activity_refs(policy)
     yield from _other_refs(policy)
 
@@ -94,6 +97,19 @@ def _activity_refs(policy: Policy) -> Iterator[Problem]:
                 yield (*at, "category_retention", cat), f'"{cat}" is not among data_categories'
         for j, src in enumerate(a.sources):
             yield from _missing(src.form, forms, (*at, "sources", j, "form"), "form")
+        yield from _subjects_and_lists(policy, a, at)
+
+
+def _subjects_and_lists(policy: Policy, a: Any, at: Path) -> Iterator[Problem]:
+    """Persons of a built-in or declared kind; DPIA list items the CNIL's lists hold."""
+    from garant.dpia.rules import CNIL_EXEMPT, CNIL_LIST
+
+    kinds = set(SUBJECT_CATEGORIES) | _ids(policy.subject_kinds)
+    for j, kind in enumerate(a.data_subjects):
+        yield from _missing(kind, kinds, (*at, "data_subjects", j), "category of persons")
+    items = set(CNIL_LIST) | set(CNIL_EXEMPT)
+    for j, item in enumerate(a.dpia_cnil_list):
+        yield from _missing(item, items, (*at, "dpia_cnil_list", j), "CNIL DPIA list item")
 
 
 def _other_refs(policy: Policy) -> Iterator[Problem]:

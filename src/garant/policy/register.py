@@ -19,6 +19,7 @@ from garant.i18n import gettext as _
 from garant.policy import wording as w
 from garant.policy.activity_model import Activity
 from garant.policy.taxonomy import CATEGORIES, GROUP_LABELS, RegisterGroup
+from garant.policy.transfers import transfers as all_transfers
 
 if TYPE_CHECKING:
     from garant.policy.models import Policy
@@ -39,6 +40,8 @@ def _columns() -> list[tuple[str, str]]:
     """(key, heading) of each column, in the CNIL template's order."""
     cols = [
         ("reference", _("Reference")),
+        ("controller", _("Controller")),
+        ("dpo", _("Data protection officer")),
         ("entity", _("Entity")),
         ("name", _("Name of the processing")),
         ("created", _("Date created")),
@@ -82,6 +85,8 @@ def _security_heading(key: str) -> str:
 def _row(policy: Policy, a: Activity, lang: str) -> dict[str, str]:
     row = {
         "reference": a.id,
+        "controller": _controller_line(policy),
+        "dpo": _dpo_line(policy),
         "entity": policy.entity(a.entity).name if a.entity else policy.controller.name,
         "name": a.name.get(lang),
         "created": a.created.isoformat() if a.created else "",
@@ -91,9 +96,10 @@ def _row(policy: Policy, a: Activity, lang: str) -> dict[str, str]:
         "main_purpose": a.purposes[0].get(lang),
         "sub_purposes": "; ".join(p.get(lang) for p in a.purposes[1:]),
         "legal_basis": w.legal_basis(a.legal_basis)
-        + (f" — {a.legitimate_interest.get(lang)}" if a.legitimate_interest else ""),
-        "art9_condition": a.art9_condition or "",
-        "data_subjects": w.subjects(a.data_subjects),
+        + (f" — {a.legitimate_interest.get(lang)}" if a.legitimate_interest else "")
+        + (f" ({w.references(a.legal_references)})" if a.legal_references else ""),
+        "art9_condition": w.art9_condition(a.art9_condition),
+        "data_subjects": w.subjects(a.data_subjects, policy),
     }
     for group in RegisterGroup:
         cats = [
@@ -112,6 +118,21 @@ def _row(policy: Policy, a: Activity, lang: str) -> dict[str, str]:
     return row
 
 
+def _controller_line(policy: Policy) -> str:
+    """GDPR Art. 30(1)(a): the name and contact details of the controller, on every row so
+    that the CSV (one table) carries them too."""
+    c = policy.controller
+    return ", ".join(x for x in (c.name, c.address, c.email, c.phone) if x)
+
+
+def _dpo_line(policy: Policy) -> str:
+    """GDPR Art. 30(1)(a): "and, where applicable, ... the data protection officer"."""
+    dpo = policy.contacts.dpo
+    if dpo is None:
+        return _("none designated")
+    return ", ".join(x for x in (dpo.name, dpo.organization, dpo.address, dpo.email) if x)
+
+
 def _retention_of(policy: Policy, a: Activity, category: str) -> str:
     rule_id = a.retention_for(category)
     text = w.retention(policy, policy.retention_rule(rule_id)) if rule_id else _("not set")
@@ -125,16 +146,17 @@ def _recipients(policy: Policy, a: Activity, lang: str) -> dict[str, str]:
     processors = [
         f"{p.name} ({p.service.get(lang)})" for p in (policy.processor(i) for i in a.processors)
     ]
-    transfers = [f"{t.recipient}, {t.country}, {w.mechanism(t.mechanism)}" for t in a.transfers]
-    for p in (policy.processor(i) for i in a.processors):
-        transfers += [
-            f"{p.name}, {c}, {w.mechanism(p.transfer)}" for c in p.countries if p.transfer != "none"
-        ]
+    transfers = [
+        f"{t.recipient}, {w.country(t.country)}, {w.mechanism(t.mechanism)}"
+        + (f" ({t.url})" if t.url else "")
+        + (f" [{t.via}]" if t.via else "")
+        for t in all_transfers(policy, [a])
+    ]
     return {
         "recipients_internal": "; ".join(internal),
         "recipients_external": "; ".join(external),
         "processors": "; ".join(processors),
-        "transfers": "; ".join(dict.fromkeys(transfers)) or _("none"),
+        "transfers": "; ".join(transfers) or _("none"),
     }
 
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from garant.policy.common import DurationField, Element, Identifier, Strict, Text
+from garant.policy.vocabulary_model import LegalReference
 
 HoldCondition = Literal[
     "open_contract",
@@ -35,6 +36,15 @@ HOLD_CONDITIONS: tuple[str, ...] = (
 )
 
 
+class RelatedStart(Strict):
+    """The clock of a row starts with an event of a related row: a child's profile ends
+    with its parent's account (``{via: guardian, event: account_closed}``). ``via`` names
+    the relation (the data map's reference) that leads to that row."""
+
+    via: Identifier
+    event: Identifier
+
+
 class Start(Strict):
     """When the clock starts: the latest of the named events (AF-R2).
 
@@ -45,6 +55,7 @@ class Start(Strict):
 
     latest: list[Identifier] = Field(min_length=1)
     ignored: list[Identifier] = Field(default_factory=list)
+    related: RelatedStart | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -96,6 +107,8 @@ class RetentionRule(Element):
     governs: str | None = None
     """Garant's own records this rule governs (rights_requests, identity_checks,
     suppression, ...), when it is not bound to a collection of the data map."""
+    legal_references: list[LegalReference] = Field(default_factory=list)
+    """The texts that set this duration (a decree, a CNIL reference framework)."""
 
     @property
     def events(self) -> list[str]:

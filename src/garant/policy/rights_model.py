@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from garant.policy.common import DurationField, Element, Identifier, Text, parse_duration
 
-Channel = Literal["web", "email", "post", "api"]
+Channel = Literal["web", "email", "post", "api", "external"]
 IdentityProof = Literal["none", "code", "customer_number", "document"]
 RightKind = Literal[
     "access",
@@ -74,6 +74,9 @@ class Rights(Element):
     channels: list[Channel] = Field(min_length=1)
     email: str | None = None
     address: str | None = None
+    external_url: str | None = None
+    """The ``external`` channel: another site's form (a city's citizen portal, a
+    ministry's service) where requests are also received."""
     identity_proof: IdentityProof = "code"
     request_must_state: list[str] = Field(default_factory=list)
     deadlines: Deadlines = Field(default_factory=Deadlines)
@@ -81,6 +84,12 @@ class Rights(Element):
     by_entity: list[EntityRights] = Field(default_factory=list)
     exclusions: list[Exclusion] = Field(default_factory=list)
     portability: Portability = Field(default_factory=Portability)
+
+    @model_validator(mode="after")
+    def _external_has_url(self) -> Rights:
+        if "external" in self.channels and not self.external_url:
+            raise ValueError("the external channel needs external_url: the form's address")
+        return self
 
     def for_entity(self, entity: str | None) -> tuple[IdentityProof, list[Channel]]:
         """The identity proof and channels that apply to requests for ``entity``."""

@@ -36,7 +36,8 @@ def run_check(garant: Garant) -> list[Finding]:
     policy = policy_from_document(doc)
     with garant.unit_of_work() as uow:
         previous = versions.previous_policy(uow)
-    return check_policy(policy, previous=previous, systems=_systems(garant), doc=doc)
+    day = local_date(garant.clock.now(), garant.timezone)
+    return check_policy(policy, previous=previous, systems=_systems(garant), doc=doc, day=day)
 
 
 def run_promises(

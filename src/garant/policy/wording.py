@@ -11,7 +11,7 @@ from garant.policy.activity_model import SUBJECT_CATEGORIES
 from garant.policy.taxonomy import CATEGORIES
 
 if TYPE_CHECKING:
-    from garant.policy.models import Policy, RetentionRule
+    from garant.policy.models import LegalReference, Policy, RetentionRule
 
 
 def legal_basis(code: str) -> str:
@@ -25,7 +25,11 @@ def legal_basis(code: str) -> str:
     }.get(code, code)
 
 
-def event(code: str) -> str:
+def event(code: str, policy: Policy | None = None) -> str:
+    """An event in words: the policy's own label first, then the built-in ones."""
+    own = policy.event_label(code, current_language()) if policy is not None else None
+    if own is not None:
+        return own
     return {
         "collected": _("collection"),
         "last_click": _("the last click in one of our emails"),
@@ -45,6 +49,15 @@ def event(code: str) -> str:
         "logged": _("the connection"),
         "email_open": _("opening an email"),
         "mail_sent": _("a mail we sent"),
+        "received": _("the receipt"),
+        "left_function": _("the end of the person's duties"),
+        "account_closed": _("the closing of the account"),
+        "relationship_end": _("the end of the business relationship"),
+        "operation": _("the operation"),
+        "delivery": _("the delivery"),
+        "decision": _("the decision"),
+        "file_closed": _("the closing of the file"),
+        "majority": _("the person's coming of age"),
     }.get(code, code.replace("_", " "))
 
 
@@ -129,13 +142,55 @@ def right(code: str) -> tuple[str, str]:
     }.get(code, (code, ""))
 
 
-def channel(code: str) -> str:
+def channel(code: str, external_url: str | None = None) -> str:
+    if code == "external":
+        return _("through the form at {url}").format(url=external_url or "")
     return {
         "web": _("online, in the privacy center"),
         "email": _("by email"),
         "post": _("by post"),
         "api": _("through our systems"),
     }.get(code, code)
+
+
+def art9_condition(code: str | None) -> str:
+    """GDPR Art. 9(2)(a)-(j) in words, never the id."""
+    if code is None:
+        return ""
+    return {
+        "explicit_consent": _("Explicit consent (GDPR Art. 9(2)(a))"),
+        "employment": _("Obligations in employment and social security law (GDPR Art. 9(2)(b))"),
+        "vital_interests": _("Vital interests (GDPR Art. 9(2)(c))"),
+        "non_profit_body": _("Legitimate activities of a non-profit body (GDPR Art. 9(2)(d))"),
+        "made_public": _("Data manifestly made public by the person (GDPR Art. 9(2)(e))"),
+        "legal_claims": _("Legal claims (GDPR Art. 9(2)(f))"),
+        "substantial_public_interest": _("Substantial public interest (GDPR Art. 9(2)(g))"),
+        "health_care": _("Preventive medicine, medical diagnosis, care (GDPR Art. 9(2)(h))"),
+        "public_health": _("Public interest in public health (GDPR Art. 9(2)(i))"),
+        "archiving_research": _(
+            "Archiving in the public interest, research or statistics (GDPR Art. 9(2)(j))"
+        ),
+    }.get(code, code)
+
+
+def references(items: list[LegalReference]) -> str:
+    """The texts behind a public task or legal obligation, joined for a table cell."""
+    return "; ".join(r.cite() for r in items)
+
+
+def legal_nature(code: str) -> str:
+    return {
+        "contractual": _("contractual"),
+        "legal": _("legal"),
+        "public_task": _("required for our public task"),
+        "none": _("none"),
+    }.get(code, code)
+
+
+def cookie_category(policy: Policy, code: str) -> str:
+    cats = policy.cookie_policy.categories if policy.cookie_policy else []
+    found = next((c for c in cats if c.id == code), None)
+    return found.label.get(current_language()) if found else code
 
 
 def identity_proof(code: str) -> str:
@@ -175,22 +230,29 @@ def category(code: str) -> str:
     return found.label(current_language()) if found else code
 
 
-def subjects(codes: list[str]) -> str:
+def subjects(codes: list[str], policy: Policy | None = None) -> str:
+    """The categories of persons in words; a policy's own kinds with their labels."""
     lang = current_language()
+    if policy is not None:
+        return ", ".join(policy.subject_label(c, lang) for c in codes)
     return ", ".join(
         SUBJECT_CATEGORIES[c].get(lang) if c in SUBJECT_CATEGORIES else c for c in codes
     )
 
 
-def _start(rule: RetentionRule) -> str:
-    events = [event(e) for e in rule.start.latest]
+def _start(rule: RetentionRule, policy: Policy | None = None) -> str:
+    events = [event(e, policy) for e in rule.start.latest]
     if len(events) == 1:
         text = _("from {event}").format(event=events[0])
     else:
         text = _("from the latest of: {events}").format(events=", ".join(events))
     if rule.start.ignored:
-        ignored = ", ".join(event(e) for e in rule.start.ignored)
+        ignored = ", ".join(event(e, policy) for e in rule.start.ignored)
         text += _(" ({events} do not count)").format(events=ignored)
+    if rule.start.related is not None:
+        text += _(", and at the latest from {event} of the record it depends on").format(
+            event=event(rule.start.related.event, policy)
+        )
     return text
 
 
@@ -199,10 +261,10 @@ def retention(policy: Policy, rule: RetentionRule) -> str:
     lang = current_language()
     if rule.duration.approx_days == 0:
         text = _("Kept until {events}").format(
-            events=_(" or ").join(event(e) for e in rule.start.latest)
+            events=_(" or ").join(event(e, policy) for e in rule.start.latest)
         )
     else:
-        text = f"{rule.duration.words(lang)} {_start(rule)}"
+        text = f"{rule.duration.words(lang)} {_start(rule, policy)}"
     if rule.held_while:
         text += _(", and for as long as {conditions}").format(
             conditions=_(" or ").join(hold(h) for h in rule.held_while)
@@ -215,4 +277,8 @@ def retention(policy: Policy, rule: RetentionRule) -> str:
             "{duration} ({statute})"
         ).format(duration=(kept or rule.archive.duration).words(lang), statute=statute.reference)
     text += _("; then anonymized.") if rule.then == "anonymize" else _("; then deleted.")
+    if rule.legal_references:
+        text += " " + _("Legal basis of this period: {texts}.").format(
+            texts=references(rule.legal_references)
+        )
     return text[0].upper() + text[1:]

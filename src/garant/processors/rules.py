@@ -45,12 +45,16 @@ class Adequacy:
     decision: str
     adopted: date
     scope: str
+    effective: date | None = None
     condition: str | None = None
     note: str | None = None
     expires: date | None = None
 
     def in_force(self, day: date) -> bool:
-        return self.adopted <= day and (self.expires is None or day <= self.expires)
+        """From its date of effect, not of adoption (Brazil: adopted 26 January 2026,
+        published and in effect from 28 January 2026), until it expires."""
+        start = self.effective or self.adopted
+        return start <= day and (self.expires is None or day <= self.expires)
 
 
 @cache

@@ -54,7 +54,7 @@ def parse_duration(text: Any) -> relativedelta:
     short = _SHORT.match(raw)
     if short:
         unit = {"d": "days", "w": "weeks", "m": "months", "y": "years"}[short.group(2)]
-        return relativedelta(**{unit: int(short.group(1))})  # type: ignore[arg-type]
+        return _bounded(relativedelta(**{unit: int(short.group(1))}), text)  # type: ignore[arg-type]
     parts = _PART.findall(raw)
     if not parts or _PART.sub("", raw).replace("and", "").strip(" ,"):
         raise InvalidInput(f'"{text}" is not a duration (examples: "14 months", "3 years", "90d")')
@@ -64,6 +64,18 @@ def parse_duration(text: Any) -> relativedelta:
         if name is None:
             raise InvalidInput(f'"{text}": unknown unit "{unit}" (days, weeks, months, years)')
         delta += relativedelta(**{name: int(amount)})  # type: ignore[arg-type]
+    return _bounded(delta, text)
+
+
+def _bounded(delta: relativedelta, text: Any) -> relativedelta:
+    """A duration no rule or horizon needs (past 1,000 years) is refused: it would leave
+    the calendar when added to a date."""
+    try:
+        end = date(2000, 1, 1) + delta
+    except (OverflowError, ValueError):
+        end = date.max
+    if end.year > 3000:
+        raise InvalidInput(f'"{text}" is longer than 1,000 years')
     return delta
 
 
@@ -87,6 +99,9 @@ class ArchiveSpec:
     """The duty needs the person's identity (an invoice): the archive is not anonymous."""
     anonymous_claimed: bool = False
     """The policy text says the archive is anonymous (DEF-R5)."""
+    year_end: tuple[int, int] | None = None
+    """(month, day) the financial year closes, when the statute counts from there (Code de
+    commerce L123-22: ten years from the closing of the financial year, not the document)."""
 
 
 @dataclass(frozen=True)
@@ -149,11 +164,15 @@ def _archive(raw: Any, policy: Any = None, rule: Any = None) -> ArchiveSpec | No
     identifies = any(hint in f.lower() for f in fields for hint in IDENTITY_HINTS)
     duration = _get(raw, "duration")
     statute = _get(raw, "statute")
+    year_end = None
     if policy is not None and hasattr(policy, "archive_duration"):
         # Where the policy promises less than the statute, Garant keeps the law (AF-R0).
         duration = policy.archive_duration(rule) or duration
         try:
-            statute = f"{statute}: {policy.statute(statute).reference}"
+            found = policy.statute(statute)
+            statute = f"{statute}: {found.reference}"
+            if found.counted_from == "financial_year_end":
+                year_end = policy.controller.year_end
         except Exception:  # an unknown statute is reported by the policy's own lint
             pass
     return ArchiveSpec(
@@ -162,6 +181,7 @@ def _archive(raw: Any, policy: Any = None, rule: Any = None) -> ArchiveSpec | No
         fields=fields,
         identifies=identifies,
         anonymous_claimed=bool(_get(raw, "anonymous", False)),
+        year_end=year_end,
     )
 
 
@@ -225,10 +245,31 @@ class Cutoffs:
         return Cutoffs(self.active + delta, None if self.archive is None else self.archive + delta)
 
 
+def year_close(day: date, year_end: tuple[int, int]) -> date:
+    """The closing day of the financial year ``day`` belongs to (on or after ``day``)."""
+    month, dom = year_end
+    close = day + relativedelta(month=month, day=dom)
+    return close if close >= day else day + relativedelta(years=1, month=month, day=dom)
+
+
+def last_close(day: date, year_end: tuple[int, int]) -> date:
+    """The last closing of a financial year on or before ``day``."""
+    month, dom = year_end
+    close = day + relativedelta(month=month, day=dom)
+    return close if close <= day else day + relativedelta(years=-1, month=month, day=dom)
+
+
 def cutoffs(rule: RuleSpec, today: date) -> Cutoffs:
+    """Set-based bounds on the start date. With a financial-year statute (L123-22) a record
+    leaves the archive when close(start + active) + archive <= today, i.e. when start +
+    active <= the last closing on or before today - archive."""
     active = today - rule.duration
-    archive = None if rule.archive is None else active - rule.archive.duration
-    return Cutoffs(active, archive)
+    if rule.archive is None:
+        return Cutoffs(active, None)
+    if rule.archive.year_end is not None:
+        bound = last_close(today - rule.archive.duration, rule.archive.year_end)
+        return Cutoffs(active, bound - rule.duration)
+    return Cutoffs(active, active - rule.archive.duration)
 
 
 def phase_of(rule: RuleSpec, start: date | None, today: date) -> Phase:
@@ -238,15 +279,19 @@ def phase_of(rule: RuleSpec, start: date | None, today: date) -> Phase:
     end_active = start + rule.duration
     if today < end_active:
         return "active"
-    if rule.archive is not None and today < end_active + rule.archive.duration:
+    if rule.archive is not None and today < archive_expiry(rule, start):
         return "archive"
     return "ended"
 
 
 def archive_expiry(rule: RuleSpec, start: date) -> date:
-    """When an archived record's own period ends (DEF-R6)."""
+    """When an archived record's own period ends (DEF-R6); under L123-22 the archive counts
+    from the closing of the financial year in which the active phase ended."""
     assert rule.archive is not None
-    return start + rule.duration + rule.archive.duration
+    end_active = start + rule.duration
+    if rule.archive.year_end is not None:
+        end_active = year_close(end_active, rule.archive.year_end)
+    return end_active + rule.archive.duration
 
 
 def due_action(rule: RuleSpec) -> str:
