@@ -54,6 +54,8 @@ def _kept(relative: Target, ctx: Context, depth: int, chain: list[Target]) -> An
     told (then the relative keeps while it exists), ``False`` when it never stays."""
     if depth >= _limit():
         return None
+    if relative.collection.retention is None and relative.collection.immutable:
+        return None  # never overwritten nor deleted: it keeps its owners while it exists
     if relative.collection.retention is not None:
         gone = removed_now(relative, ctx, depth)
         return None if gone is None else not_(func.coalesce(gone, false()))
@@ -89,16 +91,48 @@ def referenced_live(
     ancestors in ``chain``) do not count: they go in the same transaction."""
     clauses = []
     for referrer, ref in _referrers(target):
-        mine = [a.same_row(referrer) for a in chain if a.collection == referrer.collection]
-        outside = not_(or_(*mine)) if mine else None
-        kept = None
+        outside = [
+            ~a.same_row(referrer) for a in chain if a.collection == referrer.collection
+        ] + _not_owned_by(referrer, chain)
+        kept = None  # a referrer without a rule stays, unless its owner goes now
         if depth + 1 < _limit():
-            kept = _kept(referrer, ctx, depth + 1, [*chain, referrer])
-        parts = [target.link(referrer, ref)]
-        parts += [p for p in (outside, kept) if p is not None and p is not False]
-        if kept is not False:
-            clauses.append(exists().where(and_(*parts)))
+            if referrer.collection.retention is not None:
+                kept = _kept(referrer, ctx, depth + 1, [*chain, referrer])
+            else:
+                gone = _goes_with_owner(referrer, ctx, depth + 1)
+                kept = None if gone is None else not_(gone)
+        if kept is False:
+            continue
+        parts = [target.link(referrer, ref), *outside]
+        if kept is not None:
+            parts.append(kept)
+        clauses.append(exists().where(and_(*parts)))
     return or_(*clauses) if clauses else None
+
+
+def _goes_with_owner(row: Target, ctx: Context, depth: int) -> ColumnElement[bool] | None:
+    """Rows without a rule that this run deletes with an owner (the owner's own step)."""
+    clauses = []
+    for owner, ref in row.owners():
+        if depth + 1 >= _limit():
+            continue
+        if owner.collection.retention is not None:
+            gone = removed_now(owner, ctx, depth + 1)
+        else:
+            gone = _goes_with_owner(owner, ctx, depth + 1)
+        if gone is not None:
+            clauses.append(exists().where(owner.link(row, ref), gone))
+    return or_(*clauses) if clauses else None
+
+
+def _not_owned_by(referrer: Target, chain: list[Target]) -> list[ColumnElement[bool]]:
+    """The referrer row is not owned by a row of the deletion (it goes with it)."""
+    out = []
+    for a in chain:
+        for ref in referrer.collection.references:
+            if ref.meaning == "owns" and ref.to == a.collection.name:
+                out.append(~a.link(referrer, ref))
+    return out
 
 
 def _referrers(target: Target) -> list[tuple[Target, Any]]:

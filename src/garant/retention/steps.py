@@ -53,6 +53,22 @@ class Step:
     due: ColumnElement[bool]
     held: ColumnElement[bool]
     reasons: dict[str, ColumnElement[bool]]
+    unlink: ColumnElement[bool] | None = None
+    """Rows whose self-references are cleared before the collection's first batch: the
+    ones its end step deletes (rows of one table naming each other fall in any batch)."""
+
+    @property
+    def no_start(self) -> ColumnElement[bool] | None:
+        """Rows never due because every start date of their own is empty (reported)."""
+        try:
+            return self.target.no_start(self.rule.events)
+        except ConfigError:
+            return None
+
+    @property
+    def self_linked(self) -> bool:
+        """Rows of this collection name other rows of it through a nullable reference."""
+        return bool(_self_columns(self.target))
 
     @property
     def label(self) -> str:
@@ -139,6 +155,11 @@ def build_steps(targets: list[Target], rules: dict[str, RuleSpec], ctx: Context)
 def steps_for(
     target: Target, rule: RuleSpec, ctx: Context, today: date, depth: int = 0
 ) -> list[Step]:
+    if rule.then == "anonymize" and target.collection.immutable:
+        raise ConfigError(
+            f"{target.name} is immutable (never overwritten): rule {rule.id} anonymizes in "
+            "place; give the collection a rule that deletes or archives"
+        )
     cut = cutoffs(rule, today)
     reasons = target.held_reasons(ctx, depth)
     for name in undeclared(rule, target.system.id, ctx.config):
@@ -149,15 +170,18 @@ def steps_for(
     ends = {k: v for k, v in reasons.items() if k != REFERENCED or rule.then == "delete"}
     end_held = or_(*ends.values()) if ends else false()
     active_over = target.due(rule.events, cut.active, ctx.timezone)
-    steps: list[Step] = []
     if rule.archive is not None and cut.archive is not None:
         archive_over = target.due(rule.events, cut.archive, ctx.timezone)
-        end = _end(target, rule, archive_over)
-        steps.append(Step(target, rule, rule.then, end, end_held, ends))
-        steps.append(Step(target, rule, "archive", and_(active_over, ~archive_over), held, reasons))
+        last = Step(target, rule, rule.then, _end(target, rule, archive_over), end_held, ends)
+        due = and_(active_over, ~archive_over)
+        # archived first: a row the end step deletes may be named by one being archived
+        steps = [Step(target, rule, "archive", due, held, reasons), last]
     else:
-        end = _end(target, rule, active_over)
-        steps.append(Step(target, rule, rule.then, end, end_held, ends))
+        last = Step(target, rule, rule.then, _end(target, rule, active_over), end_held, ends)
+        steps = [last]
+    if rule.then == "delete":
+        for step in steps:
+            step.unlink = last.todo
     return steps
 
 
@@ -229,6 +253,33 @@ def _unlink(conn: Connection, doomed: list[tuple[Target, Any]]) -> None:
             conn.execute(update(target.table).where(where).values(**cols))
 
 
+def _self_columns(target: Target) -> list[str]:
+    table = target.table
+    return [
+        c
+        for ref in target.self_referrers()
+        if ref.meaning != "owns"
+        for c in ref.columns
+        if c in table.c and table.c[c].nullable
+    ]
+
+
+def unlink_self(conn: Connection, step: Step) -> int:
+    """Clear the self-references of the rows the collection's end step deletes."""
+    cols = _self_columns(step.target)
+    if step.unlink is None:
+        return 0
+    keys = _settle_keys(conn, step.target, step.unlink)
+    if not cols or not keys:
+        return 0
+    values = dict.fromkeys(cols)
+    return int(
+        conn.execute(
+            update(step.target.table).where(step.target.key_in(keys)).values(**values)
+        ).rowcount
+    )
+
+
 def _settle_keys(conn: Connection, target: Target, where: ColumnElement[bool]) -> list[Any]:
     return [tuple(r) for r in conn.execute(select(*target.keys).where(where))]
 
@@ -261,6 +312,8 @@ def anonymize_rows(conn: Connection, target: Target, where: ColumnElement[bool])
     for child, owned in _children_of(
         target, select(*target.keys).where(mine), [target.collection.name]
     ):
+        if child.collection.immutable:
+            continue  # never overwritten (an invoice): its own rule ends it
         values = anonymous_values(child)
         if child.collection.erasure == "delete_row" and not any(
             f.erasure for f in child.collection.fields

@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_
+from sqlalchemy import and_, select
 
 from garant.clock import local_date
 from garant.retention import archive as archives
@@ -31,6 +31,7 @@ from garant.retention.steps import (
     delete_rows,
     local_midnight,
     row_start,
+    unlink_self,
 )
 from garant.retention.target import Context, Databases, targets
 from garant.store.uow import SYSTEM, Actor
@@ -106,6 +107,22 @@ def plan(garant: Garant, *, horizon: relativedelta | None = None) -> list[dict[s
         now.close()
 
 
+def due_keys(garant: Garant) -> dict[tuple[str, str], set[tuple[Any, ...]]]:
+    """The keys each step would change now, by (collection, action): the plan's rows one
+    by one, from the same predicates the run applies (the safety checks compare them)."""
+    session = open_session(garant)
+    try:
+        out: dict[tuple[str, str], set[tuple[Any, ...]]] = {}
+        for step in session.steps:
+            with session.dbs.engine(step.target.system).connect() as conn:
+                query = select(*step.target.keys).where(step.todo)
+                keys = {tuple(r) for r in conn.execute(query)}
+            out.setdefault((step.target.name, step.action), set()).update(keys)
+        return out
+    finally:
+        session.close()
+
+
 def _forecast(session: Session, step: Step, future: Step) -> dict[str, Any]:
     with session.dbs.engine(step.target.system).connect() as conn:
         due_now = step.count(conn, step.todo)
@@ -116,6 +133,8 @@ def _forecast(session: Session, step: Step, future: Step) -> dict[str, Any]:
             for reason, predicate in step.reasons.items()
             if (n := step.count(conn, and_(step.due, predicate)))
         }
+        empty = step.no_start
+        no_start = step.count(conn, empty) if empty is not None else 0
     return {
         "rule": step.rule.id,
         "collection": step.target.name,
@@ -124,6 +143,7 @@ def _forecast(session: Session, step: Step, future: Step) -> dict[str, Any]:
         "due_within_horizon": max(due_later - due_now, 0),
         "held": held,
         "held_reasons": why,
+        "no_start": no_start,
         "promises": list(step.rule.promises),
     }
 
@@ -214,6 +234,14 @@ def apply_step(session: Session, run_id: int, step: Step, actor: Actor, bar: Pro
         with engine.connect() as conn:
             bar.start(step.label, step.count(conn, step.todo))
     size, low, total = session.config.batch_size, None, 0
+    if step.self_linked and step.action != "anonymize":
+        # rows of one collection naming each other (a manager, a parent row) may fall in
+        # different batches: the links of the rows the end step deletes are cleared first,
+        # and an archive step is one batch (its bundles keep the links among its rows)
+        with engine.begin() as conn:
+            unlink_self(conn, step)
+        if step.action == "archive":
+            size = 2**31
     while True:
         with engine.connect() as conn:
             keys, high = step.next_batch(conn, low, size)
