@@ -126,4 +126,4 @@ def test_af_b2_notification_draft_on_the_alliance_francaise_example(make_garant:
     text = as_text(content)
     assert "Responsable de traitement :\n  Alliance Française de Paris" in text
     assert "dpo@alliancefr.org" in text
-    assert "2026-03-06 18:00 CET" in text and "Notification initiale" in text
+    assert "6 mars 2026, 18:00 (heure de Paris)" in text and "Notification initiale" in text

@@ -72,7 +72,7 @@ def test_af_x2_extension_told_before_first_month_ends(school_sqlite: Garant) -> 
         extended = service.extend(uow=uow, request_id=rid, reason="Eight systems to search")
         assert extended.due_day == date(2026, 6, 2)
     text = mails(garant, "rights_extension", rid)[0].body_text or ""
-    assert "Eight systems to search" in text and "2026-06-02" in text
+    assert "Eight systems to search" in text and "2 June 2026" in text
 
 
 @pytest.fixture
@@ -167,7 +167,7 @@ def test_reminders_before_due_date_and_overdue_tops_dashboard(school_sqlite: Gar
     context = JobContext(garant, 0, reminders.JOB, {}, "t")
     assert reminders.handler(context) == {"sent": 1}
     assert reminders.handler(context) == {"sent": 0}  # not twice
-    assert "2026-04-02" in (mails(garant, "rights_reminder")[0].subject)
+    assert "2 avril 2026" in (mails(garant, "rights_reminder")[0].subject)
     garant.clock.advance(days=7)  # 5 April: late
     with garant.unit_of_work() as uow:
         sections = dashboard.provider(garant, uow)

@@ -54,7 +54,8 @@ def _e(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(_e(v) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{escape(_heading(str(k)))}: {_e(v)}" for k, v in value.items())
+        return "; ".join(f"{escape(_heading(str(k)))}: {_e(label(v) if isinstance(v, str) else v)}"
+                         for k, v in value.items())  # fmt: skip
     return escape(label(value) if isinstance(value, str) and "_" in value else str(value))
 
 

@@ -68,12 +68,12 @@ def _facts_items(uow: UnitOfWork, breach: Breach, lang: str) -> list[Item]:
         CATEGORIES[c].label(lang) if c in CATEGORIES else c for c in breach.data_categories
     )
     return [
-        (t("Date and time of the breach"), _when(breach.occurred_at, uow, t("unknown"))),
+        (t("Date and time of the breach"), _when(breach.occurred_at, uow, t("unknown"), lang)),
         (
             t("Date and time the processor became aware"),
-            _when(breach.processor_aware_at, uow, t("not applicable")),
+            _when(breach.processor_aware_at, uow, t("not applicable"), lang),
         ),
-        (t("Date and time the controller became aware"), _when(breach.aware_at, uow, "")),
+        (t("Date and time the controller became aware"), _when(breach.aware_at, uow, "", lang)),
         (t("Nature of the breach"), ", ".join(t(n) for n in breach.nature)),
         (t("Description"), breach.description or breach.title),
         (t("Categories of persons concerned"), ", ".join(breach.person_categories) or t("unknown")),
@@ -121,10 +121,15 @@ def draft(
     }
 
 
-def _when(moment: datetime | None, uow: UnitOfWork, missing: str) -> str:
+def _when(moment: datetime | None, uow: UnitOfWork, missing: str, lang: str) -> str:
+    """A local time with its place, in ``lang`` (the draft's language, not the page's)."""
     if moment is None:
         return missing
-    return moment.astimezone(uow.garant.timezone).strftime("%Y-%m-%d %H:%M %Z")
+    from garant.i18n import language
+    from garant.i18n.dates import format_datetime
+
+    with language(lang):
+        return format_datetime(moment, uow.garant.timezone, "long+zone")
 
 
 def _num(value: int | None, missing: str) -> str:

@@ -281,6 +281,8 @@ def _breaches() -> dict[str, dict[str, str]]:
             "org_records": _("Organizational records"),
             "dpias": _("Impact assessments"),
             "disclosures": _("Disclosures"),
+            "consent_missing": _("Consent missing"),
+            "retention_overdue": _("Retention period passed"),
         },
         "level": {
             "late": _("Late"),

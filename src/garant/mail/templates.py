@@ -14,6 +14,9 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
 from garant.errors import ConfigError
+from garant.i18n import language
+from garant.i18n.dates import days_left, format_date
+from garant.i18n.labels import event, label
 
 BUILTIN = Path(__file__).parent / "templates"
 
@@ -42,8 +45,14 @@ class MailTemplates:
             undefined=StrictUndefined,
             autoescape=True,
         )
+        for env in (self.env, self.html_env):  # dates and codes in words (garant.i18n)
+            env.filters.update(date=format_date, label=label, days_left=days_left, event=event)
 
     def render(self, name: str, lang: str, context: dict[str, Any]) -> RenderedMail:
+        with language(lang):
+            return self._render(name, lang, context)
+
+    def _render(self, name: str, lang: str, context: dict[str, Any]) -> RenderedMail:
         try:
             text = self.env.get_template(f"{name}.{lang}.txt").render(**context)
         except TemplateNotFound:
