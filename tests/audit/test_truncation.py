@@ -201,3 +201,21 @@ def test_the_dossier_prints_the_latest_anchor(garant: Garant) -> None:
         anchor = current_anchor(uow)
     html = build_html(garant)
     assert anchor.head_hash in html and anchor.mac in html
+
+
+def test_the_api_exports_the_anchor_audited(garant: Garant) -> None:
+    from tests.rights.helpers import api_client
+
+    with api_client(garant) as client:
+        assert client.get("/api/audit/anchor").status_code == 404  # no seal yet
+        with garant.unit_of_work() as uow:
+            seal_today(uow)
+        answer = client.get("/api/audit/anchor")
+        assert answer.status_code == 200, answer.text
+        assert parse_anchor(answer.text, "api", garant.keys).day.isoformat() == "2026-03-02"
+        assert client.get("/api/audit/verify").json()["ok"] is True
+    with garant.unit_of_work(read_only=True) as uow:
+        events = uow.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "audit.anchor")
+        ).all()
+    assert [e.actor for e in events] == ["api:dpo@ecole.example"]

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 
 from garant.accounts.roles import Permission
-from garant.audit.service import recent_events, verify_chain
+from garant.audit.service import recent_events, share_anchor, verify_chain
 from garant.store.uow import Actor
 from garant.web.api.params import PageLimit
 from garant.web.deps import GarantDep, Requires
@@ -45,3 +45,16 @@ def audit_verify(garant: GarantDep) -> dict[str, Any]:
         "problem": result.problem,
         "missing_seals": result.missing_seals,
     }
+
+
+@router.get(
+    "/audit/anchor",
+    responses={404: {"description": "The chain has no seal yet (`garant audit seal`)."}},
+)
+def audit_anchor(
+    garant: GarantDep, actor: Annotated[Actor, Depends(Requires(Permission.AUDIT_VERIFY))]
+) -> dict[str, Any]:
+    """The latest seal as an anchor to keep outside Garant (`garant audit verify --anchor`
+    checks it later); the export is audited."""
+    with garant.unit_of_work(actor) as uow:
+        return share_anchor(uow, mail=False).to_dict()
