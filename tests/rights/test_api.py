@@ -286,12 +286,19 @@ def test_af_d8_directives_applied_when_death_recorded(school: Garant) -> None:
     assert school_rows(school.workspace, "select id from visits") == [(42,)]
 
 
-def test_heir_may_close_accounts_but_not_ask_access(school: Garant) -> None:
-    """Loi 78-17 art. 85 II: heirs may erase and object, with proof of their capacity."""
+def test_heir_may_close_accounts_and_ask_access_for_the_succession(school: Garant) -> None:
+    """Loi 78-17 art. 85 II: heirs may, for the succession's needs, access and rectify
+    (update), and close the accounts (erase) and object, with proof of their capacity; not
+    port the data (Art. 20 is not among what art. 85 II needs)."""
     with api_client(school) as client:
         base = {"identities": ADA, "requester_kind": "heir", "requester_proof": "notarial deed"}
+        update = {"type": "rectification", "changes": {"learners.last_name": "Lovelace"}}
+        for allowed in ({"type": "access"}, update):
+            answer = client.post("/api/rights/requests", json=base | allowed)
+            assert answer.status_code == 201, answer.text
         assert (
-            client.post("/api/rights/requests", json=base | {"type": "access"}).status_code == 422
+            client.post("/api/rights/requests", json=base | {"type": "portability"}).status_code
+            == 422
         )
         opened = client.post("/api/rights/requests", json=base | {"type": "erasure"})
         assert opened.status_code == 201

@@ -44,8 +44,10 @@ def test_state_machine_refuses_steps_it_does_not_allow() -> None:
     assert TRANSITIONS[Status.CLOSED] == frozenset()
 
 
-def test_af_x2_clock_stands_still_while_waiting_for_the_code(school_sqlite: Garant) -> None:
-    """AF-X2 / Art. 12(6): the days spent waiting for the code push the due date back."""
+def test_af_x2_clock_runs_while_waiting_for_the_routine_code(school_sqlite: Garant) -> None:
+    """AF-X2: due one month from receipt. Art. 12(6) stops the clock only for information
+    asked on reasonable doubt; a routine code to the address on file is none (issue 17's
+    legal review), so the two days spent waiting for it do not push the due date back."""
     garant = school_sqlite
     with garant.unit_of_work() as uow:
         req, _ = intake.submit(uow=uow, data=ada("access"))
@@ -56,8 +58,7 @@ def test_af_x2_clock_stands_still_while_waiting_for_the_code(school_sqlite: Gara
     identity.try_code(garant, SYSTEM, request_id=rid, code=code_for(garant, rid))
     with garant.unit_of_work() as uow:
         read = service.read(uow, service.get(uow, rid))
-    # 2 April + 2 days = Saturday 4 April; Sunday; Easter Monday 6 April: Tuesday 7 April
-    assert read.paused_days == 2 and read.due_day == date(2026, 4, 7)
+    assert read.paused_days == 0 and read.due_day == date(2026, 4, 2)
 
 
 def test_af_x2_extension_told_before_first_month_ends(school_sqlite: Garant) -> None:

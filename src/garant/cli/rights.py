@@ -489,11 +489,15 @@ def replay_cmd(
 def directive_define(
     identity: Annotated[list[str], typer.Option("--identity", help="KIND=VALUE (repeatable)")],
     text: Annotated[str, typer.Option(help="The directives, in the person's words")],
-    executor: Annotated[str, typer.Option(help="Who carries them out")],
-    action: Annotated[list[str], typer.Option("--action", help="erase, object or keep")],
+    action: Annotated[
+        list[str], typer.Option("--action", help="erase, object, communicate or keep")
+    ],
     consent: Annotated[
         bool, typer.Option("--consent", help="The person's specific consent")
     ] = False,
+    executor: Annotated[
+        str | None, typer.Option(help="Who carries them out (none: the heirs, art. 85 I)")
+    ] = None,
     executor_email: Annotated[str | None, typer.Option()] = None,
     workspace: WorkspaceOpt = Path("."),
     as_of: AsOfOpt = None,

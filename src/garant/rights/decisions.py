@@ -1,6 +1,8 @@
 """Decisions activity by activity, proposed from the law and the policy, confirmed by staff.
 
-- erasure (Art. 17): a ground of 17(1) per legal basis; an exception of 17(3) keeps data
+- erasure (Art. 17): a ground of 17(1) per legal basis (never 17(1)(c), which needs an
+  objection the person made); public-task data is proposed for an Art. 17(3)(b)
+  assessment; an exception of 17(3) keeps data
   under a legal duty (archived: AF-D3, DEF-D5) or a legal hold (DEF-R4); data still needed
   for a contract in progress is kept (a current course);
 - objection (Art. 21): to prospecting absolute, no reason (21(2)-(3), AF-D5); otherwise
@@ -32,6 +34,14 @@ from garant.store.uow import UnitOfWork
 
 D = Decision
 Proposal = tuple[str, Decision, str | None, str]
+# GDPR Art. 17(3)(b): erasure does not apply to processing necessary "for the performance
+# of a task carried out in the public interest or in the exercise of official authority".
+# Staff assess whether the data is still necessary for the task; if not, they erase it
+# (Art. 17(1)(a)). Never the objection ground (17(1)(c)) the person did not invoke.
+PUBLIC_TASK_ASSESSMENT = (
+    "To assess (Art. 17(3)(b)): kept while necessary for our task in the public interest; "
+    "if it no longer is, erase it (Art. 17(1)(a))"
+)
 AUTOMATIC = frozenset({RequestType.WITHDRAWAL})
 
 
@@ -129,11 +139,11 @@ def _erasure(
         if statute:
             why += f": {statute}" + (f" ({duration})" if duration else "")
         return (activity_id, D.ARCHIVE if archive else D.KEEP, exception, why)
-    ground = {
-        "consent": "art17_1_b",
-        "legitimate_interests": "art17_1_c",
-        "public_task": "art17_1_c",
-    }.get(basis, "art17_1_a")
+    if basis == "public_task":
+        return (activity_id, D.KEEP, "art17_3_b", PUBLIC_TASK_ASSESSMENT)
+    # 17(1)(c) needs an objection the person made (Art. 21(1)); an erasure request is not
+    # one: data on legitimate interests is erased because no longer necessary (17(1)(a)).
+    ground = "art17_1_b" if basis == "consent" else "art17_1_a"
     return (activity_id, D.ERASE, ground, ERASURE_GROUNDS[ground].capitalize())
 
 

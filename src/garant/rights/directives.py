@@ -1,11 +1,15 @@
 """Post-mortem directives (French Loi 78-17 art. 85, AF-D8).
 
 A person may leave specific directives on the retention, erasure and communication of
-their data after death, with their specific consent, naming who carries them out. They
+their data after death, with their specific consent (art. 85 I). Naming who carries them
+out is optional: "à défaut de désignation ... les héritiers ... ont qualité pour prendre
+connaissance des directives ... et demander leur mise en œuvre" (art. 85 I, al. 5). They
 are defined, modified (a new version) and revoked at any time. Recording the death
-applies them: each action becomes a request from the designated person, verified by
-the record itself. Without directives, heirs may still close the accounts (erasure)
-and object to further processing (art. 85 II): ``RequesterKind.HEIR``.
+applies them: each action becomes a request from the designated person (else from the
+heirs), verified by the record itself; ``communicate`` asks for the data to be
+communicated (an access request). Without directives, heirs may access and update the
+data for the succession's needs, close the accounts and object (art. 85 II):
+``RequesterKind.HEIR``.
 """
 
 from __future__ import annotations
@@ -19,7 +23,12 @@ from garant.rights.rules import RequesterKind, RequestType
 from garant.rights.schemas import RequestCreate
 from garant.store.uow import UnitOfWork
 
-ACTIONS = {"erase": RequestType.POST_MORTEM, "object": RequestType.OBJECTION}
+ACTIONS = {
+    "erase": RequestType.POST_MORTEM,
+    "object": RequestType.OBJECTION,
+    "communicate": RequestType.ACCESS,
+}
+HEIRS = "heirs"
 KEEP = "keep"
 
 
@@ -27,14 +36,14 @@ def _aad(row: Directive) -> str:
     return f"directive:{row.id}"
 
 
-def _check(actions: list[str], executor: str | None, consent: bool) -> None:
+def _check(actions: list[str], consent: bool) -> None:
     unknown = [a for a in actions if a not in (*ACTIONS, KEEP)]
     if unknown or not actions:
-        raise InvalidInput(f"directive actions: one or more of erase, object, keep (got {unknown})")
+        raise InvalidInput(
+            f"directive actions: one or more of erase, object, communicate, keep (got {unknown})"
+        )
     if not consent:
         raise InvalidInput("specific directives need the person's specific consent (art. 85 I)")
-    if not (executor or "").strip():
-        raise InvalidInput("name the person who carries the directives out (art. 85 I)")
 
 
 def define(
@@ -42,12 +51,13 @@ def define(
     uow: UnitOfWork,
     identities: dict[str, str],
     text: str,
-    executor: str,
+    executor: str | None,
     executor_email: str | None,
     actions: list[str],
     consent: bool,
 ) -> Directive:
-    _check(actions, executor, consent)
+    """Record directives; without ``executor`` the heirs carry them out (art. 85 I)."""
+    _check(actions, consent)
     kind, value = service.primary_identity(identities)
     now = uow.now()
     row = Directive(
@@ -107,7 +117,7 @@ def modify(
     data["text"] = text if text is not None else data.get("text")
     data["executor"] = executor if executor is not None else data.get("executor")
     row.actions = actions if actions is not None else row.actions
-    _check(list(row.actions), str(data.get("executor") or ""), True)
+    _check(list(row.actions), True)
     row.sealed = service.seal(uow, data, aad=_aad(row))
     row.version, row.modified_at = row.version + 1, uow.now()
     uow.audit(
@@ -162,14 +172,15 @@ def intake_for(
 ) -> tuple[RightsRequest, str]:
     ids = data.get("identities")
     assert isinstance(ids, dict)
+    executor = str(data.get("executor") or "").strip()
     req, token = intake.submit(
         uow=uow,
         data=RequestCreate(
             type=kind,
             identities={str(k): str(v) for k, v in ids.items()},
             channel="api",
-            requester_kind=RequesterKind.DESIGNATED,
-            requester_name=str(data.get("executor") or ""),
+            requester_kind=RequesterKind.DESIGNATED if executor else RequesterKind.HEIR,
+            requester_name=executor or HEIRS,
             requester_proof=f"directive {row.id} v{row.version}; death: {proof}",
             reply_email=str(data.get("executor_email") or "") or None,
         ),
@@ -179,7 +190,7 @@ def intake_for(
         request_id=req.id,
         accepted=True,
         method="directive",
-        note=f"designated in directive {row.id}",
+        note=f"{'designated' if executor else 'heirs'} in directive {row.id}",
     )
     return req, token
 

@@ -7,8 +7,9 @@ matching another identity in the same record. All the identities given must lead
 person (``person.resolve``); when they disagree nothing is verified automatically and
 staff decide. Once verified, the request keeps only the identities that were proven, so
 nothing is found, exported or erased through the others. A copy of an identity document
-only when the policy insists (DEF-D2) or doubt remains (``documents``). While Garant waits
-for the person's answer the deadline stands still (Art. 12(6)).
+only when the policy insists (DEF-D2) or doubt remains (``documents``). Only while Garant
+waits for an answer to a request made on reasonable doubt (a document asked by staff)
+does the deadline stand still (Art. 12(6)); a routine email code does not stop it.
 """
 
 from __future__ import annotations
@@ -134,7 +135,9 @@ def send_code(
     to = found.contact if found.found else ids.get("email")
     if not to:
         return _await(uow, req, "staff", pause=False)
-    _await(uow, req, codes.IDENTITY, pause=True)
+    # Art. 12(6) lets the controller ask for more "where [it] has reasonable doubts": a
+    # routine code to the address on file is no such doubt, so the deadline runs on.
+    _await(uow, req, codes.IDENTITY, pause=False)
     codes.issue(uow=uow, req=req, method=codes.IDENTITY, to=to)
     return codes.IDENTITY
 

@@ -96,9 +96,20 @@ def transition(request: HasStatus, to: Status) -> None:
 
 # --- who may ask for what -----------------------------------------------------------
 AFTER_DEATH = frozenset({RequesterKind.HEIR, RequesterKind.DESIGNATED})
-HEIR_TYPES = frozenset({RequestType.ERASURE, RequestType.OBJECTION, RequestType.POST_MORTEM})
-"""Art. 85 II: without directives, heirs may close the deceased's accounts, object to
-further processing and have the data updated; designated persons carry out directives."""
+HEIR_TYPES = frozenset(
+    {
+        RequestType.ACCESS,
+        RequestType.RECTIFICATION,
+        RequestType.ERASURE,
+        RequestType.OBJECTION,
+        RequestType.POST_MORTEM,
+    }
+)
+"""Loi 78-17 art. 85 II: without directives (or unless they say otherwise), heirs exercise
+the rights "dans la mesure nécessaire" to settle the succession (access to what the
+liquidation and sharing of the estate need, family memories) and to have the death taken
+into account (closing the accounts, objecting to further processing, updating the data:
+rectification); designated persons carry out directives."""
 
 
 def check_requester(kind: RequesterKind, request_type: RequestType, proof: str | None) -> None:

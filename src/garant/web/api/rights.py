@@ -75,7 +75,7 @@ class DirectiveIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     identities: dict[str, str]
     text: str
-    executor: str
+    executor: str | None = None  # none named: the heirs carry them out (art. 85 I)
     executor_email: str | None = None
     actions: list[str]
     consent: bool = False
