@@ -73,3 +73,25 @@ def test_one_email_on_two_accounts_goes_to_staff(school: Garant) -> None:
     assert found.disagree
     rid = _open(school, {"email": "ada@example.org"}, public=True)
     assert mails(school, "rights_code", rid) == []
+
+
+def test_codes_typed_while_staff_decide_are_refused_and_lock_nothing(school: Garant) -> None:
+    """The page offers the same code form either way (no oracle); tries are counted and
+    audited, but what staff will decide stays theirs."""
+    from garant.errors import InvalidInput
+    from garant.store.uow import Actor
+
+    rid = _open(school, {"email": "bob@example.org", "member_number": "L-001"}, public=True)
+    for _ in range(7):
+        with pytest.raises((InvalidInput, Conflict)):
+            identity.try_code(school, Actor("subject", "api"), request_id=rid, code="123456")
+    with school.unit_of_work() as uow:
+        check = identity.pending_check(uow, service.get(uow, rid))
+        assert check is not None and check.method == "staff" and check.status == "pending"
+        assert check.note == "identities disagree: email, member_number"
+    with school.unit_of_work() as uow:
+        identity.staff_check(uow=uow, request_id=rid, accepted=True, keep=["email"])
+    with school.unit_of_work() as uow:
+        data = service.personal(uow, service.get(uow, rid))
+    assert data["identities"] == {"email": "bob@example.org"}
+    assert data["reply_email"] == "bob@example.org"

@@ -78,7 +78,13 @@ def issue(*, uow: UnitOfWork, req: RightsRequest, method: str, to: str) -> Ident
 
 
 def attempt(*, uow: UnitOfWork, check: IdentityCheck, code: str, allowed: bool) -> Outcome:
-    """Judge one try that the throttle has already counted (``allowed``: within five)."""
+    """Judge one try that the throttle has already counted (``allowed``: within five).
+
+    A check that waits for staff has no code: a try is refused and counted like any wrong
+    code (the page is the same either way) but never locks what staff will decide."""
+    if check.code_hash is None:
+        check.attempts += 1
+        return _failed(uow, check)
     if check.status == "locked" or not allowed:
         _lock(uow, check)
         return "locked"
@@ -87,7 +93,7 @@ def attempt(*, uow: UnitOfWork, check: IdentityCheck, code: str, allowed: bool) 
         return "expired"
     check.attempts += 1
     code = code.strip()[:MAX_CODE_LENGTH]
-    if not code or not check.code_hash:
+    if not code:
         return _failed(uow, check)
     if not uow.keys.verify_hash(CODE_PURPOSE, f"{check.request_id}:{code}", check.code_hash):
         return _failed(uow, check)
@@ -96,7 +102,7 @@ def attempt(*, uow: UnitOfWork, check: IdentityCheck, code: str, allowed: bool) 
 
 
 def _failed(uow: UnitOfWork, check: IdentityCheck) -> Outcome:
-    locked = check.attempts >= MAX_ATTEMPTS
+    locked = check.attempts >= MAX_ATTEMPTS and check.code_hash is not None
     uow.audit(
         "request.identity_failed",
         "request",
