@@ -6,6 +6,7 @@ Jinja2, and every value is escaped in one place (``_e``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -22,6 +23,7 @@ from garant.processors.rules import CLAUSES
 if TYPE_CHECKING:
     from garant.app import Garant
 
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _GARANT: ContextVar[Garant | None] = ContextVar("dossier_garant", default=None)
 """The workspace being printed: its time zone and its policy's words for its ids."""
 
@@ -56,6 +58,8 @@ def _e(value: Any) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{escape(_heading(str(k)))}: {_e(label(v) if isinstance(v, str) else v)}"
                          for k, v in value.items())  # fmt: skip
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        return escape(format_date(value, tz))
     return escape(label(value) if isinstance(value, str) and "_" in value else str(value))
 
 
@@ -87,6 +91,7 @@ def _heading(key: str) -> str:
         "destroyed_at": _("Destroyed on"), "records": _("Records"), "count": _("Count"),
         "proof": _("Proof"), "manifest_sha256": _("Manifest fingerprint"),
         "processor_id": _("Processor"), "countries": _("Countries"),
+        "next_audit": _("Next audit"), "contract_expires": _("Contract expires"),
         "mechanism": _("Mechanism"), "collection": _("Collection"),
     }.get(key, label(key))  # fmt: skip
 

@@ -99,6 +99,13 @@ def _rights() -> dict[str, dict[str, str]]:
             "code": _("Code sent by email"),
             "customer_number": _("Customer number"),
         },
+        "document_type": {
+            "identity_card": _("Identity card"),
+            "passport": _("Passport"),
+            "driving_licence": _("Driving licence"),
+            "residence_permit": _("Residence permit"),
+            "other": _("Other"),
+        },
         "check_status": {
             "pending": _("Pending"),
             "passed": _("Passed"),
@@ -283,6 +290,8 @@ def _breaches() -> dict[str, dict[str, str]]:
             "disclosures": _("Disclosures"),
             "consent_missing": _("Consent missing"),
             "retention_overdue": _("Retention period passed"),
+            "processor_audit": _("Processor audits"),
+            "processor_contract": _("Processor contracts"),
         },
         "level": {
             "late": _("Late"),
