@@ -75,3 +75,55 @@ def test_a_good_phone_and_an_email_pass_and_are_kept_as_given(school_sqlite: Gar
             },
         )
     assert answer.status_code == 201, answer.text
+
+
+def test_documents_are_judged_by_their_bytes(school_sqlite: Garant) -> None:
+    """PDF, JPEG and PNG only, by their first bytes; at most 10 MB."""
+    from garant.errors import InvalidInput
+    from garant.rights import documents, identity, intake
+    from tests.rights.conftest import ada
+
+    with school_sqlite.unit_of_work() as uow:
+        rid = intake.submit(uow=uow, data=ada("access"))[0].id
+        identity.ask_document(uow=uow, request_id=rid)
+    refused = [
+        b"GIF89a\x01\x00",
+        b"<html><script>alert(1)</script>",
+        b"%PDF",  # too short to be the signature
+        b"%PDF-" + b"x" * documents.MAX_DOCUMENT_BYTES,
+        b"",
+    ]
+    for content in refused:
+        with school_sqlite.unit_of_work() as uow, pytest.raises(InvalidInput):
+            documents.upload_document(
+                uow=uow, request_id=rid, document_type="passport", content=content
+            )
+    assert documents.media_type(b"\xff\xd8\xff\xe0 jpeg") == "image/jpeg"
+    with school_sqlite.unit_of_work() as uow:
+        check = documents.upload_document(
+            uow=uow, request_id=rid, document_type="passport", content=b"%PDF-1.7 scan"
+        )
+        assert check.document is not None and b"scan" not in check.document
+
+
+def test_the_web_answer_is_the_same_whether_or_not_we_hold_data(school_sqlite: Garant) -> None:
+    """The privacy center redirects both to a page with the same code form (no oracle)."""
+    import re
+
+    pages = []
+    with TestClient(create_app(school_sqlite), headers={"Accept-Language": "en"}) as client:
+        token = re.findall(
+            r'name="csrf_token" value="([^"]+)"', client.get("/privacy/requests?type=access").text
+        )[0]
+        for email in ("ada@example.org", "nobody@example.org"):
+            sent = client.post(
+                "/privacy/requests",
+                data={"type": "access", "email": email, "csrf_token": token},
+                follow_redirects=False,
+            )
+            assert sent.status_code == 303
+            follow = sent.headers["location"]
+            page = client.get(follow).text
+            pages.append(re.sub(r"#\d+|[\w-]{32}", "X", page.replace(follow, "URL")))
+    assert pages[0] == pages[1]
+    assert "Confirm your request" in pages[0]
