@@ -13,7 +13,7 @@ against one cut-off, set-based, without computing a maximum per row.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
@@ -299,17 +299,33 @@ def due_action(rule: RuleSpec) -> str:
     return "archive" if rule.archive is not None else rule.then
 
 
-def warnings(rules: Iterable[RuleSpec]) -> list[str]:
-    """AF-R0 / DEF-R5: say plainly where the law and the text of the policy disagree."""
+def warnings(rules: Iterable[RuleSpec], name: Callable[[str], str] = str) -> list[str]:
+    """AF-R0 / DEF-R5: say plainly where the law and the text of the policy disagree, in
+    the reader's language; ``name`` gives a rule's words (its id by default)."""
+    from garant.i18n import gettext as _
+    from garant.policy.wording import category
+
     out = []
     for rule in rules:
         if rule.archive is not None and rule.archive.identifies:
-            claim = " (the policy calls it anonymous)" if rule.archive.anonymous_claimed else ""
+            claim = _(" (the policy calls it anonymous)") if rule.archive.anonymous_claimed else ""
+            statute = rule.archive.statute or _("statute")
+            code, _sep, words = statute.partition(": ")
             out.append(
-                f"rule {rule.id}: the archive keeps {', '.join(rule.archive.fields)} because "
-                f"the legal duty ({rule.archive.statute or 'statute'}) requires the identity; "
-                f"it is encrypted and offline but NOT anonymous{claim}"
+                _(
+                    "rule {rule}: the archive keeps {fields} because the legal duty ({statute}) "
+                    "requires the identity; it is encrypted and offline but NOT anonymous{claim}"
+                ).format(
+                    rule=name(rule.id),
+                    fields=", ".join(category(f) for f in rule.archive.fields),
+                    statute=words if words and "_" in code else statute,
+                    claim=claim,
+                )
             )
         if rule.archive is not None and not rule.archive.statute:
-            out.append(f"rule {rule.id}: the archive phase cites no statute (AF-R0)")
+            out.append(
+                _("rule {rule}: the archive phase cites no statute (AF-R0)").format(
+                    rule=name(rule.id)
+                )
+            )
     return out

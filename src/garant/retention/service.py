@@ -53,7 +53,9 @@ def rule_warnings(garant: Garant) -> list[str]:
     """Where the law and the policy's words disagree (DEF-R5, AF-R0), and conditions the
     engine cannot test (their rows are all kept until ``retention.yaml`` defines them)."""
     rules = policy_rules(garant.policy)
-    out = warnings(rules.values())
+    from garant.i18n.labels import named
+
+    out = warnings(rules.values(), lambda rule_id: named(garant.policy, rule_id))
     if not garant.datamap_path.exists():
         return out
     config = load_config(garant.workspace)
