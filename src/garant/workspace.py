@@ -13,7 +13,7 @@ from garant.errors import ConfigError, InvalidInput
 if TYPE_CHECKING:
     from garant.app import Garant
 
-EXAMPLES = ("alliance-francaise", "def-network")
+EXAMPLES = ("alliance-francaise", "def-network", "public-body")
 
 TOML = """\
 # Garant workspace settings. Secrets are never written here: name the environment

@@ -163,7 +163,9 @@ def erasure_plan(
 
 @datamap_app.command("demo-db")
 def demo_db(
-    example: Annotated[str, typer.Option("--example", help="alliance-francaise or def-network.")],
+    example: Annotated[
+        str, typer.Option("--example", help="alliance-francaise, def-network or public-body.")
+    ],
     url: Annotated[str, typer.Option("--url", help="The database to (re)create and fill.")],
     persons: Annotated[int, typer.Option("--persons", help="How many persons.")] = 200,
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same data.")] = 1,

@@ -49,7 +49,7 @@ def init(
     directory: Annotated[Path, typer.Argument(help="Where to create the workspace.")],
     example: Annotated[
         str | None,
-        typer.Option(help="Start from an example: alliance-francaise or def-network."),
+        typer.Option(help="Start from an example: alliance-francaise, def-network or public-body."),
     ] = None,
     demo_mode: Annotated[
         bool, typer.Option("--demo", help="Demo mode: demo secrets allowed.")

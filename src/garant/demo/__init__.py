@@ -18,9 +18,7 @@ DEMO_PERSONS = 200
 DEMO_SEED = 2026
 
 
-def build_demo_data(
-    garant: Garant, example: str, *, persons: int = DEMO_PERSONS
-) -> Path | None:
+def build_demo_data(garant: Garant, example: str, *, persons: int = DEMO_PERSONS) -> Path | None:
     """Create the example organization's demo database where its data map points; its
     path, or ``None`` when the example has no demo database inside the workspace."""
     from garant.demo.generate import MODULES, generate_database

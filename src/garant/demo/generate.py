@@ -15,13 +15,14 @@ from typing import Any
 
 from sqlalchemy import create_engine, make_url
 
-from garant.demo import alliance_francaise, def_network
+from garant.demo import alliance_francaise, def_network, public_body
 from garant.demo.truth import Builder
 from garant.errors import InvalidInput
 
 MODULES: dict[str, ModuleType] = {
     "alliance-francaise": alliance_francaise,
     "def-network": def_network,
+    "public-body": public_body,
 }
 
 

@@ -197,7 +197,9 @@ def identity_proof(code: str) -> str:
     return {
         "none": _("No proof of identity is asked."),
         "code": _("We check your identity with a code sent to your email address."),
-        "customer_number": _("Give a proof of identity such as your customer or member number."),
+        "customer_number": _(
+            "Give a proof of identity such as your file, customer or member number."
+        ),
         "document": _(
             "Attach a copy of a valid identity document; we delete it once your "
             "identity is checked."
