@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from garant.app import Garant
 
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+CODE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 _GARANT: ContextVar[Garant | None] = ContextVar("dossier_garant", default=None)
 """The workspace being printed: its time zone and its policy's words for its ids."""
 
@@ -60,7 +61,9 @@ def _e(value: Any) -> str:
                          for k, v in value.items())  # fmt: skip
     if isinstance(value, str) and ISO_DAY.fullmatch(value):
         return escape(format_date(value, tz))
-    return escape(label(value) if isinstance(value, str) and "_" in value else str(value))
+    if isinstance(value, str) and CODE.fullmatch(value):
+        return escape(label(value))  # a code of the model: its words (unknown ones stay)
+    return escape(str(value))
 
 
 def _named(value: Any) -> str:
