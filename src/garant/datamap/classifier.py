@@ -11,6 +11,7 @@ policy declares none (DEF-C4) sees where its databases may hold some.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -63,8 +64,10 @@ class _Score:
 
 
 def split_name(name: str) -> str:
-    """``BillingPostalCode`` and ``billing-postal code`` both become ``billing_postal_code``."""
-    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
+    """``BillingPostalCode`` and ``billing-postal code`` both become ``billing_postal_code``;
+    accents go (``prénom`` is ``prenom``, ``Téléphone`` is ``telephone``)."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", plain)
     return re.sub(r"[^a-z0-9]+", "_", snake.lower()).strip("_")
 
 
@@ -113,10 +116,22 @@ def _name_candidates(snake: str, family: str) -> list[tuple[str, str]]:
 
 def _value_kinds(family: str) -> list[str]:
     """Kinds whose values alone can prove them (checksums, strict formats)."""
+    # French registry numbers (SIRET, SIREN) and the NIR before the card rule: a SIRET's
+    # key is a Luhn key too, and the earlier kind wins a tie (``_pick``).
     if family == "text":
-        return ["email", "iban", "payment_card", "nir", "ip_address", "password_hash", "phone"]
+        return [
+            "email",
+            "iban",
+            "siret",
+            "siren",
+            "nir",
+            "payment_card",
+            "ip_address",
+            "password_hash",
+            "phone",
+        ]
     if family == "integer":
-        return ["payment_card"]
+        return ["siret", "siren", "payment_card"]
     return []
 
 

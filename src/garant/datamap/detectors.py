@@ -17,7 +17,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from stdnum import bic, iban, luhn
 from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.fr import nir
+from stdnum.fr import nir, siren, siret
 
 Detector = Callable[[object], bool]
 
@@ -123,6 +123,19 @@ def is_nir(value: object) -> bool:
     """French social security number (NIR), with its control key (python-stdnum)."""
     text = as_text(value)
     return text is not None and len(_DIGITS.sub("", text)) >= 13 and nir.is_valid(text)
+
+
+def is_siret(value: object) -> bool:
+    """A French establishment number (14 digits, SIREN + NIC, INSEE's Luhn key): checked
+    before the payment-card rule, which the same Luhn key would otherwise satisfy."""
+    text = as_text(value)
+    return text is not None and len(_DIGITS.sub("", text)) == 14 and siret.is_valid(text)
+
+
+def is_siren(value: object) -> bool:
+    """A French company number (9 digits with INSEE's Luhn key)."""
+    text = as_text(value)
+    return text is not None and len(_DIGITS.sub("", text)) == 9 and siren.is_valid(text)
 
 
 def is_password_hash(value: object) -> bool:

@@ -29,7 +29,15 @@ from garant.datamap.schema_reader import ForeignKey, SchemaInfo
 CLIENT_WORDS = re.compile(
     r"customer|client|member|subscriber|learner|student|user|person|people|contact|patient"
     r"|adherent|prospect|buyer|donor|candidate|applicant|guest|citizen|inscrit|abonne"
+    r"|usager|beneficiaire|allocataire|habitant|administre|eleve|etudiant|famille|personne"
 )
+# A table of what people sent (contact requests, messages, tickets) holds their words, not
+# the people: its email column is the sender's, once per message.
+REQUEST_WORDS = re.compile(
+    r"request|demande|message|ticket|enquiry|inquiry|formulaire|submission|reclamation|form_"
+)
+# Identity columns a register of persons keeps and a message does not.
+IDENTITY_KINDS = ("birth_date", "birth_place", "nir", "account_number", "civility")
 STAFF_WORDS = re.compile(
     r"staff|employee|agent|operator|admin|author|manager|salarie|personnel|actor|artist"
 )
@@ -95,11 +103,10 @@ def score_persons(schema: SchemaInfo, proposals: Proposals) -> dict[str, PersonS
         has_identity = "email" in kinds or ("phone" in kinds and named)
         if not has_identity and not {"first_name", "last_name"} <= kinds:
             continue
-        score, why = 0, list[str]()
-        if CLIENT_WORDS.search(name.lower()):
-            score, why = score + 3, [*why, f'name "{name}" sounds like people served']
-        if STAFF_WORDS.search(name.lower()):
-            score, why = score - 2, [*why, f'name "{name}" sounds like staff or public figures']
+        score, why = _name_points(name)
+        held = [k for k in IDENTITY_KINDS if k in kinds]
+        if held:
+            score, why = score + len(held), [*why, f"keeps identity columns ({', '.join(held)})"]
         for kind, points, phrase in (
             ("email", 2, "an email"),
             ("phone", 1, "a phone"),
@@ -112,6 +119,19 @@ def score_persons(schema: SchemaInfo, proposals: Proposals) -> dict[str, PersonS
             score, why = score + links, [*why, f"{inbound[name]} reference(s) point at it"]
         scores[name] = PersonScore(name, score, why, has_identity)
     return scores
+
+
+def _name_points(name: str) -> tuple[int, list[str]]:
+    """What a table's name says: people served (+3), staff (-2), messages people sent (-4)."""
+    score, why = 0, list[str]()
+    plain = name.lower()
+    if CLIENT_WORDS.search(plain):
+        score, why = score + 3, [*why, f'name "{name}" sounds like people served']
+    if STAFF_WORDS.search(plain):
+        score, why = score - 2, [*why, f'name "{name}" sounds like staff or public figures']
+    if REQUEST_WORDS.search(plain):
+        score, why = score - 4, [*why, f'name "{name}" sounds like messages people sent']
+    return score, why
 
 
 def propose_roles(

@@ -130,6 +130,25 @@ KINDS: dict[str, Kind] = {
             True,
         ),
         _K(
+            "siret",
+            "professional",
+            "SIRET number (establishment)",
+            "Numéro SIRET (établissement)",
+            detectors.is_siret,
+            "are valid SIRET numbers (python-stdnum, INSEE key)",
+            True,
+        ),
+        _K(
+            "siren",
+            "professional",
+            "SIREN number (company)",
+            "Numéro SIREN (entreprise)",
+            detectors.is_siren,
+            "are valid SIREN numbers (python-stdnum, INSEE key)",
+            True,
+        ),
+        _K("birth_place", "identification", "Place of birth", "Lieu de naissance"),
+        _K(
             "payment_card",
             "payment_card",
             "Payment card number",
@@ -208,9 +227,12 @@ NAME_RULES: tuple[NameRule, ...] = (
     _rule(
         "account_number",
         r"(^|_)(customer|client|member|learner|account|subscriber|adherent|student)"
-        r"_?(number|no|num|code|ref)(_|$)",
+        r"_?(number|no|num|code|ref)(_|$)"
+        r"|(^|_)(numero|num|no|n)_(dossier|client|adherent|usager|allocataire|beneficiaire|eleve)"
+        r"(_|$)",
     ),
-    _rule("civility", r"(^|_)(gender|sex|civilite|civility|salutation)(_|$)"),
+    _rule("civility", r"(^|_)(gender|sexe?|genre|civilite|civility|salutation)(_|$)"),
+    _rule("birth_place", r"(lieu|ville|commune|pays)_(de_)?naissance|birth_?place|place_of_birth"),
     _rule("birth_date", r"birth|(^|_)dob(_|$)|(^|_)born|naissance", *_DATES),
     _rule(
         "postal_code", r"postal_?code|post_?code|(^|_)zip(_?code)?(_|$)|code_postal|(^|_)cp(_|$)"
@@ -225,6 +247,8 @@ NAME_RULES: tuple[NameRule, ...] = (
     _rule("connection", r"user_agent|last_login|login_at|(^|_)session"),
     _rule("bic", r"(^|_)(bic|swift)(_code)?(_|$)"),
     _rule("iban", r"(^|_)iban(_|$)|(^|_)rib(_|$)|bank_account"),
+    _rule("siret", r"(^|_)siret(_|$)"),
+    _rule("siren", r"(^|_)siren(_|$)"),
     _rule(
         "payment_card", r"card_?(number|num|no)|(^|_)pan(_|$)|credit_?card|(^|_)cc_?(number|num)"
     ),
@@ -274,7 +298,11 @@ ART9_NAME_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "biometric",
             r"biometr|fingerprint|face_?template|(^|_)iris(_|$)|voiceprint|empreinte_dig",
         ),
-        ("criminal", r"criminal|conviction|offen[cs]e|casier|infraction|condamnation|(^|_)penal"),
+        (
+            "criminal",
+            r"criminal|conviction|offen[cs]e|casier|infraction|condamnation|(^|_)penal"
+            r"|main_courante|(^|_)plaintes?(_|$)|(^|_)delits?(_|$)|videoprotection|cctv",
+        ),
     )
 )
 
@@ -293,6 +321,37 @@ ART9_VALUE_WORDS: dict[str, tuple[str, ...]] = {
         "disabilit",
         "handicap",
         "epilep",
+        # French disability and long-illness benefits and their codes: the benefit tells
+        # the health condition (AEEH, AAH, PCH, RQTH, ALD, invalidité), for review.
+        "aeeh",
+        "aah",
+        "pch",
+        "rqth",
+        "ald",
+        "invalidit",
+        "mdph",
+        "allocation d'éducation de l'enfant handicapé",
+        "allocation aux adultes handicapés",
+    ),
+    # Free-text incident or offence descriptions (a CCTV or security report): possible
+    # Art. 10 data, flagged for review.
+    "criminal": (
+        "vol ",
+        "volé",
+        "agression",
+        "dégradation",
+        "effraction",
+        "interpell",
+        "plainte",
+        "infraction",
+        "délit",
+        "theft",
+        "stolen",
+        "shoplift",
+        "assault",
+        "vandal",
+        "burglar",
+        "arrested",
     ),
     "religious_beliefs": (
         "catholi",
