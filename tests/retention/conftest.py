@@ -12,6 +12,8 @@ from sqlalchemy import create_engine, text
 
 from garant.app import Garant
 from garant.clock import FixedClock
+from garant.retention.approval import approved_once
+from garant.retention.models import RetentionApproval
 from tests.conftest import write_workspace
 
 POLICY = """\
@@ -133,6 +135,7 @@ systems:
 
 CONFIG = """\
 batch_size: 2
+max_share: 1
 held_while:
   - condition: active_learner
     system: school
@@ -188,10 +191,19 @@ class School:
         self.store_url = store_url
         self.garant: Garant | None = None
 
-    def open(self, day: str) -> Garant:
+    def open(self, day: str, *, approved: bool = True) -> Garant:
+        """Garant on ``day``; ``approved``: the DPO has seen a forecast (sweeps may run)."""
         if self.garant is not None:
             self.garant.close()
         self.garant = Garant.open(self.root, clock=FixedClock(at(day)), database_url=self.store_url)
+        if approved:
+            with self.garant.unit_of_work() as uow:
+                if not approved_once(uow):
+                    uow.session.add(
+                        RetentionApproval(
+                            approved_at=uow.now(), approved_by="test", day=day, forecast={}
+                        )
+                    )
         return self.garant
 
     def sql(self, statement: str, **params: Any) -> list[Any]:

@@ -8,7 +8,7 @@ with the world that produced them (pin each one in ``test_regressions.py``).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,17 @@ settings.register_profile(
 )
 PROFILE = os.environ.get("GARANT_SAFETY_PROFILE", "ci")
 settings.load_profile(PROFILE)
+
+
+CI_EXAMPLES = {"sqlite": 6, "postgresql": 2, "mysql": 3}
+"""Examples per backend in the ``ci`` profile: reflecting a schema costs most on PostgreSQL."""
+
+
+def examples(lab: Lab, budget: dict[str, int] | None = None) -> Callable[[Any], Any]:
+    """The profile's settings, with the ``ci`` budget of ``lab``'s backend."""
+    if PROFILE != "ci":
+        return settings()
+    return settings(max_examples=(budget or CI_EXAMPLES)[lab.kind])
 
 
 @pytest.fixture(params=["sqlite", "postgres", "mariadb"])

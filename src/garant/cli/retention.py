@@ -67,6 +67,8 @@ def plan_cmd(
     table = Table("rule", "collection", "action", "due now", f"within {horizon}", "held", "why")
     for r in rows:
         why = ", ".join(f"{k}: {v}" for k, v in r["held_reasons"].items())
+        if r.get("no_start"):
+            why += (", " if why else "") + f"no start date (never due): {r['no_start']}"
         table.add_row(
             r["rule"],
             r["collection"],
@@ -90,11 +92,56 @@ def run_cmd(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Count, change nothing.")] = False,
     json_out: JsonOpt = False,
     actor: ActorOpt = "",
+    verbose: Annotated[
+        bool, typer.Option("--verbose", help="On failure, the driver's error (values hidden).")
+    ] = False,
 ) -> None:
-    """Apply every due rule in batches, as a job; an interrupted run is completed later."""
-    from garant.retention.wiring import run_as_job
+    """Apply every due rule in batches, as a job; an interrupted run is completed later.
+
+    Exit 1 with one line when the sweep waits for approval or a step failed."""
+    from garant.retention.approval import SweepFailed
 
     garant = open_garant(workspace, as_of)
+    try:
+        _run(garant, dry_run, json_out, actor)
+    except SweepFailed as exc:
+        detail = getattr(exc, "detail", "")
+        if verbose and detail:
+            console.print(detail, markup=False, highlight=False)
+        raise
+
+
+@retention_app.command("approve")
+def approve_cmd(
+    workspace: WorkspaceOpt = Path("."),
+    as_of: AsOfOpt = None,
+    json_out: JsonOpt = False,
+    actor: ActorOpt = "",
+) -> None:
+    """Approve today's forecast (read it first with `retention plan`): a new workspace's
+    sweeps wait for one, and a sweep removing more than max_share of a collection waits
+    for one covering that many rows."""
+    from garant.retention.approval import approve
+
+    garant = open_garant(workspace, as_of)
+    with garant.unit_of_work(cli_actor(actor or None)) as uow:
+        record = approve(garant, uow=uow)
+        out: dict[str, Any] = {
+            "approval": record.id,
+            "day": record.day,
+            "forecast": dict(record.forecast),
+        }
+    if json_out:
+        print_json(out)
+        return
+    console.print(f"Approval {out['approval']} of the forecast of {out['day']}:")
+    for name, n in out["forecast"].items():
+        console.print(f"  {name}: {n}")
+
+
+def _run(garant: Any, dry_run: bool, json_out: bool, actor: str) -> None:
+    from garant.retention.wiring import run_as_job
+
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),

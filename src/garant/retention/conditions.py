@@ -97,6 +97,9 @@ class HeldWhile(BaseModel):
 class RetentionConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     batch_size: int = Field(default=5000, ge=1, le=100_000)
+    max_share: float = Field(default=0.2, gt=0, le=1)
+    """A sweep removing more than this share of a collection in one run waits for the
+    DPO's approval (``garant retention approve``)."""
     held_while: list[HeldWhile] = Field(default_factory=list)
 
     def conditions_for(self, system: str, collection: str) -> list[HeldWhile]:

@@ -158,23 +158,30 @@ def run(
     actor: Actor = SYSTEM,
     dry_run: bool = False,
     progress: ProgressFactory | None = None,
+    gated: bool = False,
 ) -> RetentionRun:
-    """Apply every due rule; returns the run record with its counts."""
+    """Apply every due rule; returns the run record with its counts.
+
+    ``gated`` (the scheduled and manual sweeps): a workspace never approved, or a step
+    removing more than ``max_share`` of its collection, stops the run before any change
+    (status ``waiting``, the reasons in its counts)."""
     session = open_session(garant)
     try:
         run_id = _start(garant, actor, dry_run)
         counts: dict[str, Any] = {"collections": {}, "recovered": 0}
+        if gated and not dry_run:
+            from garant.retention.approval import waiting
+
+            reasons = waiting(session)
+            if reasons:
+                return _finish(garant, actor, run_id, {**counts, "waiting": reasons}, "waiting")
         if not dry_run:
             from garant.retention.recovery import settle_pending
 
             counts["recovered"] = settle_pending(session, run_id, actor)
         for step in session.steps:
             bar = (progress or _Silent)()
-            done = (
-                dry_count(session, step)
-                if dry_run
-                else apply_step(session, run_id, step, actor, bar)
-            )
+            done = _apply(session, run_id, step, actor, bar, dry_run)
             slot = counts["collections"].setdefault(step.target.name, {})
             slot[step.action] = slot.get(step.action, 0) + done
         if not dry_run:
@@ -182,6 +189,27 @@ def run(
         return _finish(garant, actor, run_id, counts)
     finally:
         session.close()
+
+
+def _apply(
+    session: Session, run_id: int, step: Step, actor: Actor, bar: Progress, dry_run: bool
+) -> int:
+    """One step; a database error becomes one line naming the step (no value of a row:
+    the driver's message, which quotes them, stays in the exception's cause)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from garant.retention.approval import SweepFailed
+
+    try:
+        if dry_run:
+            return dry_count(session, step)
+        return apply_step(session, run_id, step, actor, bar)
+    except SQLAlchemyError as exc:
+        orig = getattr(exc, "orig", None) or exc
+        raise SweepFailed(
+            f"retention sweep: {step.action} of {step.target.name} (rule {step.rule.id}) "
+            f"failed in the database ({type(orig).__name__})"
+        ) from exc
 
 
 def _start(garant: Garant, actor: Actor, dry_run: bool) -> int:
@@ -209,11 +237,13 @@ def _own_and_expired(garant: Garant, actor: Actor, run_id: int, counts: dict[str
         counts["archives_destroyed"] = archives.destroy_expired(uow=uow)
 
 
-def _finish(garant: Garant, actor: Actor, run_id: int, counts: dict[str, Any]) -> RetentionRun:
+def _finish(
+    garant: Garant, actor: Actor, run_id: int, counts: dict[str, Any], status: str = "done"
+) -> RetentionRun:
     with garant.unit_of_work(actor) as uow:
         saved = uow.session.get(RetentionRun, run_id)
         assert saved is not None
-        saved.status, saved.finished_at, saved.counts = "done", uow.now(), counts
+        saved.status, saved.finished_at, saved.counts = status, uow.now(), counts
         uow.audit("retention.run.finish", "retention_run", run_id, details=_flat(counts))
         return saved
 

@@ -54,7 +54,10 @@ class Databases:
             try:
                 self.engines[system.id] = create_engine(url)
             except Exception as exc:
-                raise ConnectorError(f"system {system.id}: cannot connect ({exc})") from None
+                # the driver's words may quote the URL (a password): only their kind
+                raise ConnectorError(
+                    f"system {system.id}: cannot connect ({type(exc).__name__})"
+                ) from None
         return self.engines[system.id]
 
     def table(self, system: System, collection: Collection) -> Table:

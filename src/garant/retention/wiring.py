@@ -59,7 +59,10 @@ def sweep_job(context: JobContext) -> dict[str, Any]:
     def progress() -> sweep.Progress:
         return _Both(shown() if shown else None, sweep.Heartbeat(context.heartbeat))
 
-    record = sweep.run(garant, actor=actor, dry_run=dry_run, progress=progress)
+    # the daily sweep and ``garant retention run`` are the same job: same gate, same steps
+    record = sweep.run(garant, actor=actor, dry_run=dry_run, progress=progress, gated=True)
+    if record.status == "waiting":
+        return {"run": record.id, "waiting": record.counts.get("waiting", [])}
     if not dry_run:
         mail_summary(garant, record.id, record.counts, payload.get("day", ""))
     return {"run": record.id}
@@ -86,8 +89,8 @@ def run_as_job(
 ) -> RetentionRun:
     """Run a sweep now as a job of its own (CLI, API): the job table records it, and if
     this process dies its lease runs out and the worker completes it."""
-    from garant.errors import Conflict
     from garant.jobs.worker import run_here
+    from garant.retention.approval import SweepWaits
 
     today = local_date(garant.clock.now(), garant.timezone).isoformat()
     with garant.unit_of_work(actor) as uow:
@@ -105,11 +108,34 @@ def run_as_job(
     finally:
         garant.extensions.pop(PROGRESS_KEY, None)
     if status != "done" or not result:
-        raise Conflict(f"the sweep did not finish: {error or status}")
+        raise failure(garant, job_id, status, error)
+    if result.get("waiting"):
+        first, more = result["waiting"][0], len(result["waiting"]) - 1
+        raise SweepWaits(first + (f" (and {more} more; see garant retention plan)" if more else ""))
     with garant.unit_of_work() as uow:
         record = uow.session.get(RetentionRun, result["run"])
         assert record is not None
         return record
+
+
+def failure(garant: Garant, job_id: int, status: str, error: str | None) -> Exception:
+    """One line: what failed (the job's first line, no personal value) and the next retry;
+    the scrubbed detail rides along for ``--verbose``."""
+    from garant.jobs.models import Job
+    from garant.retention.approval import SweepFailed
+
+    with garant.store.session() as session:
+        job = session.get(Job, job_id)
+        retry = job.run_at if job is not None and job.status == "pending" else None
+    line = (error or status).splitlines()[0] if (error or status) else status
+    when = (
+        f"next retry {retry.astimezone(garant.timezone):%Y-%m-%d %H:%M}"
+        if retry is not None
+        else "no retry left: it needs attention"
+    )
+    exc = SweepFailed(f"{line}; {when}")
+    exc.detail = error or ""  # type: ignore[attr-defined]
+    return exc
 
 
 def mail_summary(garant: Garant, run_id: int, counts: dict[str, Any], day: str) -> None:
@@ -140,6 +166,52 @@ def mail_summary(garant: Garant, run_id: int, counts: dict[str, Any], day: str) 
         )
 
 
+def attention(garant: Garant, uow: UnitOfWork) -> list[dict[str, Any]]:
+    """A sweep that waits for approval or whose last attempt failed: what to do now."""
+    from sqlalchemy import select
+
+    from garant.i18n import gettext as _
+    from garant.jobs.models import Job
+    from garant.retention.approval import approved_once
+
+    out = []
+    if not approved_once(uow):
+        out.append(
+            {
+                "level": "due",
+                "title": _("Retention sweeps wait for your approval"),
+                "summary": _(
+                    "Read the forecast below, then approve it (garant retention approve, "
+                    "or Approve on /admin/retention): no sweep runs before."
+                ),
+                "items": [{"text": _("Retention"), "href": "/admin/retention"}],
+            }
+        )
+    last = uow.session.scalars(
+        select(Job).where(Job.kind == SWEEP_JOB).order_by(Job.id.desc()).limit(1)
+    ).first()
+    if last is not None and last.status == "failed":
+        out.append(
+            {
+                "level": "risk",
+                "title": _("Retention sweep needs attention"),
+                "summary": (last.error or last.status).splitlines()[0],
+                "items": [{"text": _("Retention"), "href": "/admin/retention"}],
+            }
+        )
+    run = uow.session.scalars(select(RetentionRun).order_by(RetentionRun.id.desc())).first()
+    if run is not None and run.status == "waiting" and approved_once(uow):
+        out.append(
+            {
+                "level": "due",
+                "title": _("Retention sweep waits for your approval"),
+                "summary": "; ".join(run.counts.get("waiting", [])),
+                "items": [{"text": _("Retention"), "href": "/admin/retention"}],
+            }
+        )
+    return out
+
+
 def dashboard(garant: Garant, uow: UnitOfWork) -> list[dict[str, Any]]:
     """The forecast on the dashboard: what is due now and within 90 days, what is held."""
     from garant.errors import GarantError
@@ -152,7 +224,7 @@ def dashboard(garant: Garant, uow: UnitOfWork) -> list[dict[str, Any]]:
     except GarantError as exc:
         return [{"level": "risk", "title": _("Retention"), "summary": str(exc), "items": []}]
     if not forecast:
-        return []
+        return attention(garant, uow)
     due = sum(r["due_now"] for r in forecast)
     soon = sum(r["due_within_horizon"] for r in forecast)
     held = sum(r["held"] for r in forecast)
@@ -165,7 +237,15 @@ def dashboard(garant: Garant, uow: UnitOfWork) -> list[dict[str, Any]]:
         }
         for r in forecast
     ]
-    return [
+    empty = sum(r.get("no_start", 0) for r in forecast)
+    if empty:
+        items.append(
+            {
+                "text": _("%(n)s rows have no start date: never due") % {"n": empty},
+                "href": "/admin/retention",
+            }
+        )
+    return attention(garant, uow) + [
         {
             "level": "due" if due else "info",
             "title": _("Retention"),

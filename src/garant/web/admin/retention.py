@@ -12,6 +12,7 @@ from garant.errors import GarantError
 from garant.i18n import gettext as _
 from garant.retention import holds, service, sweep
 from garant.retention.schemas import HoldCreate
+from garant.retention.wiring import attention
 from garant.store.uow import Actor
 from garant.web.deps import GarantDep, Requires, csrf_protect
 from garant.web.nav import NavItem
@@ -47,6 +48,8 @@ def _page(request: Request, garant: GarantDep, actor: Actor, error: str | None) 
             if allows(actor.role, Permission.ARCHIVE_READ)
             else None,
             "can_hold": allows(actor.role, Permission.HOLD_MANAGE),
+            "can_approve": allows(actor.role, Permission.RETENTION_RUN),
+            "attention": attention(garant, uow),
             "error": error,
         }
     return render(request, "admin/retention/index.html", context, 422 if error else 200)
@@ -66,6 +69,18 @@ async def add_hold(request: Request, garant: GarantDep, actor: Manager) -> Respo
             service.place_hold(uow=uow, data=data)
     except GarantError as exc:
         return _page(request, garant, actor, exc.message)
+    return RedirectResponse("/admin/retention", status_code=303)
+
+
+@router.post("/approve", dependencies=CSRF)
+def approve(
+    garant: GarantDep, actor: Annotated[Actor, Depends(Requires(Permission.RETENTION_RUN))]
+) -> Response:
+    """The DPO read the forecast on this page and lets the sweeps go ahead."""
+    from garant.retention.approval import approve as record
+
+    with garant.unit_of_work(actor) as uow:
+        record(garant, uow=uow)
     return RedirectResponse("/admin/retention", status_code=303)
 
 

@@ -54,6 +54,18 @@ def run(
     return RunRead.model_validate(run_as_job(garant, actor=actor, dry_run=body.dry_run))
 
 
+@router.post("/approve")
+def approve(
+    garant: GarantDep, actor: Annotated[Actor, Depends(Requires(Permission.RETENTION_RUN))]
+) -> dict[str, Any]:
+    """The DPO approves today's forecast: sweeps may then remove up to what it shows."""
+    from garant.retention.approval import approve as record
+
+    with garant.unit_of_work(actor) as uow:
+        done = record(garant, uow=uow)
+        return {"id": done.id, "day": done.day, "forecast": done.forecast}
+
+
 @router.get("/holds")
 def hold_list(garant: GarantDep, actor: Reader) -> list[HoldRead]:
     with garant.unit_of_work(actor) as uow:
