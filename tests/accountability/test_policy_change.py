@@ -29,10 +29,10 @@ def test_def_v1_new_version_told_by_email_with_a_record(
         publish(uow=uow, path=garant.policy_path, note="Newsletter kept 3 years")
     use_smtp(garant, smtp_server)
 
-    code, out = run_cli(garant, "policy-change", "notify", "1", "--as-of", "2026-03-01")
+    code, out = run_cli(garant, "policy-change", "notify", "1", "--as-of", "2026-03-01", "--yes")
     assert code == 0, out
     assert "5 person(s) told" in out  # 4 learners, and eve who only subscribed
-    code, out = run_cli(garant, "policy-change", "notify", "1", "--as-of", "2026-03-01")
+    code, out = run_cli(garant, "policy-change", "notify", "1", "--as-of", "2026-03-01", "--yes")
     assert "0 person(s) told" in out  # nobody twice
 
     assert run_due(garant).failed == 0
@@ -52,7 +52,7 @@ def test_def_v1_new_version_told_by_email_with_a_record(
     assert len(notices) == 5 and all(n["told_at"] and n["outbox_id"] for n in notices)
     assert "@" not in out  # who was told is kept as keyed hashes
 
-    code, out = run_cli(garant, "policy-change", "notify", "9")
+    code, out = run_cli(garant, "policy-change", "notify", "9", "--yes")
     assert code == 2 and "has not been published" in out
 
 

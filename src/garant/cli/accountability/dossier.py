@@ -74,13 +74,32 @@ def policy_change_notify(
     workspace: WorkspaceOpt = Path("."),
     as_of: AsOfOpt = None,
     actor: ActorOpt = "",
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Send without showing the preview and asking.")
+    ] = False,
 ) -> None:
-    """Tell the persons concerned of a new policy version by email (DEF-V1)."""
+    """Tell the persons concerned of a new policy version by email (DEF-V1): shows how
+    many persons and the message in each language, then asks before sending."""
     from rich.progress import Progress
 
+    from garant.accountability.notice_preview import preview_notices
     from garant.accountability.policy_change import notify_version
 
     with closing(open_garant(workspace, as_of)) as garant:
+        if not yes:
+            shown = preview_notices(
+                garant, version, activities=activity, actor=cli_actor(actor or None)
+            )
+            for lang, subject, text in shown.messages:
+                console.rule(f"{lang}: {subject}")
+                console.print(text, markup=False, highlight=False)
+            console.print(
+                f"{shown.recipients} person(s) will receive it "
+                f"({shown.already_told} already told of version {version})."
+            )
+            if not shown.recipients or not typer.confirm("Send it now?", default=False):
+                console.print("Nothing sent.")
+                return
         with Progress(console=console) as progress:
             task = progress.add_task("Queuing notices", total=None)
             told = notify_version(
