@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from garant.accounts.service import add_user
 from garant.cli.main import build_app
 from garant.retention.archive import archive_dir
+from garant.retention.wiring import attention
 from tests.retention.conftest import School
 
 runner = CliRunner()
@@ -161,3 +162,40 @@ def test_summary_templates_render(school: School, lang: str) -> None:
         {"day": "2026-03-02", "run": 1, "lines": ["a: delete 2"], "destroyed": 0, "recovered": 0},
     )
     assert "2026-03-02" in mail.subject and "a: delete 2" in mail.text
+
+
+def test_new_workspace_sweep_waits_for_approval_then_runs(school: School) -> None:
+    """No surprise destruction: a workspace never approved sweeps nothing and says how to
+    go on (exit 1, one line); once the DPO approves the forecast, the sweep runs."""
+    _subscribers(school, 3)
+    code, out = cli(school, "retention", "run", "--as-of", "2026-03-02", approved=False)
+    assert code == 1
+    assert "garant retention approve" in out
+    assert len(school.ids("subscribers")) == 3, "nothing changed before the approval"
+    garant = school.open("2026-03-02", approved=False)
+    with garant.unit_of_work() as uow:
+        titles = [a["title"] for a in attention(garant, uow)]
+    assert "Retention sweeps wait for your approval" in titles
+    code, out = cli(school, "retention", "approve", "--as-of", "2026-03-02", "--json")
+    assert code == 0, out
+    assert json.loads(out)["forecast"]["school.subscribers delete"] == 3
+    code, out = cli(school, "retention", "run", "--as-of", "2026-03-02", approved=False)
+    assert code == 0, out
+    assert school.ids("subscribers") == []
+
+
+def test_sweep_removing_more_than_the_share_stops_and_asks(school: School) -> None:
+    """A sweep that would remove more than max_share of a collection stops before any
+    change until an approval of that day covers that many rows."""
+    config = school.root / "retention.yaml"
+    config.write_text(config.read_text().replace("max_share: 1", "max_share: 0.2"))
+    _subscribers(school, 5)
+    school.sql("INSERT INTO subscribers VALUES (6, 'new@example.org', '2026-01-10', NULL)")
+    code, out = cli(school, "retention", "run", "--as-of", "2026-03-02")
+    assert code == 1
+    assert "school.subscribers: delete 5 of 6 rows (83 % > 20 %) waits for approval" in out
+    assert len(school.ids("subscribers")) == 6
+    assert cli(school, "retention", "approve", "--as-of", "2026-03-02")[0] == 0
+    code, out = cli(school, "retention", "run", "--as-of", "2026-03-02")
+    assert code == 0, out
+    assert school.ids("subscribers") == [6]
