@@ -117,7 +117,9 @@ def test_af_b1_af_b2_record_list_assess_notify_export(tmp_path: Path) -> None:
     assert code == 0, out
     people = tmp_path / "people.txt"
     people.write_text("# affected members\nanne@example.org\nbob@example.org\n", encoding="utf-8")
-    code, out = run("breach", "communicate", "B-2026-0001", "-w", ws, "--identities", str(people))
+    code, out = run(
+        "breach", "communicate", "B-2026-0001", "-w", ws, "--identities", str(people), "--yes"
+    )
     assert code == 0 and "2 message(s) queued" in out, out
     code, out = run("breach", "export", "-w", ws, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))

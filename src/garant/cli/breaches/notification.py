@@ -79,8 +79,12 @@ def communicate_cmd(
     workspace: WorkspaceOpt = Path("."),
     as_of: AsOfOpt = None,
     actor: ActorOpt = "",
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Send without showing the preview and asking.")
+    ] = False,
 ) -> None:
-    """Tell the affected persons by email (Art. 34); the worker sends the queued mail."""
+    """Tell the affected persons by email (Art. 34): shows how many persons and the message
+    in each language, then asks; the worker sends the queued mail."""
     from garant.breaches.communication import communicate
 
     given = None
@@ -92,6 +96,9 @@ def communicate_cmd(
     from rich.progress import Progress
 
     garant = open_garant(workspace, as_of)
+    if not yes and not _confirmed(garant, ref, given, actor):
+        console.print("Nothing sent.")
+        return
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("Queuing messages", total=None)
 
@@ -102,6 +109,24 @@ def communicate_cmd(
             row = communicate(uow=uow, ref=ref, identities=given, lang=lang, progress=shown)
             count = row.recipients
     console.print(f"[green]{count} message(s) queued[/green]; `garant worker --once` sends them")
+
+
+def _confirmed(garant: Any, ref: str, given: list[str] | None, actor: str) -> bool:
+    """The preview (recipients, the assessment's advice, the message in each language),
+    then the question."""
+    from garant.breaches.preview import preview_communication
+
+    with garant.unit_of_work(cli_actor(actor or None)) as uow:
+        shown = preview_communication(uow=uow, ref=ref, identities=given)
+    for message in shown.messages:
+        console.rule(f"{message.lang}: {message.subject}")
+        console.print(message.text, markup=False, highlight=False)
+    if shown.advised is False:
+        console.print("[yellow]The risk assessment concluded the persons need not be told.[/]")
+    console.print(
+        f"{shown.recipients} person(s) will receive it ({shown.already_told} told before)."
+    )
+    return bool(shown.recipients) and typer.confirm("Send it now?", default=False)
 
 
 @breach_app.command("exempt")
