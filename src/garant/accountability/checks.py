@@ -184,9 +184,11 @@ def records_lapsed(ctx: Context) -> list[Finding]:
 
 
 def dpias_missing(ctx: Context) -> list[Finding]:
-    """AF-A1: a processing screened as needing a DPIA has one validated."""
+    """AF-A1: a processing screened as needing a DPIA has one validated; and every activity
+    the policy's own declarations screen as needing one (Art. 35; ``dpia.from_policy``)
+    has a DPIA recorded."""
     query = select(Dpia).where(Dpia.required.is_(True), Dpia.status != "validated")
-    return [
+    found = [
         Finding(
             "dpia",
             "risk",
@@ -195,6 +197,27 @@ def dpias_missing(ctx: Context) -> list[Finding]:
             ["AF-A1"],
         )
         for d in ctx.uow.session.scalars(query)
+    ]
+    return found + _screened_without_dpia(ctx)
+
+
+def _screened_without_dpia(ctx: Context) -> list[Finding]:
+    from garant.dpia.from_policy import unrecorded
+
+    policy = sources.policy_of(ctx.uow)
+    if policy is None:
+        return []
+    stored = {a for a in ctx.uow.session.scalars(select(Dpia.activity)) if a}
+    return [
+        Finding(
+            "dpia",
+            "late" if s.art35_3 else "risk",
+            f'activity "{s.activity}" needs a DPIA and none is recorded: '
+            + "; ".join(s.result.reasons),
+            {"activity": s.activity, "criteria": s.criteria},
+            ["AF-A1"],
+        )
+        for s in unrecorded(policy, stored)
     ]
 
 

@@ -71,3 +71,10 @@ def screen_policy(policy: Policy) -> list[ActivityScreening]:
         result = screen(criteria, list(a.dpia_cnil_list), a.dpia_exception)
         found.append(ActivityScreening(a.id, i, criteria, result))
     return found
+
+
+def unrecorded(policy: Policy, recorded: set[str]) -> list[ActivityScreening]:
+    """Activities the policy's own declarations call a DPIA for (Art. 35(1),(3),(4)) with
+    none recorded, neither in the policy (``accountability.dpias``) nor in the store."""
+    have = recorded | {d.activity for d in policy.accountability.dpias}
+    return [s for s in screen_policy(policy) if s.result.required and s.activity not in have]
