@@ -171,6 +171,12 @@ def rights_contact(policy: Policy) -> str:
     return ", ".join(p for p in parts if p)
 
 
+def dpo_email(policy: Policy) -> str:
+    """The DPO's own address, or nothing: a letter never presents the controller's or the
+    rights channel's address as the DPO's (Art. 13(1)(b) names the DPO only if there is one)."""
+    return str(_get(_get(_get(policy, "contacts"), "dpo"), "email", "") or "")
+
+
 def dpo_contact(policy: Policy) -> str:
     dpo = _get(_get(policy, "contacts"), "dpo")
     return str(_get(dpo, "email", "") or _get(_get(policy, "rights"), "email", "") or "")

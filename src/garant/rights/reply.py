@@ -123,9 +123,65 @@ def context(uow: UnitOfWork, req: RightsRequest) -> dict[str, Any]:
         "download_link": package.link(uow, latest) if latest and latest.content else "",
         "download_expires": latest.expires_at.date().isoformat() if latest else "",
         "authority": policy_view.authority(policy),
-        "dpo": policy_view.dpo_contact(policy),
+        "dpo": policy_view.dpo_email(policy),
         "follow_link": "",
     }
+
+
+ERASING = ("erase", "archive")
+
+
+def _carried_out(
+    uow: UnitOfWork, req: RightsRequest
+) -> tuple[dict[str, str], list[str], list[str]]:
+    """What the execution journal says was done, per activity decided ``erase`` or
+    ``archive``, and the collections still waiting: a reply never says "erased" before
+    the step that erased committed, nor "erased" for an activity whose rows were kept."""
+    from garant.rights import archiving
+
+    datamap = uow.garant.datamap
+    totals: dict[str, list[int]] = {}
+    waiting: list[str] = []
+    finished: list[str] = []
+    for item in archiving.outcomes(uow, req):
+        system_id, name = item["place"].split(".", 1)
+        coll = datamap.collection(system_id, name)
+        sums = totals.setdefault(coll.activity or item["place"], [0, 0, 0, 0])
+        for i, n in enumerate((item["erased"], item["archived"], item["kept"], not item["done"])):
+            sums[i] += int(n)
+        label = (coll.label.get(req.lang) if coll.label else None) or name
+        (finished if item["done"] else waiting).append(label)
+    labels = {activity: _label(*t) for activity, t in totals.items()}
+    if _step_done(uow, req, "plan"):
+        labels.setdefault("", "planned")  # the plan ran: activities without rows are done
+    return labels, waiting, finished if waiting else []
+
+
+def _step_done(uow: UnitOfWork, req: RightsRequest, step: str) -> bool:
+    from sqlalchemy import select
+
+    from garant.rights.models import RequestStep
+
+    found = uow.session.scalar(
+        select(RequestStep.id).where(
+            RequestStep.request_id == req.id,
+            RequestStep.step == step,
+            RequestStep.status == "done",
+        )
+    )
+    return found is not None
+
+
+def _label(erased: int, archived: int, kept: int, pending: int) -> str:
+    if pending:
+        return "waiting"
+    if (archived or kept) and erased:
+        return "partly_erased"
+    if archived and not kept:
+        return "archive"
+    if kept and not archived:
+        return "keep"
+    return "partly_kept" if kept else "erase"
 
 
 def _kept(uow: UnitOfWork, req: RightsRequest) -> list[dict[str, str]]:
