@@ -170,6 +170,9 @@ def test_a_reply_waits_for_review_then_goes_as_edited_and_shows_on_the_status_pa
         assert draft is not None and draft.text
     with TestClient(create_app(af), headers={"Accept-Language": "en"}) as staff:
         _login(staff, Role.DPO)
+        dashboard = staff.get("/admin").text
+        assert "Replies waiting for your review" in dashboard
+        assert f"/admin/rights/{req.id}#reply" in dashboard
         page = staff.get(f"/admin/rights/{req.id}").text
         assert "Reply waiting for your review" in page
         token = csrf_of(staff, f"/admin/rights/{req.id}")

@@ -10,15 +10,20 @@ The held message is an ordinary outbox row (sealed like every other) with status
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
 from garant.errors import InvalidInput, NotFound
+from garant.i18n import gettext as _
 from garant.jobs.service import enqueue
 from garant.mail.models import OutboxMessage
 from garant.mail.sealed import ClearMail, open_mail, seal_mail
 from garant.mail.service import SEND_JOB
 from garant.store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from garant.app import Garant
 
 HELD = "held"
 REPLY_KEYS = "rights:{id}:reply:%"
@@ -98,3 +103,32 @@ def sent_answer(uow: UnitOfWork, request_id: int) -> str | None:
     if message is None or message.sealed is None:
         return None
     return open_mail(uow.keys, message).body_text
+
+
+def dashboard(garant: Garant, uow: UnitOfWork) -> list[dict[str, Any]]:
+    """Replies waiting for review top the dashboard: until staff send them, the person
+    has no answer (Art. 12(3))."""
+    rows = uow.session.execute(
+        select(OutboxMessage.id, OutboxMessage.idempotency_key)
+        .where(OutboxMessage.status == HELD, OutboxMessage.template == "rights_reply")
+        .order_by(OutboxMessage.id)
+    ).all()
+    if not rows:
+        return []
+    items = []
+    for _id, key in rows:
+        request_id = key.split(":")[1]
+        items.append(
+            {
+                "text": _("Request %(n)s") % {"n": request_id},
+                "href": f"/admin/rights/{request_id}#reply",
+            }
+        )
+    return [
+        {
+            "level": "due",
+            "title": _("Replies waiting for your review"),
+            "summary": _("These replies are written but not sent: read them, then send them."),
+            "items": items,
+        }
+    ]

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Table
 
-from garant.rights import dashboard, execute, reminders, restriction
+from garant.rights import dashboard, execute, reminders, restriction, review
 
 if TYPE_CHECKING:
     from garant.app import Garant
@@ -60,5 +60,6 @@ def install(garant: Garant) -> None:
     garant.jobs.register(reminders.JOB, reminders.handler)
     garant.schedulers.append(reminders.schedule)
     garant.dashboard_providers.append(dashboard.provider)
+    garant.dashboard_providers.append(review.dashboard)
     garant.use_blockers.append(restriction.blocker)
     garant.own_data_rules.extend(own_rules())
