@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import Table, func, insert, select
 
+from garant.audit import chain
+from garant.audit.models import AuditPayload
 from garant.retention import own, sweep
 from garant.retention.own import OwnDataRule
 from garant.store.base import UTCDateTime
@@ -133,12 +135,12 @@ def test_audit_payloads_blanked_once(school: School) -> None:
     rule = own.audit_payload_rule()
     assert own.apply_rule(garant, rule) == 1
     assert own.apply_rule(garant, rule) == 0, "a re-run changes nothing"
-    payloads = metadata.tables["audit_payloads"]
-    with garant.store.engine.connect() as conn:
-        rows = conn.execute(
-            select(payloads.c.data, payloads.c.erase_reason).order_by(payloads.c.seq)
-        ).all()
-    assert [tuple(r) for r in rows] == [(None, "retention"), ({"email": "b@example.org"}, None)]
+    with garant.unit_of_work(read_only=True) as uow:  # payloads are kept encrypted
+        rows = [
+            (chain.open_payload(uow.keys, p), p.erase_reason)
+            for p in uow.session.scalars(select(AuditPayload).order_by(AuditPayload.seq))
+        ]
+    assert rows == [(None, "retention"), ({"email": "b@example.org"}, None)]
 
 
 def test_prose_condition_is_reported_not_guessed(school: School) -> None:
