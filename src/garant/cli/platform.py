@@ -114,7 +114,9 @@ def _serve(garant: Garant, host: str, port: int) -> None:
     if not garant.settings.is_demo:
         uvicorn.run(app, host=host, port=port, log_level="info", log_config=log_config())
         return
-    # a demo finishes its flows on its own: the worker runs due jobs, mail is caught
+    # a demo finishes its flows on its own: the worker runs due jobs, mail is caught, and
+    # the links it mails point at this server
+    garant.settings.web.base_url = f"http://{host}:{port}"
     with demo_services(garant):
         uvicorn.run(app, host=host, port=port, log_level="info", log_config=log_config())
 
