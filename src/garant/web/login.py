@@ -9,7 +9,6 @@ opens no session yet: the cookie remembers who passed it for five minutes, and t
 
 from __future__ import annotations
 
-import time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -102,7 +101,7 @@ def login(
         request.session["pending"] = {
             "user": user_id,
             "next": target,
-            "until": time.time() + PENDING_SECONDS,
+            "until": garant.clock.now().timestamp() + PENDING_SECONDS,
         }
         return RedirectResponse("/login/code", status_code=303)
     throttling.succeeded(garant, email=address)
@@ -111,7 +110,8 @@ def login(
 
 def _pending(request: Request, garant: Garant) -> tuple[dict[str, object], StaffUser] | None:
     pending = request.session.get("pending")
-    if not isinstance(pending, dict) or float(pending.get("until", 0)) < time.time():
+    now = garant.clock.now().timestamp()
+    if not isinstance(pending, dict) or float(pending.get("until", 0)) < now:
         return None
     with garant.unit_of_work(read_only=True) as uow:
         user = uow.session.get(StaffUser, pending.get("user"))
