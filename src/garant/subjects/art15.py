@@ -67,7 +67,7 @@ def describe_activity(policy: Any, activity_id: str | None, lang: str) -> dict[s
     basis = legal_basis(activity) or ""
     items = [
         (t("Purposes"), "; ".join(text(p, lang) for p in activity.purposes)),
-        (t("Legal basis"), t(BASES.get(basis, basis))),
+        (t("Legal basis"), _basis(activity, basis, lang)),
         (t("Categories of data"), ", ".join(_category(c, lang) for c in activity.data_categories)),
         (t("Recipients"), _recipients(policy, activity, lang) or t("None outside our staff")),
         (t("How long we keep it"), _retention(policy, activity, lang)),
@@ -75,16 +75,45 @@ def describe_activity(policy: Any, activity_id: str | None, lang: str) -> dict[s
             t("Where it comes from"),
             "; ".join(text(s, lang) for s in activity.sources) or t("From you"),
         ),
-        (
-            t("Transfers outside the EU"),
-            "; ".join(text(x, lang) for x in activity.transfers) or t("None"),
-        ),
+        (t("Transfers outside the EU"), _transfers(policy, activity, lang) or t("None")),
         (
             t("Automated decisions and profiling"),
             t("Yes") if activity.automated_decisions or activity.profiling else t("None"),
         ),
     ]
     return {"title": text(activity.name, lang), "basis": basis, "items": items}
+
+
+def _basis(activity: Any, basis: str, lang: str) -> str:
+    """The basis in words, with the texts behind it and the Art. 9(2) condition (labels,
+    never ids: issue 17)."""
+    from garant.i18n import language
+    from garant.policy import wording as w
+
+    with language(lang):
+        words = translate(lang, BASES.get(basis, basis))
+        refs = getattr(activity, "legal_references", None) or []
+        if refs:
+            words += f" ({w.references(refs)})"
+        condition = getattr(activity, "art9_condition", None)
+        return words + (f"; {w.art9_condition(condition)}" if condition else "")
+
+
+def _transfers(policy: Any, activity: Any, lang: str) -> str:
+    """Art. 15(2): every transfer of the activity once, its processors' and sub-processors'
+    included, with the country's name and the safeguard in words."""
+    from garant.i18n import language
+    from garant.policy import wording as w
+    from garant.policy.models import Policy
+    from garant.policy.transfers import transfers
+
+    if not isinstance(policy, Policy):
+        return "; ".join(_transfer(x, lang) for x in getattr(activity, "transfers", []) or [])
+    with language(lang):
+        return "; ".join(
+            f"{t.recipient} ({w.country(t.country)}, {w.mechanism(t.mechanism)})"
+            for t in transfers(policy, [activity])
+        )
 
 
 def _transfer(transfer: Any, lang: str) -> str:
@@ -112,7 +141,16 @@ def _recipients(policy: Any, activity: Any, lang: str) -> str:
 
 
 def _retention(policy: Any, activity: Any, lang: str) -> str:
+    """The rule in plain words, events by their labels (``wording.retention``)."""
+    from garant.policy.models import Policy
+
     rule_id = getattr(activity, "retention", None)
+    if isinstance(policy, Policy) and rule_id:
+        from garant.i18n import language
+        from garant.policy import wording as w
+
+        with language(lang):
+            return w.retention(policy, policy.retention_rule(rule_id))
     for rule in getattr(policy, "retention_rules", None) or []:
         if getattr(rule, "id", None) == rule_id:
             duration = getattr(rule, "duration", None)
