@@ -9,6 +9,7 @@ from sqlalchemy import select
 from garant.accountability.records import record_reminders
 from garant.accountability.wiring import dashboard
 from garant.app import Garant
+from garant.audit.chain import open_payload
 from garant.audit.models import AuditEvent, AuditPayload
 from garant.i18n import language
 from garant.jobs.worker import run_due
@@ -56,7 +57,8 @@ def test_def_s4_disclosure_logged_and_shown_in_the_access_export(garant: Garant)
         ).first()
         assert event is not None and event.subject_ref and "alice" not in json.dumps(event.details)
         payload = uow.session.get(AuditPayload, event.seq)
-        assert payload is not None and payload.data["identity"] == "Alice@Example.org"
+        assert payload is not None
+        assert (open_payload(uow.keys, payload) or {})["identity"] == "Alice@Example.org"
 
 
 def test_af_s1_disclosure_no_law_compels_is_flagged(garant: Garant) -> None:

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from garant.app import Garant
+from garant.audit.chain import open_payload
 from garant.audit.models import AuditEvent, AuditPayload
 from garant.cli.main import build_app
 from garant.consent import cookies
@@ -42,7 +43,7 @@ def test_af_c3_banner_offers_policy_categories_and_records_proof(sg: Garant) -> 
         event = uow.session.query(AuditEvent).filter_by(action="cookie.choice").one()
         payload = uow.session.get(AuditPayload, event.seq)
         assert payload is not None and payload.data is not None
-        assert payload.data["user_agent"] == "TestBrowser/1"
+        assert (open_payload(uow.keys, payload) or {})["user_agent"] == "TestBrowser/1"
     later = client.get("/cookies/status", params={"token": chosen["token"]}).json()
     assert later["ask"] is False and later["accepted"] == ["necessary", "measurement"]
     bad = client.post("/cookies/choice", content='{"accepted": ["tracking"]}')

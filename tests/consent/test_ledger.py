@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from garant.app import Garant
+from garant.audit.chain import open_payload
 from garant.audit.models import AuditEvent, AuditPayload
 from garant.consent import service
 from garant.consent.check import may_use
@@ -41,7 +42,7 @@ def test_af_l2_give_withdraw_give_again_keeps_the_whole_history(cg: Garant) -> N
         assert events[0].at < events[1].at < events[2].at
         # The IP and the user agent are proof in the erasable audit payload, not in the ledger.
         payload = uow.session.get(AuditPayload, events[0].audit_seq)
-        assert payload is not None and payload.data == {
+        assert payload is not None and open_payload(uow.keys, payload) == {
             "ip": "203.0.113.7",
             "user_agent": "Firefox",
         }

@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 from garant.app import Garant
+from garant.audit.chain import open_payload
 from garant.audit.models import AuditPayload
 from garant.rights import package, restriction, service
 from garant.rights.models import RequestCorrection
@@ -112,7 +113,9 @@ def test_af_d2_rectification_updates_and_appends_to_immutable_rows(school: Garan
     with school.unit_of_work() as uow:
         corrections = uow.session.query(RequestCorrection).all()
         assert [(c.collection, c.field) for c in corrections] == [("invoices", "billed_name")]
-        payloads = [p.data for p in uow.session.query(AuditPayload).all() if p.data]
+        payloads = [
+            open_payload(uow.keys, p) for p in uow.session.query(AuditPayload).all() if p.data
+        ]
         assert {"field": "learners.last_name", "old": ["Lovelace"], "new": "Byron"} in payloads
     assert {t["target"] for t in shown["tasks"]} == {"lms_host", "teachers"}  # Art. 19
 
