@@ -66,6 +66,8 @@ def _admin(http: Callable[..., httpx.Client], garant: Garant, base: str) -> http
 def test_old_sessions_refused_in_a_second_process_after_each_lifecycle_event(
     shared: tuple[Garant, str], http: Callable[..., httpx.Client]
 ) -> None:
+    """DEF-SEC1 (authorization management): an account's access follows its current
+    state at once, in every server process."""
     garant, url = shared
     with server_processes(garant.workspace, url) as (one, two):
         admin = _admin(http, garant, one)

@@ -23,7 +23,7 @@ from garant.errors import GarantError
 from garant.i18n import gettext as _
 from garant.store.uow import Actor, UnitOfWork
 from garant.throttle.rules import Verdict
-from garant.web.deps import GarantDep, csrf_protect, session_limits
+from garant.web.deps import GarantDep, csrf_protect, current_actor, session_limits
 from garant.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -179,7 +179,8 @@ def code(
 def logout(request: Request, garant: GarantDep) -> Response:
     clear = request.session.get("sid")
     if isinstance(clear, str):
-        with garant.unit_of_work(LOGIN_ACTOR) as uow:
+        actor = current_actor(request, garant) or LOGIN_ACTOR  # the audit names who left
+        with garant.unit_of_work(actor) as uow:
             end_session(uow=uow, clear=clear)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
