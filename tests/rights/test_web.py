@@ -57,7 +57,7 @@ def test_person_and_dpo_through_the_pages(school_sqlite: Garant) -> None:
         person.post(
             f"{status_url}/verify", data={"code": code_for(garant, rid), "csrf_token": token}
         )
-        assert 'id="status">verified' in person.get(status_url).text
+        assert 'id="status">Identity checked' in person.get(status_url).text  # verified
     with TestClient(app, headers={"Accept-Language": "en"}) as auditor:
         _login(auditor, "audit@ecole.example")
         page = auditor.get(f"/admin/rights/{rid}")
@@ -78,10 +78,10 @@ def test_person_and_dpo_through_the_pages(school_sqlite: Garant) -> None:
         dpo.post(f"/admin/rights/{rid}/run", data={"csrf_token": token})
         run_requests(garant)
         page = dpo.get(f"/admin/rights/{rid}")
-        assert 'id="status">answered' in page.text and "request.answered" in page.text
+        assert 'id="status">Answered' in page.text and "request.answered" in page.text
         letter = dpo.get(f"/admin/rights/{rid}/letter")
         assert "CNIL" in letter.text
-        assert "email_code · passed" in page.text  # the record of the identity check
+        assert "Code sent by email · Passed" in page.text  # the record of the identity check
         task = re.findall(rf"/admin/rights/{rid}/tasks/(\d+)/done", page.text)
         assert len(task) == 2  # Art. 19: the processor and the recipient
         dpo.post(f"/admin/rights/{rid}/tasks/{task[0]}/done", data={"csrf_token": token})
