@@ -34,18 +34,18 @@ HREF = re.compile(r'href="(/(?:admin|privacy|cookies|unsubscribe)[^"#]*)"')
 NOT_PAGES = ("/logout", "/static", "/api/")
 LIMIT = 400
 BREACH = {
-    "title": "Misdirected learner list",
+    "title": "Liste envoyée au mauvais destinataire",
     "nature": ["confidentiality"],
     "aware_at": "2026-03-02T08:00:00+00:00",
     "occurred_at": "2026-03-01T16:00:00+00:00",
-    "reported_by": "A learner who received it",
+    "reported_by": "Une personne qui l'a reçue",
     "systems": [],
     "person_categories": ["learners"],
     "persons_approx": 80,
     "data_categories": ["identification", "contact"],
     "records_approx": 80,
-    "likely_consequences": "Unwanted contact",
-    "measures_taken": "Recipient asked to delete",
+    "likely_consequences": "Sollicitations non désirées",
+    "measures_taken": "Le destinataire a effacé la liste",
 }
 
 
@@ -169,6 +169,10 @@ def fill(seed: Seeded, client: TestClient) -> None:
     assessed = client.post(f"/api/breaches/{seed.breach}/assessment", json=facts)
     assert assessed.status_code in (200, 201), assessed.text
     client.headers.pop("Authorization", None)
+    from garant.policy import versions
+
+    with seed.garant.unit_of_work() as uow:  # a published version: its own page
+        versions.publish(uow=uow, path=seed.garant.policy_path, note="walk")
     purposes = seed.garant.policy.consent_purposes
     if purposes:
         from garant.consent.unsubscribe import make_token

@@ -86,7 +86,7 @@ def test_breach_register_pdf_speaks_words_and_fits_its_pages(
     """AF-B1: the register the authority may ask for (Art. 33(5))."""
     garant, token = with_breach
     client = _client(garant, token, lang)
-    long_text = "Recipient asked to delete; " + "x" * 180  # an unbroken word must wrap too
+    long_text = "Le destinataire a effacé la liste ; " + "x" * 180  # an unbroken word wraps too
     created = client.post("/api/breaches", json=BREACH | {"measures_taken": long_text})
     assert created.status_code == 201, created.text
     pdf = client.get("/api/breaches/export?format=pdf")

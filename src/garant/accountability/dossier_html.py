@@ -244,6 +244,11 @@ def _said(key: str, value: Any) -> Any:
         return label(value, kinds[key])
     if key == "rule":
         return _named(value)
+    if key == "summary" and isinstance(value, str) and value.startswith(("[", "{")):
+        import json
+
+        changes = json.loads(value)
+        return _("{count} change(s)").format(count=len(changes))
     return value
 
 
