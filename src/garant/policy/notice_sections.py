@@ -44,6 +44,26 @@ def declared_rights(policy: Policy) -> list[str]:
     return kinds
 
 
+# The privacy center's request types for the rights a notice states (the complaint and
+# post-mortem directives are not requests made there).
+REQUEST_TYPE_OF_RIGHT = {
+    "access": "access",
+    "rectification": "rectification",
+    "erasure": "erasure",
+    "portability": "portability",
+    "objection": "objection",
+    "restriction": "restriction",
+    "withdraw_consent": "withdrawal",
+}
+
+
+def offered_request_types(policy: Policy) -> list[str]:
+    """What the privacy center's form offers: the rights the notice states, nothing more
+    (the rights the law gives are still received by every channel)."""
+    kinds = declared_rights(policy)
+    return [REQUEST_TYPE_OF_RIGHT[k] for k in kinds if k in REQUEST_TYPE_OF_RIGHT]
+
+
 def _prospecting(policy: Policy) -> bool:
     no_reason = policy.rights.right("objection") if policy.rights else None
     return policy.marketing is not None or bool(no_reason and no_reason.no_reason_for)

@@ -13,6 +13,7 @@ from starlette.datastructures import UploadFile
 from garant.errors import GarantError, InvalidInput, TooManyRequests
 from garant.i18n import current_language
 from garant.i18n import gettext as _
+from garant.policy.notice_sections import offered_request_types
 from garant.rights import codes, documents, identity, intake, package, review, service
 from garant.rights.rules import Channel, RequestType
 from garant.rights.schemas import RequestCreate, describe
@@ -42,7 +43,7 @@ def _form_page(
     status_code: int = 200,
 ) -> Response:
     context = rights_forms.choices(garant, current_language()) | {
-        "types": TYPES,
+        "types": [t for t in offered_request_types(garant.policy) if t in TYPES],
         "right": right,
         "values": values,
         "errors": errors,
