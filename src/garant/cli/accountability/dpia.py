@@ -57,11 +57,17 @@ def dpia_screen(
 @dpia_app.command("criteria")
 def dpia_criteria() -> None:
     """The nine EDPB criteria and the CNIL's list, with the ids the options take."""
-    from garant.dpia.rules import CNIL_LIST, CRITERIA
+    from garant.dpia.rules import ART35_3, CNIL_EXEMPT, CNIL_LIST, CRITERIA
 
     show_table("EDPB criteria (WP248)", ["Id", "Criterion"], [[k, v] for k, v in CRITERIA.items()])
+    show_table("Art. 35(3): always a DPIA", ["Id", "Case"], [[k, v] for k, v in ART35_3.items()])
     show_table(
         "CNIL list (Art. 35(4))", ["Id", "Processing"], [[k, v] for k, v in CNIL_LIST.items()]
+    )
+    show_table(
+        "CNIL no-DPIA list (Art. 35(5))",
+        ["Id", "Processing"],
+        [[k, v] for k, v in CNIL_EXEMPT.items()],
     )
 
 
