@@ -9,13 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from babel.dates import format_datetime
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from garant.accounts.roles import Permission
-from garant.i18n import current_language
 from garant.i18n import gettext as _
+from garant.i18n.dates import format_datetime
 from garant.mail.viewer import PAGE, list_messages, read_message
 from garant.store.uow import Actor
 from garant.web.deps import GarantDep, Requires
@@ -38,8 +37,7 @@ LANGUAGES = {"fr": "Français", "en": "English"}
 def _when(request: Request, moment: datetime | None) -> str:
     if moment is None:
         return ""
-    zone = request.app.state.garant.timezone
-    return format_datetime(moment, "medium", tzinfo=zone, locale=current_language())
+    return format_datetime(moment, request.app.state.garant.timezone)
 
 
 @router.get("")
