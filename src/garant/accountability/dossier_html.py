@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from datetime import date, datetime
 from html import escape
+from html import unescape as html_unescape
 from typing import TYPE_CHECKING, Any
 
 from garant.accountability.dossier import Section
@@ -160,7 +161,7 @@ def _versions(s: Section) -> str:
 
 def _security(s: Section) -> str:
     out = "<p>" + _("Declared now:") + " " + _measures(s.data["current"]) + "</p>"
-    hist = [[h["version"], h["measures"]] for h in s.data["history"]]
+    hist = [[h["version"], _measure_words(h["measures"])] for h in s.data["history"]]
     return out + _table([_("Version"), _("Measures (strength)")], hist)
 
 
@@ -263,6 +264,16 @@ def _measures(ids: Any) -> str:
         words = getattr(found, "label", None)
         out.append(escape(words.get(_lang()) if words is not None else str(measure)))
     return ", ".join(out)
+
+
+def _measure_words(text: str) -> str:
+    """``access_control (4), backups (4)`` as the policy names each measure."""
+    said = []
+    for item in (part for part in text.split(", ") if part):
+        measure, _sep, strength = item.partition(" (")
+        words = html_unescape(_measures([measure]))
+        said.append(f"{words} ({strength}" if strength else words)
+    return ", ".join(said)
 
 
 def _lang() -> str:
