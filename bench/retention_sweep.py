@@ -8,6 +8,10 @@ For each backend the data is built once, then every run works on a fresh copy: G
 sweep on one, the hand-written SQL on another, in the same process order, each in its own
 process so its peak memory is its own. Both copies must end identical. Prints the median
 times, their ratio and the peak memory, as a Markdown table, and writes JSON beside it.
+
+The sweep runs gated, as ``garant retention run`` and the daily job run it: the bench's
+workspace is approved once (``garant retention approve``'s service) and, since 30% of
+``people`` is due, its ``retention.yaml`` sets ``max_share`` to 0.35 (default 0.2).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from bench.retention import data
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 ROOT = Path(__file__).resolve().parents[1]
+MAX_SHARE = 0.35  # the share a sweep may remove without a covering approval (default 0.2)
 
 
 def workspace(folder: Path, kind: str, batch: int) -> Path:
@@ -41,7 +46,11 @@ def workspace(folder: Path, kind: str, batch: int) -> Path:
     (ws / "policy.yaml").write_text(data.POLICY, encoding="utf-8")
     system_kind = "sqlite" if kind == "sqlite" else "postgresql"
     (ws / "datamap.yaml").write_text(data.DATAMAP.format(kind=system_kind), encoding="utf-8")
-    (ws / "retention.yaml").write_text(f"batch_size: {batch}\n", encoding="utf-8")
+    # 30 % of `people` is due: above the default max_share (0.2), so this bench's own
+    # workspace allows MAX_SHARE; the DPO's approval is still required (see `approve`).
+    (ws / "retention.yaml").write_text(
+        f"batch_size: {batch}\nmax_share: {MAX_SHARE}\n", encoding="utf-8"
+    )
     return ws
 
 
@@ -56,14 +65,35 @@ def place_holds(ws: Path, rows: int) -> None:
     garant.close()
 
 
+def approve(ws: Path, url: str) -> None:
+    """What the DPO does before a new workspace's first sweep (`garant retention
+    approve`): the forecast, read from the template, recorded for the bench's day. The
+    sweeps are then run gated, as `garant retention run` and the daily job run them."""
+    import os
+
+    from garant.app import Garant
+    from garant.retention.approval import approve as approve_forecast
+    from garant.store.uow import Actor
+
+    os.environ["BENCH_CRM_URL"] = url
+    garant = Garant.open(ws, as_of=data.TODAY)
+    try:
+        with garant.unit_of_work(Actor("cli", "bench-dpo", "dpo")) as uow:
+            approve_forecast(garant, uow=uow)
+    finally:
+        garant.close()
+        del os.environ["BENCH_CRM_URL"]
+
+
 def measure(mode: str, kind: str, url: str, ws: Path, rows: int) -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, "-m", "bench.retention.child", mode, kind, url, str(ws), str(rows)],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        check=True,
     )
+    if out.returncode:
+        raise SystemExit(f"{mode} on {kind} failed: {out.stderr.strip().splitlines()[-1:]}")
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
@@ -71,6 +101,7 @@ def bench_kind(kind: str, rows: int, runs: int, batch: int, folder: Path) -> dic
     template = str(folder / "template.db") if kind == "sqlite" else f"bench_ret_tpl_{rows}"
     if kind == "sqlite":
         data.make_template(kind, template, rows)
+        template_url = f"sqlite:///{template}"
     else:
         data.drop_pg(PG_ADMIN, template)
         from sqlalchemy import create_engine, text
@@ -79,9 +110,11 @@ def bench_kind(kind: str, rows: int, runs: int, batch: int, folder: Path) -> dic
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{template}"'))
         admin.dispose()
-        data.make_template(kind, PG_ADMIN.rsplit("/", 1)[0] + "/" + template, rows)
+        template_url = PG_ADMIN.rsplit("/", 1)[0] + "/" + template
+        data.make_template(kind, template_url, rows)
     ws = workspace(folder, kind, batch)
     place_holds(ws, rows)
+    approve(ws, template_url)
     results: dict[str, list[dict[str, Any]]] = {"garant": [], "sql": []}
     ends: dict[str, tuple[int, int]] = {}
     for run in range(runs):

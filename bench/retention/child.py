@@ -44,7 +44,8 @@ def hand_sql(url: str, rows: int) -> None:
 
 
 def garant_run(url: str, workspace: Path) -> float:
-    """Open the workspace, then time the sweep itself (what the worker runs daily)."""
+    """Open the workspace, then time the sweep itself (what the worker runs daily), gated
+    like ``garant retention run`` and the daily job: the approval and share checks count."""
     from garant.app import Garant
     from garant.retention import sweep
 
@@ -52,8 +53,11 @@ def garant_run(url: str, workspace: Path) -> float:
     garant = Garant.open(workspace, as_of=TODAY)
     try:
         start = time.perf_counter()
-        sweep.run(garant)
-        return time.perf_counter() - start
+        record = sweep.run(garant, gated=True)
+        seconds = time.perf_counter() - start
+        if record.status != "done":
+            raise SystemExit(f"sweep {record.status}: {record.counts.get('waiting')}")
+        return seconds
     finally:
         garant.close()
 
