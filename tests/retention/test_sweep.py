@@ -86,8 +86,11 @@ def test_af_r1_active_learner_kept_past_14_months_invoices_archived_not_deleted(
         "issued_on",
     ], "the extract keeps the column that ties the invoice to its learner"
     assert archive.verify_bundle(garant, bundles[0]) == []
-    expected = datetime(2035, 11, 5, tzinfo=ZoneInfo("Europe/Paris"))
-    assert bundles[0].expires_at == expected, "14 months + 10 years after the invoice"
+    expected = datetime(2035, 12, 31, tzinfo=ZoneInfo("Europe/Paris"))
+    assert bundles[0].expires_at == expected, (
+        "L123-22: 10 years from the close of the financial year in which the 14 months ended"
+        " (the same end the sweep's cut-offs test)"
+    )
 
 
 def test_af_r3_contact_request_anonymized_once(school: School) -> None:

@@ -63,9 +63,16 @@ def phase(world: World, i: int, row: dict[str, Any]) -> str:
         return "no_start"
     if start + relativedelta(years=DURATION[rule]) > TODAY:
         return "active"
-    if rule in ARCHIVE and start + relativedelta(years=DURATION[rule] + ARCHIVE[rule]) > TODAY:
+    if rule in ARCHIVE and archive_end(start, rule) > TODAY:
         return "archive"
     return "end"
+
+
+def archive_end(start: date, rule: str) -> date:
+    """L123-22: ten years from the closing of the financial year (31 December here) in
+    which the active phase ended."""
+    ended = start + relativedelta(years=DURATION[rule])
+    return date(ended.year, 12, 31) + relativedelta(years=ARCHIVE[rule])
 
 
 @dataclass

@@ -14,7 +14,7 @@ from hypothesis import given
 
 from garant.clock import local_date
 from garant.retention import archive, sweep
-from tests.safety.checker import ARCHIVE, DURATION, Snapshot, check_sweep, snapshot, start_of
+from tests.safety.checker import Snapshot, archive_end, check_sweep, snapshot, start_of
 from tests.safety.conftest import Lab, examples
 from tests.safety.world import KEYS, SYSTEM, World, refs_of, worlds
 
@@ -62,7 +62,7 @@ def _archived(lab: Lab, world: World, before: Snapshot, after: Snapshot, due: An
             for k in [match] if match is not None else []:
                 start = start_of(world, i, before[i][k])
                 rule = world.specs[i].rule or ""
-                own = start and start.replace(year=start.year + DURATION[rule] + ARCHIVE[rule])
+                own = start and archive_end(start, rule)
                 day = local_date(bundle.expires_at, garant.timezone)
                 if own and day != own and day != local_date(garant.clock.now(), garant.timezone):
                     problems.append(f"{bundle.collection}{k}: destroyed {day}, its end is {own}")

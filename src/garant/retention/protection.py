@@ -131,7 +131,7 @@ def _not_owned_by(referrer: Target, chain: list[Target]) -> list[ColumnElement[b
     for a in chain:
         for ref in referrer.collection.references:
             if ref.meaning == "owns" and ref.to == a.collection.name:
-                out.append(~a.link(referrer, ref))
+                out.append(~func.coalesce(a.link(referrer, ref), false()))
     return out
 
 

@@ -67,7 +67,8 @@ class Step:
 
     @property
     def self_linked(self) -> bool:
-        """Rows of this collection name other rows of it through a nullable reference."""
+        """Rows of this collection name rows of it (or rows they own) through a nullable
+        reference: their deletions may meet in different batches."""
         return bool(_self_columns(self.target))
 
     @property
@@ -254,14 +255,26 @@ def _unlink(conn: Connection, doomed: list[tuple[Target, Any]]) -> None:
 
 
 def _self_columns(target: Target) -> list[str]:
+    """Nullable columns by which these rows name rows their own deletion takes: rows of
+    the same table, or rows they own (a customer naming the household it owns)."""
     table = target.table
+    closure = {target.collection.name} | _descendants(target, [target.collection.name])
     return [
         c
-        for ref in target.self_referrers()
-        if ref.meaning != "owns"
+        for ref in target.collection.references
+        if ref.meaning != "owns" and ref.to in closure
         for c in ref.columns
         if c in table.c and table.c[c].nullable
     ]
+
+
+def _descendants(target: Target, seen: list[str]) -> set[str]:
+    out: set[str] = set()
+    for child, _ in target.children():
+        name = child.collection.name
+        if name not in seen:
+            out |= {name} | _descendants(child, [*seen, name])
+    return out
 
 
 def unlink_self(conn: Connection, step: Step) -> int:

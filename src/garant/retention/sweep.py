@@ -22,7 +22,7 @@ from garant.retention import holds
 from garant.retention.conditions import RetentionConfig, load_config
 from garant.retention.keys import encode_key
 from garant.retention.models import RetentionBatch, RetentionRun
-from garant.retention.rules import RuleSpec, policy_rules
+from garant.retention.rules import RuleSpec, archive_expiry, policy_rules
 from garant.retention.steps import (
     Step,
     anonymize_rows,
@@ -337,7 +337,8 @@ def row_expiry(session: Session, step: Step, row: dict[str, Any]) -> date:
     assert rule.archive is not None
     events = [k for k in row if k.startswith("_event_")]
     start = row_start(row, events) or session.ctx.today - rule.duration
-    return max(start + rule.duration + rule.archive.duration, session.ctx.today)
+    # the same end the cut-offs test (a financial-year statute counts from its closing)
+    return max(archive_expiry(rule, start), session.ctx.today)
 
 
 def group_by_expiry(
