@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SYSTEM_STAMP := $(VENV)/.system-packages
 APT_PACKAGES := chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 
-.PHONY: run test lint typecheck pytest system-packages clean
+.PHONY: run test lint typecheck pytest safety system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ pytest: $(STAMP) system-packages
 	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 test: lint typecheck pytest
+
+# The long safety profile: thousands of random schemas per backend (docs/dev/testing.md).
+safety: $(STAMP) system-packages
+	GARANT_SAFETY_PROFILE=long $(BIN)/pytest -q -p no:cacheprovider tests/safety $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .garant-demo .mypy_cache .ruff_cache
