@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
+from typer._click.globals import get_current_context
 
 from garant.app import Garant
 from garant.store.uow import Actor
@@ -38,7 +38,8 @@ def open_garant(workspace: Path, as_of: str | None = None, *, migrate: bool = Tr
     """The workspace's Garant, closed (its store's connections returned) when the command
     ends, whether or not the command closes it itself."""
     garant = Garant.open(workspace, as_of=as_of, migrate=migrate)
-    context = click.get_current_context(silent=True)
+    # Typer runs commands under its own copy of Click: ask that one for the context
+    context = get_current_context(silent=True)
     if context is not None:
         context.call_on_close(garant.close)
     return garant
