@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
 from garant.consent import service
@@ -14,7 +15,7 @@ from garant.consent.models import ConsentEmailCode
 from garant.consent.purposes import catalog
 from garant.consent.rules import decide
 from garant.consent.service import clean_identity, refs_of
-from garant.errors import Conflict
+from garant.errors import Conflict, InvalidInput
 from garant.mail.service import queue_mail
 from garant.store.uow import Actor, UnitOfWork
 from garant.throttle import service as throttle
@@ -31,8 +32,11 @@ ATTEMPTS = Rule("consent.code", limit=MAX_ATTEMPTS, window=timedelta(minutes=COD
 
 
 def send_code(*, uow: UnitOfWork, email: str, lang: str) -> None:
-    """Mail a six-digit code; a few per hour at most, so the form cannot flood a mailbox."""
+    """Mail a six-digit code; a few per hour at most, so the form cannot flood a mailbox.
+    The address must be one address (email-validator): a list, a line break or a second
+    ``@`` would mail the code elsewhere or to many at once, past the limit per address."""
     kind, address = clean_identity(("email", email))
+    _one_address(address)
     ref = refs_of(uow.keys, (kind, address))[-1]
     now = uow.now()
     recent = uow.session.scalar(
@@ -67,6 +71,13 @@ def send_code(*, uow: UnitOfWork, email: str, lang: str) -> None:
         key=f"consent.code:{row.id}",
         recipient_ref=ref,
     )
+
+
+def _one_address(address: str) -> None:
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        raise InvalidInput("this is not an email address") from None
 
 
 def _live_code(uow: UnitOfWork, email: str) -> tuple[str, ConsentEmailCode | None]:

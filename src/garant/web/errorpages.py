@@ -61,6 +61,15 @@ def install(app: FastAPI) -> None:
             return JSONResponse({"detail": message}, status_code=422)
         return render(request, "error.html", {"message": message, "status": 422}, 422)
 
+    @app.exception_handler(RecursionError)
+    async def too_deep(request: Request, exc: RecursionError) -> Response:
+        """JSON nested thousands deep (``[[[[...``) exhausts the parser's stack: the
+        public API and the cookie banner's endpoint refuse it like any malformed body."""
+        message = _("Some of what was sent is nested too deeply.")
+        if _is_api(request):
+            return JSONResponse({"detail": message}, status_code=422)
+        return render(request, "error.html", {"message": message, "status": 422}, 422)
+
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         if _is_api(request):

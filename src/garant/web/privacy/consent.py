@@ -179,7 +179,7 @@ async def cookie_choice(request: Request, garant: GarantDep) -> Response:
         body: Any = json.loads(await request.body() or b"{}")
         accepted = [str(c) for c in body.get("accepted", [])]
         gpc = _gpc(request) or bool(body.get("gpc"))
-    except (ValueError, AttributeError, TypeError):
+    except (ValueError, AttributeError, TypeError, RecursionError):  # [[[[... too deep
         return JSONResponse({"detail": "expected JSON {accepted: [...]}"}, 422, headers=CORS)
     proof = _proof(request)
     try:

@@ -1,0 +1,31 @@
+"""Attacks on the public surfaces found in the red-team pass of issue 14 (cross-cutting)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from garant.app import Garant
+from garant.web.app import create_app
+
+DEEP = ["[" * 50_000, '{"a":' * 12_000]
+
+
+@pytest.fixture
+def client(make_garant: Callable[..., Garant], tmp_path: Path) -> TestClient:
+    garant = make_garant(url=f"sqlite:///{tmp_path / 'store.db'}")
+    return TestClient(create_app(garant), raise_server_exceptions=False)
+
+
+@pytest.mark.parametrize("body", DEEP, ids=["array", "object"])
+@pytest.mark.parametrize("path", ["/api/public/rights/requests", "/cookies/choice"])
+def test_json_nested_too_deep_is_a_422_not_a_500(client: TestClient, path: str, body: str) -> None:
+    answer = client.post(
+        path, params={"lang": "en"}, content=body, headers={"content-type": "application/json"}
+    )
+    assert answer.status_code == 422, answer.text[:200]
+    detail = answer.json()["detail"]  # JSON for the banner's script too
+    assert "nested too deeply" in detail or "expected JSON" in detail
