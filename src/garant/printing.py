@@ -19,7 +19,7 @@ h3 { font-size: 10.5pt; margin: 10pt 0 4pt; }
 p.meta { color: #444; margin: 0 0 10pt; }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; margin: 4pt 0 10pt; }
 th, td { border: 1px solid #999; padding: 2.5pt 4pt; text-align: left; vertical-align: top;
-  overflow-wrap: anywhere; word-break: break-word; hyphens: auto; }
+  overflow-wrap: anywhere; word-break: break-word; }
 th { background: #eef0f3; font-weight: bold; }
 table.entry th { width: 34%; }
 table.entry { page-break-inside: auto; }

@@ -91,7 +91,9 @@ def _clean(node: str) -> str:
     return URL.sub(" ", EMAIL.sub(" ", node))
 
 
-def problems(nodes: list[str], lang: str, where: str, *, public: bool = True) -> list[str]:
+def problems(
+    nodes: list[str], lang: str, where: str, *, public: bool = True, printed: bool = False
+) -> list[str]:
     """Each raw code, untranslated message and UTC/ISO time in ``nodes``, with ``where``.
 
     A node or segment equal to an enum's value is a code on a French page (an English
@@ -104,7 +106,10 @@ def problems(nodes: list[str], lang: str, where: str, *, public: bool = True) ->
         text = _clean(node)
         for match in SNAKE.finditer(text):
             found.append(f"{where}: raw code {match.group(0)!r} in {node[:120]!r}")
-        for segment in SEGMENT.split(text) if lang == "fr" else ():
+        # a printed line is cut anywhere (a French word may wrap to "finance, la ..."):
+        # there, only a whole line is compared with the enums' values
+        pieces = [text] if printed else SEGMENT.split(text)
+        for segment in pieces if lang == "fr" else ():
             if segment.strip() in codes:
                 found.append(f"{where}: raw code {segment.strip()!r} in {node[:120]!r}")
         if node.strip() in english:

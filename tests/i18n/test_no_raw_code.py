@@ -52,9 +52,20 @@ def _pdfs(breach: str) -> list[str]:
     ]
 
 
+def _pdf_problems(content: bytes, lang: str, where: str, tmp_path: Path) -> list[str]:
+    """A PDF's lines; the register's "Reference" line is the organization's own identifier
+    of an activity (the CNIL template's "Référence"), shown as written."""
+    lines = pdf_text(content, tmp_path).splitlines()
+    said = [line for line in lines if not line.strip().startswith(("Référence", "Reference"))]
+    return problems(said, lang, where, printed=True)
+
+
 def _personal(seed: Seeded) -> list[str]:
-    """The pages a person reaches from a mail: their requests' status, one-click unsubscribe."""
+    """The pages a person reaches from elsewhere: their requests' status and one-click
+    unsubscribe (from a mail), the information notice of each collection form."""
     pages = [f"/privacy/requests/status/{token}" for token in seed.follow]
+    pages += [f"/privacy/forms/{form.id}" for form in seed.garant.policy.forms]  # linked from
+    # the organization's own forms, not from Garant's pages
     return pages + ([f"/unsubscribe/{seed.unsubscribe}"] if seed.unsubscribe else [])
 
 
@@ -99,15 +110,12 @@ def test_every_page_mail_letter_and_pdf_speaks_words_not_codes(
                 if "text/html" in kind:
                     faults += problems(visible_text(response.text), lang, where, public=False)
                 elif "application/pdf" in kind:
-                    faults += problems(
-                        pdf_text(response.content, tmp_path).splitlines(), lang, where
-                    )
+                    faults += _pdf_problems(response.content, lang, where, tmp_path)
             client.headers["Authorization"] = f"Bearer {seed.token}"
             for path in _pdfs(seed.breach):
                 response = client.get(path)
                 assert response.status_code == 200, f"{path}: {response.status_code}"
-                lines = pdf_text(response.content, tmp_path).splitlines()
-                faults += problems(lines, lang, f"{lang} {path}")
+                faults += _pdf_problems(response.content, lang, f"{lang} {path}", tmp_path)
     faults += _mail_faults(seed.garant)
     unique = sorted(set(faults))
     assert unique == [], f"{len(unique)} faults:\n" + "\n".join(unique)
