@@ -33,8 +33,7 @@ def test_person_submits_verifies_and_dpo_answers(
     with live_server(garant) as server:
         person = browser.new_page(locale="en-GB")
         person.set_default_timeout(90_000)  # two shared cores: argon2 and the worker are slow
-        person.goto(f"{server.url}/privacy/requests")
-        person.get_by_label("The right you exercise").select_option("access")
+        person.goto(f"{server.url}/privacy/requests?type=access")  # the form of that right
         person.get_by_label("Your email address").fill("ada@example.org")
         person.get_by_role("button", name="Send my request").click()
         person.wait_for_url(re.compile(r".*/privacy/requests/status/.*"))
@@ -45,7 +44,7 @@ def test_person_submits_verifies_and_dpo_answers(
         code = re.findall(r"\b(\d{6})\b", code_mail.get_content())[0]
         person.get_by_label("Code received by email").fill(code)
         person.get_by_role("button", name="Confirm").click()
-        assert person.locator("#status").inner_text() == "verified"
+        assert person.locator("#status").inner_text() == "Identity checked"
 
         dpo = browser.new_page(locale="en-GB")
         dpo.set_default_timeout(90_000)
@@ -58,18 +57,21 @@ def test_person_submits_verifies_and_dpo_answers(
         dpo.get_by_role("link", name=re.compile(r"^\d+$")).first.click()
         assert dpo.get_by_role("heading", name="Timeline").is_visible()
         dpo.get_by_role("button", name="Accept the proposed decisions").click()
-        assert dpo.locator("#status").inner_text() == "decided"
+        assert dpo.locator("#status").inner_text() == "Decided"
         dpo.get_by_role("button", name="Carry out the decisions").click()
         run_requests(garant)
         _send_mail(garant)
         dpo.reload()
-        assert dpo.locator("#status").inner_text() == "answered"
+        assert dpo.locator("#status").inner_text() == "Answered"
+        # the reply waits for review ([rights] review_replies), then goes as drafted
+        dpo.get_by_role("button", name="Send the reply as drafted").click()
+        _send_mail(garant)
 
         replies = [m for m in smtp_server.wait_for(3) if "Our answer" in str(m["Subject"])]
         text = replies[0].get_content()
         assert "CNIL" in text and "/privacy/requests/download/" in text
         person.goto(status_url)
-        assert person.locator("#status").inner_text() == "answered"
+        assert person.locator("#status").inner_text() == "Answered"
         with person.expect_download() as download:
             person.get_by_role("link", name="Download your data").click()
         assert download.value.suggested_filename.endswith(".zip")
