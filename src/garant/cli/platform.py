@@ -67,7 +67,14 @@ def init(
         made = build_demo_data(garant, example)
         if made is not None:
             typer.echo(f"Demo database: {made.relative_to(created)} (the example's own data)")
-        typer.echo(f"Next: garant serve --workspace {directory}")
+        if demo_mode:
+            typer.echo(f"Next: garant serve --workspace {directory}")
+        else:
+            typer.echo(
+                f"Next: garant user add EMAIL --role dpo --workspace {directory}, set "
+                f"GARANT_SESSION_SECRET (32 bytes or more), then garant serve --workspace "
+                f"{directory}"
+            )
 
 
 def demo(
