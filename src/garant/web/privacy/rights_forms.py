@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from garant.app import Garant
+from garant.errors import GarantError
 from garant.i18n import gettext as _
 from garant.rights import policy_view
 from garant.rights.rules import RequestType, RestrictionGround
@@ -67,7 +68,7 @@ def correctable(garant: Garant, lang: str) -> list[tuple[str, str]]:
     """Every field of the data map a person may ask to correct, as (value, label)."""
     try:
         datamap = garant.datamap
-    except Exception:  # a workspace without a data map: staff read the free text
+    except GarantError:  # a workspace without a data map: staff read the free text
         return []
     choices = []
     for system, coll in datamap.all_collections():
