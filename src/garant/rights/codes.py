@@ -28,6 +28,9 @@ MAX_CODE_LENGTH = 32
 ATTEMPTS = Rule("rights.code", limit=MAX_ATTEMPTS, window=CODE_TTL)
 NEW_CODES_PER_REQUEST = Rule("rights.code.request", limit=3, window=timedelta(hours=1))
 NEW_CODES_PER_ADDRESS = Rule("rights.code.address", limit=3, window=timedelta(hours=1))
+TRIES_PER_ADDRESS = Rule("rights.code.tries_per_address", limit=20, window=timedelta(days=1))
+"""Tries at any code mailed to one address, across all its requests: without it, a new
+request per identity spelling (phone, member number...) brings five more guesses each."""
 IDENTITY = "email_code"
 REPLY = "reply_code"
 """A code that proves a reply address other than the one the identity was proven with."""

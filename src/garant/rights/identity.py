@@ -173,8 +173,10 @@ def try_code(
         check = codes.latest(uow, req, (codes.IDENTITY, codes.REPLY, "staff"))
         if check is None:
             raise Conflict(f"request {req.id} is not waiting for a code")
-        rid, cid = req.id, check.id
+        rid, cid, address = req.id, check.id, code_address(uow, req)
     verdict = throttle.hit(garant, codes.ATTEMPTS, f"check:{cid}")
+    if verdict.allowed and address:  # and at most 20 a day at the codes of one mailbox
+        verdict = throttle.hit(garant, codes.TRIES_PER_ADDRESS, address.strip().casefold())
     with garant.unit_of_work(actor) as uow:
         check = uow.session.get(IdentityCheck, cid)
         assert check is not None

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+import phonenumbers
+
 from garant.errors import InvalidInput, TooManyRequests
 from garant.rights import identity, policy_view, reply, service
 from garant.rights.models import RightsRequest
@@ -32,7 +34,7 @@ def admit(garant: Garant, *, client: str | None, identities: dict[str, str]) -> 
     verdicts = [throttle.hit(garant, PER_CLIENT, client or "unknown")]
     if verdicts[0].allowed:
         verdicts += [
-            throttle.hit(garant, PER_IDENTITY, normalize_identity(kind, value))
+            throttle.hit(garant, PER_IDENTITY, _spelling(garant, kind, value))
             for kind, value in sorted(identities.items())
         ]
     refused = [v for v in verdicts if not v.allowed]
@@ -40,6 +42,18 @@ def admit(garant: Garant, *, client: str | None, identities: dict[str, str]) -> 
         raise TooManyRequests(
             "too many requests; try again later", retry_after=max(v.retry_after for v in refused)
         )
+
+
+def _spelling(garant: Garant, kind: str, value: str) -> str:
+    """One key per phone number however it is written (``06 12...``, ``+33 6 12...``,
+    ``0033...``): each spelling must not bring five more submissions (and codes)."""
+    if kind == "phone":
+        try:
+            number = phonenumbers.parse(value, garant.policy.country or "FR")
+        except phonenumbers.NumberParseException:
+            return normalize_identity(kind, value)
+        value = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return normalize_identity(kind, value)
 
 
 def check_self_service(*, uow: UnitOfWork, entity: str | None = None) -> None:
