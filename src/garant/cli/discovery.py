@@ -152,8 +152,9 @@ def _print_findings(findings: list[Any], drift: int) -> None:
     table = Table("level", "system", "collection", "column", "finding")
     for f in findings:
         style = "red" if f.level == "drift" else "dim"
+        message = f"{f.where}: {f.message}" if f.where else f.message
         table.add_row(
-            f"[{style}]{f.level}[/{style}]", f.system, f.collection, f.column or "", f.message
+            f"[{style}]{f.level}[/{style}]", f.system, f.collection, f.column or "", message
         )
     if findings:
         console.print(table)

@@ -16,6 +16,7 @@ from garant.cli.common import (
     WorkspaceOpt,
     cli_actor,
     console,
+    err_console,
     open_garant,
     print_json,
 )
@@ -154,7 +155,8 @@ def list_cmd(
     table = Table("id", "type", "status", "received", "due", "days left")
     for r in rows:
         left = f"[red]{r.days_left}[/red]" if r.overdue else str(r.days_left)
-        table.add_row(str(r.id), r.type, r.status, str(r.received_day), str(r.due_day), left)
+        state = f"{r.status} [red](needs attention)[/red]" if r.attention else r.status
+        table.add_row(str(r.id), r.type, state, str(r.received_day), str(r.due_day), left)
     console.print(table)
 
 
@@ -180,6 +182,8 @@ def show_cmd(
         f"request {out.id} · {out.type} · {out.status} · received {out.received_day} · "
         f"due {out.due_day} ({out.days_left} days left){' · EXTENDED' if out.extended else ''}"
     )
+    if out.attention:
+        console.print(f"  [red]needs attention:[/red] {out.attention}", highlight=False)
     for d in out.decisions:
         flag = " (proposed)" if d.proposed else ""
         console.print(f"  {d.activity}: {d.decision} [{d.ground or ''}]{flag} {d.explanation}")
@@ -341,10 +345,14 @@ def run_cmd(
     now: Annotated[
         bool, typer.Option("--now/--queue", help="Run here, or leave it to the worker")
     ] = True,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", help="On failure, also print the driver's error")
+    ] = False,
     as_of: AsOfOpt = None,
     actor: ActorOpt = "",
 ) -> None:
-    """Carry the decisions out (a job: resumable, never twice)."""
+    """Carry the decisions out (a job: resumable, never twice). After a failure, runs it
+    again at once. Exit 1, with what failed where and the next attempt, when a step fails."""
     from garant.jobs.worker import run_here
     from garant.rights import execute, service
 
@@ -354,9 +362,35 @@ def run_cmd(
     if now:  # here, or wait for the Celery worker a broker woke first
         with console.status(f"running request {request_id}"):
             run_here(garant, job_id)
-    with garant.unit_of_work() as uow:
+    with garant.unit_of_work(read_only=True) as uow:
         req = service.get(uow, request_id)
-        console.print(f"request {req.id}: {req.status}")
+        failed = _job_failure(uow, job_id)
+        status = req.status
+    if failed is None:
+        console.print(f"request {request_id}: {status}")
+        return
+    line, detail = failed
+    err_console.print(f"[red]error:[/red] {line}", highlight=False, soft_wrap=True)
+    if verbose and detail:
+        err_console.print(detail, highlight=False, markup=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def _job_failure(uow: Any, job_id: int) -> tuple[str, str] | None:
+    """(one line: what failed where, and when it is tried again; the scrubbed detail)."""
+    from garant.clock import local_date
+    from garant.jobs.models import Job
+
+    job = uow.session.get(Job, job_id)
+    if job is None or not job.error or job.status not in ("pending", "failed"):
+        return None
+    first, _, detail = job.error.partition("\n")
+    if job.status == "failed":
+        return f"{first}; no attempt left: fix the cause, then run it again", detail
+    moment = job.run_at.astimezone(uow.garant.timezone)
+    day = local_date(job.run_at, uow.garant.timezone)
+    when = f"{day.isoformat()} {moment:%H:%M} {moment.tzname()}"
+    return f"{first}; next attempt at {when} (or run it again now)", detail
 
 
 @request_app.command("extend")

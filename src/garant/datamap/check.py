@@ -12,16 +12,18 @@ import difflib
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine
 
-from garant.datamap import detectors
+from garant.datamap import detectors, erasure_check
 from garant.datamap.classifier import classify_column
 from garant.datamap.models import Collection, DataMap, Reference, System
 from garant.datamap.sampler import sample_table
 from garant.datamap.schema_reader import SchemaInfo, TableInfo, read_schema
 from garant.datamap.signals import KINDS
 from garant.errors import ConnectorError, InvalidInput
+from garant.sourcefile import SourceDocument, load_document
 
 # What a sampled identity column must still hold, by identity kind.
 IDENTITY_KINDS = {"email": "email", "phone": "phone"}
@@ -38,6 +40,8 @@ class Finding:
     level: str
     """``drift`` or ``note``."""
     message: str
+    where: str | None = None
+    """``file:line:column`` in the map, when the finding is about a line of it."""
 
     def as_dict(self) -> dict[str, str | None]:
         return asdict(self)
@@ -50,11 +54,14 @@ def check_datamap(
     system: str | None = None,
     url: str | None = None,
     sample_size: int = 50,
+    source: Path | None = None,
 ) -> list[Finding]:
-    """Every finding for the named system, or for every system of the map."""
+    """Every finding for the named system, or for every system of the map; ``source`` (the
+    map's file) lets a finding about one of its lines say which (file:line)."""
     if url and not system:
         raise InvalidInput("--url needs --system: a URL belongs to one system")
     systems = [datamap.system(system)] if system else list(datamap.systems)
+    doc = load_document(source) if source is not None and source.exists() else None
     findings: list[Finding] = []
     for each in systems:
         resolved = url or each.connection_url(workspace)
@@ -63,16 +70,28 @@ def check_datamap(
                 f'system "{each.id}": no connection URL (set ${each.url_env} or give --url)'
             )
         engine = create_engine(resolved)
+        at = ("systems", datamap.systems.index(each))
         try:
-            findings.extend(check_system(each, engine, sample_size=sample_size))
+            findings.extend(check_system(each, engine, sample_size=sample_size, at=at, doc=doc))
         finally:
             engine.dispose()
     return findings
 
 
-def check_system(system: System, engine: Engine, *, sample_size: int = 50) -> list[Finding]:
+def live_schema(system: System, engine: Engine) -> SchemaInfo:
     schema_name = next((c.db_schema for c in system.collections if c.db_schema), None)
-    live = read_schema(engine, schema=schema_name)
+    return read_schema(engine, schema=schema_name)
+
+
+def check_system(
+    system: System,
+    engine: Engine,
+    *,
+    sample_size: int = 50,
+    at: tuple[Any, ...] = (),
+    doc: SourceDocument | None = None,
+) -> list[Finding]:
+    live = live_schema(system, engine)
     found: list[Finding] = []
     if live.kind != system.kind:
         found.append(
@@ -84,6 +103,9 @@ def check_system(system: System, engine: Engine, *, sample_size: int = 50) -> li
         for coll in system.collections:
             found.extend(_collection(system, coll, live, conn, sample_size))
     found.extend(_unmapped_links(system, live))
+    for path, name, column, message in erasure_check.problems(system, live, at):
+        where = str(doc.locate(path)) if doc is not None and at else None
+        found.append(Finding(system.id, name, column, "drift", message, where))
     return found
 
 

@@ -131,7 +131,12 @@ def check(
     sample_size: int = 50,
 ) -> list[Finding]:
     findings = check_datamap(
-        datamap, workspace=workspace, system=system, url=url, sample_size=sample_size
+        datamap,
+        workspace=workspace,
+        system=system,
+        url=url,
+        sample_size=sample_size,
+        source=uow.garant.datamap_path,
     )
     drift = sum(1 for f in findings if f.level == "drift")
     uow.audit(

@@ -8,7 +8,7 @@ line it justifies and the strict model does not see it.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from garant.datamap.infer import CollectionDraft, Draft, FieldDraft
@@ -140,6 +140,14 @@ def _field(spec: FieldDraft) -> list[str]:
     ]
     if spec.erasure:
         out.append(f"            erasure: {spec.erasure}  # NOT NULL column: cannot be emptied")
+    if spec.erasure == "fixed":
+        value = spec.erasure_value
+        text = value.isoformat(sep=" ") if isinstance(value, datetime) else scalar(value)
+        if isinstance(value, date) and not isinstance(value, datetime):
+            text = value.isoformat()  # unquoted: YAML reads a date, as the column wants
+        out.append(f"            erasure_value: {text}  # a value that says nothing: confirm")
+    elif spec.column.nullable is False and spec.erasure is None and spec.notes:
+        out.append(f"            # {_comment('; '.join(spec.notes))}")
     return out
 
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Engine
 
+from garant.datamap import erasure_check
 from garant.datamap.classifier import Proposal, classify_column, split_name
 from garant.datamap.labels import COMMON_LABELS
 from garant.datamap.roles import RefDraft, Roles, propose_roles
@@ -73,6 +76,8 @@ class FieldDraft:
     """(fr, en)"""
     proposal: Proposal
     erasure: str | None = None
+    erasure_value: Any = None
+    """The value ``fixed`` writes (a neutral one of the column's type)."""
     notes: list[str] = field(default_factory=list)
 
 
@@ -249,8 +254,13 @@ def _field(
         category = default
     label = _label(col.name, proposal)
     draft = FieldDraft(col, category, label, proposal)
-    if coll.erasure == "null" and not col.nullable:
-        draft.erasure = _not_null_strategy(proposal, col)
+    if coll.erasure == "null" and not col.nullable and col.name not in coll.info.primary_key:
+        draft.erasure, draft.erasure_value = _not_null_strategy(proposal, col)
+        if draft.erasure is None:
+            draft.notes.append(
+                f"NOT NULL {col.type} column: no neutral value is known for its type; give "
+                "it erasure: fixed with an erasure_value (datamap check refuses null here)"
+            )
     return draft
 
 
@@ -264,15 +274,32 @@ def _label(column: str, proposal: Proposal) -> tuple[str, str]:
     return humanize(column)
 
 
-def _not_null_strategy(proposal: Proposal, col: ColumnInfo) -> str | None:
-    """A column that cannot be emptied keeps a value that no longer says who it was."""
-    if proposal.identity:
-        return "keyed_hash"
-    if proposal.kind in PSEUDONYM_KINDS:
-        return "pseudonym"
+NEUTRAL: dict[str, Any] = {
+    "date": date(1900, 1, 1),
+    "datetime": datetime(1900, 1, 1),
+    "boolean": False,
+    "integer": 0,
+    "numeric": 0,
+}
+"""What ``fixed`` writes into a NOT NULL column of each type: a value that says nothing."""
+
+
+def _not_null_strategy(proposal: Proposal, col: ColumnInfo) -> tuple[str | None, Any]:
+    """A column that cannot be emptied keeps a value that no longer says who it was:
+    never ``null`` (the database would refuse the erasure), always a value that fits the
+    column's type and length (``erasure_check`` checks the same before any erasure)."""
     if col.family == "text":
-        return "mask"
-    return None
+        wanted = {
+            "keyed_hash": bool(proposal.identity),
+            "pseudonym": proposal.kind in PSEUDONYM_KINDS,
+        }
+        for strategy, fitting in wanted.items():
+            if fitting and erasure_check.fits_text(col, strategy):
+                return strategy, None
+        return "mask", None
+    if col.family in NEUTRAL:
+        return "fixed", NEUTRAL[col.family]
+    return None, None
 
 
 def _identity(coll: CollectionDraft, roles: Roles, proposals: dict[str, Proposal]) -> None:

@@ -41,6 +41,13 @@ class JobContext:
     payload: dict[str, Any]
     lease_token: str
     lease: timedelta = LEASE
+    attempt: int = 1
+    """This attempt's number, from 1; ``attempt >= max_attempts`` on the last one."""
+    max_attempts: int = 5
+
+    @property
+    def last_attempt(self) -> bool:
+        return self.attempt >= self.max_attempts
 
     def heartbeat(self, progress: dict[str, Any] | None = None) -> None:
         """Extend the lease (and record progress) during long work."""
@@ -197,7 +204,7 @@ def complete(
     done = session.execute(
         update(Job)
         .where(Job.id == job_id, Job.leased_by == token, Job.status == "running")
-        .values(status="done", result=result, finished_at=now, leased_until=None)
+        .values(status="done", result=result, finished_at=now, leased_until=None, error=None)
     )
     return bool(done.rowcount)  # type: ignore[attr-defined]
 

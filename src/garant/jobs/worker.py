@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 import time
-import traceback
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from garant.jobs import service
+from garant.jobs.errors import summarize
 from garant.jobs.service import JobContext
 
 if TYPE_CHECKING:
@@ -73,13 +73,22 @@ def run_here(
 
 def _run(garant: Garant, claim: service.Claim) -> bool:
     context = JobContext(
-        garant, claim.job_id, claim.kind, claim.payload, claim.token, lease(garant)
+        garant,
+        claim.job_id,
+        claim.kind,
+        claim.payload,
+        claim.token,
+        lease(garant),
+        attempt=claim.attempts,
+        max_attempts=claim.max_attempts,
     )
     try:
         result = garant.jobs.get(claim.kind)(context)
     except Exception as exc:  # a handler's failure is recorded, never fatal to the worker
-        log.warning("job %s (%s) failed: %s", claim.job_id, claim.kind, exc)
-        detail = "".join(traceback.format_exception_only(exc)).strip()
+        # the driver's words go through ``summarize``: no personal value in logs or jobs.error
+        summary, scrubbed = summarize(exc)
+        log.warning("job %s (%s) failed: %s", claim.job_id, claim.kind, summary)
+        detail = summary if scrubbed == summary else f"{summary}\n{scrubbed}"
         with garant.store.session() as session, session.begin():
             service.fail(session, claim=claim, now=garant.clock.now(), error=detail)
         return False
@@ -90,12 +99,19 @@ def _run(garant: Garant, claim: service.Claim) -> bool:
     return True
 
 
-def run_due(garant: Garant, *, limit: int | None = None) -> RunSummary:
-    """Run what is due now, then return (``garant worker --once``)."""
-    garant.schedule_due_work()
+def run_due(
+    garant: Garant, *, limit: int | None = None, kinds: list[str] | None = None
+) -> RunSummary:
+    """Run what is due now, then return (``garant worker --once``).
+
+    Without ``kinds`` the schedulers run first (the day's sweeps, seals and reminders are
+    enqueued, then run); with ``kinds`` only the due jobs of those kinds run and nothing is
+    scheduled (``--once --only rights.execute`` retries a request, never the sweep)."""
+    if not kinds:
+        garant.schedule_due_work()
     summary = RunSummary()
     while limit is None or summary.done + summary.failed < limit:
-        outcome = run_one(garant)
+        outcome = run_one(garant, kinds)
         if outcome is None:
             break
         if outcome:

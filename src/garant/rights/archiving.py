@@ -281,11 +281,12 @@ def preview(uow: UnitOfWork, req: RightsRequest) -> list[dict[str, Any]]:
     it before running (which records go to the archive, until when). Audited: it reads
     the person's rows."""
     from garant.errors import Conflict
-    from garant.rights import erasure
+    from garant.rights import erasure, preflight
     from garant.rights.rules import RequestType
 
     if req.type not in (RequestType.ERASURE, RequestType.POST_MORTEM):
         raise Conflict(f"request {req.id} is {req.type}: only an erasure has a plan")
+    preflight.check(uow)
     plan = erasure.plan(uow, req)
     out = _outcomes_of(plan, {})
     uow.audit(
@@ -322,7 +323,10 @@ def _outcomes_of(plan: dict[str, Any], done: dict[str, dict[str, Any]]) -> list[
                 "until": sorted({b["until"] for b in bundles})
                 if moved
                 else [g["until"] for g in duty.get("until", [])],
-                "done": moved is not None or f"erase:{place}" in done,
+                # a place with nothing to change is done when the plan is (kept whole)
+                "done": moved is not None
+                or f"erase:{place}" in done
+                or ("plan" in done and not item["erase"] and not item.get("archive")),
             }
         )
     return out

@@ -19,6 +19,19 @@ def provider(garant: Garant, uow: UnitOfWork) -> list[dict[str, Any]]:
     late = [r for r in open_requests if r.overdue]
     soon = [r for r in open_requests if not r.overdue and r.days_left <= SOON]
     sections = []
+    stuck = [r for r in open_requests if r.attention]
+    if stuck:
+        sections.append(
+            {
+                "level": "late",
+                "title": _("Rights requests that need attention"),
+                "summary": _(
+                    "Their execution stopped after its last attempt: fix the cause, "
+                    "then run them again."
+                ),
+                "items": [_item(r, r.attention or "") for r in stuck],
+            }
+        )
     if late:
         sections.append(
             {

@@ -32,10 +32,10 @@ HASH_PREFIX = "h:"
 
 # --- field strategies (all idempotent) --------------------------------------------------
 def _mask(value: Any) -> Any:
-    if value is None:
-        return None
-    text = str(value)
-    return (text[:1] + "***") if text else text
+    """The data map's ``mask`` (docs/datamap.md): the last two characters stay."""
+    from garant.subjects.erasure_plan import mask
+
+    return mask(value)
 
 
 def _hashed(uow: UnitOfWork, value: Any) -> Any:

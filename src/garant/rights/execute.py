@@ -16,18 +16,22 @@ from typing import Any
 from sqlalchemy import select
 
 from garant.errors import Conflict, InvalidInput
+from garant.jobs.errors import JobFailed, describe
 from garant.jobs.models import Job
 from garant.jobs.service import JobContext, enqueue
 from garant.rights import (
     archiving,
+    attention,
     decisions,
     erasure,
     holds,
     package,
+    preflight,
     reply,
     restriction,
     service,
     tasks,
+    typed_json,
 )
 from garant.rights.models import RequestStep, RightsRequest
 from garant.rights.rules import Decision, RequestType, Status, transition
@@ -46,10 +50,15 @@ def run(*, uow: UnitOfWork, request_id: int) -> Job:
         uow.audit("request.run", "request", req.id)
     elif req.status != Status.RUNNING:
         raise Conflict(f"request {req.id} is {req.status}: only a decided request can run")
+    if req.type in (RequestType.ERASURE, RequestType.POST_MORTEM):
+        preflight.check(uow)  # refused before anything starts, with file:line
     job = enqueue(uow=uow, kind=JOB, key=f"{JOB}:{req.id}", payload={"request_id": req.id})
-    if job.status == "failed":
-        # staff fixed the cause (a system down, a map corrected): the same job resumes
-        job.status, job.attempts, job.run_at, job.error = "pending", 0, uow.now(), None
+    if job.status == "failed" or (job.status == "pending" and job.error):
+        # staff fixed the cause (a system down, a map corrected): the same job resumes now,
+        # with its attempts back after the last one failed
+        if job.status == "failed":
+            job.attempts = 0
+        job.status, job.run_at, job.finished_at, job.error = "pending", uow.now(), None, None
         uow.audit("request.retry", "request", req.id, details={"job": job.id})
     return job
 
@@ -93,7 +102,7 @@ def _done(uow: UnitOfWork, req_id: int) -> dict[str, dict[str, Any]]:
     rows = uow.session.scalars(
         select(RequestStep).where(RequestStep.request_id == req_id, RequestStep.status == "done")
     )
-    return {r.step: r.result for r in rows}
+    return {r.step: typed_json.decode(r.result) for r in rows}
 
 
 def handler(context: JobContext) -> dict[str, Any]:
@@ -105,10 +114,25 @@ def handler(context: JobContext) -> dict[str, Any]:
     total = 0
     for name in names:
         for step in _expand(garant, request_id, name):
-            total += _run_step(garant, request_id, step)
+            try:
+                total += _run_step(garant, request_id, step)
+            except Exception as exc:
+                raise _failed(context, request_id, step, exc) from exc
             context.heartbeat({"step": step})
     _finish(garant, request_id, copy)
     return {"request_id": request_id, "steps_run": total}
+
+
+def _failed(context: JobContext, request_id: int, step: str, exc: Exception) -> JobFailed:
+    """The one line an operator acts on: the step, its system and collection, the cause
+    (scrubbed of values); after the last attempt staff are told (``attention``)."""
+    kind, _, place = step.partition(":")
+    where = f" in {place}" if place else ""
+    cause = describe(exc).splitlines()[0][:300]
+    summary = f"request {request_id}: step {kind}{where} failed: {cause}"
+    if context.last_attempt:
+        attention.record(context.garant, request_id, step=step, summary=summary)
+    return JobFailed(summary)
 
 
 def _expand(garant: Any, request_id: int, name: str) -> list[str]:
@@ -139,7 +163,7 @@ def _run_step(garant: Any, request_id: int, step: str) -> int:
         row = uow.session.scalar(
             select(RequestStep).where(RequestStep.request_id == req.id, RequestStep.step == step)
         ) or RequestStep(request_id=req.id, step=step)
-        row.status, row.result, row.done_at = "done", result, uow.now()
+        row.status, row.result, row.done_at = "done", typed_json.encode(result), uow.now()
         uow.session.add(row)
         uow.audit("request.step", "request", req.id, details={"step": step})
     return 1
@@ -172,6 +196,7 @@ def _transfer(uow: UnitOfWork, req: RightsRequest, _: str) -> dict[str, Any]:
 
 
 def _plan(uow: UnitOfWork, req: RightsRequest, _: str) -> dict[str, Any]:
+    preflight.check(uow)  # the map may have changed since the run was asked for
     return erasure.plan(uow, req)
 
 

@@ -3,7 +3,9 @@
 The traversal is the subjects engine's (``owns`` references only, never ``context`` or
 ``stop``, so nobody else's row is ever taken for the person's); this module keeps what
 the rights workflow needs on top: rows per place, a number match for identity, and the
-email address on file. Shared collections are never owned.
+email address on file. A row of a ``shared`` collection that the person owns (a household
+row holding the holder's own phone and address) is theirs too: in the access package, and
+in the erasure plan, which keeps it and says why (``shared``).
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ def locate(garant: Garant, identities: dict[str, str]) -> Located:
         return out
     found = traverse(garant, [Identity(k, v) for k, v in sorted(identities.items())])
     for rowset in found.rowsets:
-        if rowset.owned and not rowset.collection.shared:
+        if rowset.owned:
             out.rows[(rowset.system.id, rowset.collection.name)] = list(rowset.owned.values())
             out.matched_kinds.update(k for k in rowset.collection.identity if k in identities)
     return out

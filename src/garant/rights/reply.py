@@ -39,6 +39,9 @@ DECISION_LABELS = {
     "withdraw": "consent withdrawn",
     "refuse": "refused",
     "not_applicable": "not applicable",
+    "waiting": "not carried out yet",
+    "partly_erased": "erased, except what is listed below as kept",
+    "partly_kept": "kept, as listed below",
 }
 KEPT_LABELS = {
     "contract_current": "still needed for a contract in progress (a current course)",
@@ -92,19 +95,25 @@ def context(uow: UnitOfWork, req: RightsRequest) -> dict[str, Any]:
 
     lang = req.lang
     policy = uow.garant.policy
+    done, waiting, finished = _carried_out(uow, req)
     rows = []
     for d in decisions.decisions_of(uow, req):
         view = policy_view.activity(policy, d.activity)
+        label = d.decision
+        if d.decision in ERASING:  # from the journal: "waiting" until the plan step ran
+            label = done.get(d.activity, d.decision if done else "waiting")
         rows.append(
             {
                 "activity": view.name(lang) if view else d.activity,
-                "decision": translate(lang, DECISION_LABELS.get(d.decision, d.decision)),
+                "decision": translate(lang, DECISION_LABELS.get(label, label)),
                 "explanation": translate(lang, d.explanation) if d.explanation else "",
                 "ground": d.ground or "",
             }
         )
     latest = package.latest(uow, req.id)
     return {
+        "waiting": waiting,
+        "finished": finished,
         "kept": _kept(uow, req),
         "archived": _archived(uow, req),
         "organization": policy_view.controller_name(policy),

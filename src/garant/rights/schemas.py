@@ -260,6 +260,8 @@ class RequestRead(BaseModel):
     tasks: list[dict[str, Any]] = Field(default_factory=list)
     erasure: list[ErasureOutcome] = Field(default_factory=list)
     closed: bool
+    attention: str | None = None
+    """Why the execution stopped after its last attempt ("needs attention"), else None."""
 
 
 class OpenedRequest(BaseModel):

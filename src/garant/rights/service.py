@@ -272,7 +272,14 @@ def read(uow: UnitOfWork, req: RightsRequest) -> RequestRead:
         ],
         erasure=_erasure(uow, req),
         closed=req.closed_at is not None,
+        attention=_attention(uow, req) if running else None,
     )
+
+
+def _attention(uow: UnitOfWork, req: RightsRequest) -> str | None:
+    from garant.rights import attention
+
+    return attention.failure(uow, req.id)
 
 
 def _erasure(uow: UnitOfWork, req: RightsRequest) -> list[ErasureOutcome]:

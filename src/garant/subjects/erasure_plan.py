@@ -93,7 +93,12 @@ def plan_erasure(
     deletable = _deletable(found)
     _keep_referenced(deletable, links or {})
     for rowset in _children_first(found):
-        if not rowset.owned or rowset.collection.shared:
+        if not rowset.owned:
+            continue
+        if rowset.collection.shared:  # the person's own row, shared with others: kept, said
+            kept = CollectionPlan(rowset.system.id, rowset.collection.name, kept=len(rowset.owned))
+            kept.kept_reason = "shared with other people: never erased or rewritten for one"
+            plan.collections.append(kept)
             continue
         place = (rowset.system.id, rowset.collection.name)
         plan.collections.append(
