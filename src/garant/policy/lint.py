@@ -21,7 +21,7 @@ from garant.policy.walk import tagged_ids
 from garant.sourcefile import SourceDocument
 
 if TYPE_CHECKING:
-    from garant.policy.models import Policy
+    from garant.policy.models import Policy, RetentionRule
 
 COOKIE_MAX_DAYS = 13 * 30.44 + 1  # CNIL: trackers and consent kept 13 months at most
 IDENTITY_CATEGORIES = frozenset({"identification", "contact"})
@@ -109,7 +109,7 @@ def _retention(policy: Policy) -> Iterator[Finding]:
             yield Finding(
                 "error",
                 "archive-below-statute",
-                f'rule "{r.id}" archives for {r.archive.duration} but {statute.reference} '
+                f'rule "{_name(r)}" archives for {r.archive.duration} but {statute.reference} '
                 f"({statute.label.en}) requires {statute.minimum}: Garant keeps the records "
                 f"{statute.minimum}, as the law requires; correct the published policy",
                 (*at, "duration"),
@@ -120,7 +120,7 @@ def _retention(policy: Policy) -> Iterator[Finding]:
             yield Finding(
                 "error",
                 "archive-not-anonymous",
-                f'rule "{r.id}": the policy says the archive is anonymous, but what '
+                f'rule "{_name(r)}": the policy says the archive is anonymous, but what '
                 f"{statute.reference} requires to be kept names the person "
                 f"({', '.join(sorted(kept))}: a contract, an order or an invoice names its "
                 f"client), so "
@@ -129,6 +129,11 @@ def _retention(policy: Policy) -> Iterator[Finding]:
                 (*at, "anonymous"),
                 ["DEF-R5"],
             )
+
+
+def _name(rule: RetentionRule) -> str:
+    """A rule as a reader knows it: its label (the finding's path still names its place)."""
+    return rule.label.en if rule.label else rule.id
 
 
 def _special(policy: Policy) -> Iterator[Finding]:

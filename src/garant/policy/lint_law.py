@@ -69,12 +69,13 @@ def statutes_apply(policy: Policy) -> Iterator[Finding]:
         if r.archive is None:
             continue
         statute = policy.statute(r.archive.statute)
+        name = r.label.en if r.label else r.id
         at = ("retention_rules", i, "archive", "statute")
         if statute.applies_to is not None and not _bound(policy, statute.id):
             yield Finding(
                 "warning",
                 "statute-not-applicable",
-                f'rule "{r.id}" cites {statute.reference}, which binds only '
+                f'rule "{name}" cites {statute.reference}, which binds only '
                 f"{statute.applies_to.en}: declare controller.aml_obliged: true if the "
                 "organization is one, else cite the statute that applies",
                 at,
@@ -83,7 +84,7 @@ def statutes_apply(policy: Policy) -> Iterator[Finding]:
             yield Finding(
                 "warning",
                 "statute-start",
-                f'rule "{r.id}": {statute.reference} runs from the end of the business '
+                f'rule "{name}": {statute.reference} runs from the end of the business '
                 "relationship or from the operation, not from collection: start the rule there",
                 ("retention_rules", i, "start"),
             )
