@@ -25,6 +25,8 @@ from garant.web.templating import render
 router = APIRouter(prefix="/privacy/requests", include_in_schema=False)
 SUBJECT = Actor("subject", "privacy-center")
 TYPES = [t.value for t in RequestType if t is not RequestType.POST_MORTEM]
+PROVEN_HERE = "rights_proven"
+"""The requests whose code was entered in this browser (the signed session cookie)."""
 
 
 @router.get("")
@@ -116,6 +118,10 @@ def status(request: Request, garant: GarantDep, token: str) -> Response:
         latest = package.latest(uow, req.id)
         link = package.link(uow, latest, absolute=False) if latest and latest.content else None
         answer = review.sent_answer(uow, req.id)
+    if req.id not in request.session.get(PROVEN_HERE, []):  # the token is the submitter's
+        link, answer, elsewhere = None, None, bool(link or answer)
+    else:
+        elsewhere = False
     document = bool(check and check.method == "document")
     context = {
         "req": out,
@@ -128,6 +134,7 @@ def status(request: Request, garant: GarantDep, token: str) -> Response:
         "document_types": documents.DOCUMENT_TYPES,
         "download": link,
         "answer": answer,
+        "answer_elsewhere": elsewhere,
         "error": request.query_params.get("error"),
     }
     return render(request, "privacy/rights/status.html", context)
@@ -139,15 +146,21 @@ def _back(token: str, error: str | None = None) -> Response:
 
 
 @router.post("/status/{token}/verify", dependencies=[Depends(csrf_protect)])
-def verify(garant: GarantDep, token: str, code: Annotated[str, Form(max_length=64)]) -> Response:
+def verify(
+    request: Request, garant: GarantDep, token: str, code: Annotated[str, Form(max_length=64)]
+) -> Response:
     """Every try counts, even when the page is reloaded or two tabs are open: five wrong
-    ones lock the code, and the page then offers a new one."""
+    ones lock the code, and the page then offers a new one. The browser that entered the
+    right code is the one that sees the answer and the download on this page (whoever
+    submitted holds the token too: it may be someone naming the person)."""
     try:
-        identity.try_code(garant, SUBJECT, token=token, code=code)
+        rid = identity.try_code(garant, SUBJECT, token=token, code=code)
     except InvalidInput:
         return _back(token, "code")
     except GarantError:
         return _back(token, "locked")
+    proven = [r for r in request.session.get(PROVEN_HERE, []) if r != rid]
+    request.session[PROVEN_HERE] = [*proven[-9:], rid]
     return _back(token)
 
 

@@ -1,0 +1,57 @@
+"""Red-team pass of issue 14: whoever holds a request's follow link is not the person.
+
+The link's token is handed to whoever submits (the API's answer, the form's redirect). An
+attacker submits an access request naming the victim, the victim enters the mailed code
+(on the page the acknowledgement links to), and the attacker's copy of the status page
+then showed the answer and a working download link to the victim's data. Now the page
+shows them only in the browser that entered the code; the reply mail carries both.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from garant.app import Garant
+from garant.web.app import create_app
+from tests.rights.helpers import api_client, code_for, decide_and_run, request_id_of
+
+DOWNLOAD = "/privacy/requests/download/"
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)
+
+
+def test_the_submitter_of_a_forged_request_never_sees_the_victims_answer(
+    school_sqlite: Garant,
+) -> None:
+    garant = school_sqlite
+    attacker = TestClient(create_app(garant), headers={"Accept-Language": "en"})
+    victim = TestClient(create_app(garant), headers={"Accept-Language": "en"})
+    opened = attacker.post(
+        "/api/public/rights/requests",
+        json={"type": "access", "identities": {"email": "ada@example.org"}},
+    )
+    assert opened.status_code == 201, opened.text
+    token = opened.json()["follow_token"]
+    page = f"/privacy/requests/status/{token}"
+    rid = request_id_of(attacker, token)
+    csrf = _csrf(victim.get(page).text)
+    entered = victim.post(
+        f"{page}/verify",
+        data={"csrf_token": csrf, "code": code_for(garant, rid)},
+        follow_redirects=False,
+    )
+    assert entered.status_code == 303 and "error" not in entered.headers["location"]
+    with api_client(garant) as staff:
+        assert decide_and_run(staff, garant, rid)["status"] in ("answered", "closed")
+    seen_by_victim = victim.get(page).text
+    assert DOWNLOAD in seen_by_victim
+    seen_by_attacker = attacker.get(page).text
+    assert DOWNLOAD not in seen_by_attacker
+    assert "went to the address that confirmed" in seen_by_attacker
+    assert 'id="answer"' not in seen_by_attacker
