@@ -224,3 +224,41 @@ def test_a_failed_step_says_what_where_and_when_without_a_personal_value(
     assert ran.exit_code == 0, ran.output
     assert f"request {request_id}: answered" in ran.output
     assert json.loads(cli(workspace, "request", "list", "--json").output)[0]["attention"] is None
+
+
+def _set_collection_erasure(text: str, name: str, strategy: str) -> str:
+    pattern = rf"(      - name: {name}\n(?:        (?!erasure:).*\n)*)        erasure: .*\n"
+    return re.sub(pattern, rf"\1        erasure: {strategy}\n", text, count=1)
+
+
+def test_a_deleted_row_that_others_point_at_is_kept_and_a_delete_cycle_refused(
+    make_garant: Callable[..., Garant], shop_url: str
+) -> None:
+    """The household is deleted by the map, but Bob's row (and Ada's rewritten one) point
+    at it: kept, with why, Bob's row untouched. Customer and household both deleted while
+    pointing at each other: no order can do it, refused before the run with file:line."""
+    workspace = _workspace(make_garant, shop_url)
+    path = workspace / "datamap.yaml"
+    draft = path.read_text(encoding="utf-8")
+    path.write_text(_set_collection_erasure(draft, "household", "delete_row"), encoding="utf-8")
+    request_id = _erasure_for(workspace, shapes.ADA)
+    ran = cli(workspace, "request", "run", str(request_id))
+    assert ran.exit_code == 0, ran.output
+    shown = cli(workspace, "request", "show", str(request_id)).output
+    assert "shop.household: 0 erased; 1 kept live (referenced_by_kept)" in shown
+    assert shapes.rows(shop_url, "SELECT household_id FROM household") == [(10,)]
+    bob = "SELECT first_name, household_id FROM customer WHERE customer_id = 2"
+    assert shapes.rows(shop_url, bob) == [("Bob", 10)]
+    assert (
+        "referred to by records we must keep"
+        in cli(workspace, "request", "letter", str(request_id)).output
+    )
+    both = _set_collection_erasure(
+        _set_collection_erasure(draft, "household", "delete_row"), "customer", "delete_row"
+    )
+    path.write_text(both, encoding="utf-8")
+    carl = _erasure_for(workspace, "carl@example.org")
+    refused = cli(workspace, "request", "run", str(carl))
+    assert refused.exit_code == 2, refused.output
+    assert "point at each other" in refused.output and "datamap.yaml:" in refused.output
+    assert shapes.rows(shop_url, "SELECT count(*) FROM customer WHERE customer_id = 3") == [(1,)]

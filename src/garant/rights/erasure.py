@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from garant.connectors import Row, connector_for
 from garant.datamap.models import Collection
-from garant.rights import archiving, decisions, holds, locate, policy_view, service
+from garant.rights import archiving, decisions, holds, links, locate, policy_view, service
 from garant.rights.models import ErasureJournal, RightsRequest
 from garant.rights.rules import Decision
 from garant.store.uow import UnitOfWork
@@ -193,6 +193,7 @@ def plan(uow: UnitOfWork, req: RightsRequest) -> dict[str, Any]:
         else:
             groups = archiving.until_groups(uow, coll, [full[k] for k in rest if k in full])
             places[place] = archiving.entry(archive=rest, keep=keep, why=why, duty=duty | groups)
+    links.protect_referenced(uow, places)  # a row that stays keeps what it points at
     protect_owners(uow, places)
     return {"places": places, "order": archiving.order(uow.garant, places)}
 

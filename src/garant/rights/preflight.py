@@ -21,12 +21,14 @@ def check(uow: UnitOfWork) -> None:
     from garant.datamap import erasure_check
     from garant.datamap.check import live_schema
     from garant.errors import LocatedError
+    from garant.rights import links
     from garant.sourcefile import load_document
 
     garant = uow.garant
     datamap = garant.datamap
     found: list[tuple[tuple[Any, ...], str]] = []
     for si, system in enumerate(datamap.systems):
+        found.extend(links.cycle_problems(system, ("systems", si)))
         if not any(erasure_check.erased_fields(c) for c in system.collections):
             continue
         url = datamap.url_of(system)

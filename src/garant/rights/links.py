@@ -1,0 +1,85 @@
+"""Rows an erasure deletes must not be pointed at by rows that stay; reference cycles
+between deleted collections are refused before the run.
+
+A household row the holder owns is pointed at by every member's customer row: deleting it
+would break Bob's row (or be refused by the foreign key halfway through Ada's request). So a
+row planned for deletion that any surviving row still references (another person's row, a
+row rewritten instead of deleted, a kept record) is kept, and the reply says why
+(``referenced_by_kept``). Two collections whose rows point at each other and are both
+deleted (a household owned by its holder, the holder pointing at it) cannot be deleted in
+either order: ``cycle_problems`` refuses the map before the run starts, with file:line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from garant.connectors import connector_for
+from garant.datamap.models import Collection, System
+from garant.rights import archiving
+from garant.store.uow import UnitOfWork
+
+Key = tuple[Any, ...]
+
+
+def _deleting(coll: Collection) -> bool:
+    return coll.erasure == "delete_row" and not coll.shared and not coll.immutable
+
+
+def protect_referenced(uow: UnitOfWork, places: dict[str, Any]) -> None:
+    """Move to ``keep`` every row planned for deletion that a row staying live points at,
+    until nothing changes (one lookup per referencing collection and round)."""
+    datamap = uow.garant.datamap
+    changed = True
+    while changed:
+        changed = False
+        for place, entry in places.items():
+            system_id, name = place.split(".", 1)
+            coll = datamap.collection(system_id, name)
+            if not entry["erase"] or not _deleting(coll):
+                continue
+            wanted = _pointed_at(uow, datamap.system(system_id), coll, entry, places)
+            if wanted:
+                changed |= archiving.release(entry, wanted, "referenced_by_kept", erase_too=True)
+
+
+def _pointed_at(
+    uow: UnitOfWork, system: System, target: Collection, entry: dict[str, Any], places: Any
+) -> set[Key]:
+    """Keys of ``entry``'s planned deletions that a row not deleted with them references."""
+    planned = {tuple(k) for k in entry["erase"]}
+    connector = connector_for(uow.garant, system.id)
+    found: set[Key] = set()
+    for coll in system.collections:
+        for ref in coll.references:
+            if ref.to != target.name or coll.target_columns(ref, target) != target.key_columns:
+                continue
+            other = places.get(f"{system.id}.{coll.name}") or {}
+            leaving = ({tuple(k) for k in other.get("erase", [])} if _deleting(coll) else set()) | {
+                tuple(k) for k in other.get("archive", [])
+            }
+            select = [*coll.key_columns, *ref.columns]
+            for row in connector.find(coll, ref.columns, list(planned), select=select):
+                if tuple(row.get(c) for c in coll.key_columns) not in leaving:
+                    found.add(tuple(row.get(c) for c in ref.columns))
+    return found & planned
+
+
+def cycle_problems(system: System, at: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Reference cycles whose every collection deletes its rows: no order can delete them."""
+    deleting = {c.name: c for c in system.collections if _deleting(c)}
+    for ci, coll in enumerate(system.collections):
+        if coll.name not in deleting:
+            continue
+        for ri, ref in enumerate(coll.references):
+            if ref.to == coll.name or ref.to not in deleting:
+                continue
+            back = [r for r in deleting[ref.to].references if r.to == coll.name]
+            if back and coll.name < ref.to:
+                yield (
+                    (*at, "collections", ci, "references", ri),
+                    f"{system.id}.{coll.name} and {system.id}.{ref.to} point at each other and "
+                    "both delete their rows (erasure: delete_row): no order can delete them; "
+                    "give one of them erasure: null (its fields are rewritten, the row stays)",
+                )
