@@ -29,3 +29,18 @@ def test_json_nested_too_deep_is_a_422_not_a_500(client: TestClient, path: str, 
     assert answer.status_code == 422, answer.text[:200]
     detail = answer.json()["detail"]  # JSON for the banner's script too
     assert "nested too deeply" in detail or "expected JSON" in detail
+
+
+@pytest.mark.parametrize(
+    ("path", "refused"),
+    [
+        ("/privacy/requests/download/1?e=1999999999&s=1.%C3%A9", 403),
+        ("/unsubscribe/ref:newsletter:1.%C3%A9", 400),
+    ],
+)
+def test_a_signature_with_non_ascii_text_is_refused_not_a_500(
+    client: TestClient, path: str, refused: int
+) -> None:
+    """``hmac.compare_digest`` raises TypeError on such text: a forged link is refused."""
+    method = client.get if path.startswith("/privacy") else client.post
+    assert method(path).status_code == refused
