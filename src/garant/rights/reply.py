@@ -73,6 +73,7 @@ def _queue(
     key: str,
     extra: dict[str, Any],
     to: str | None = None,
+    hold: bool = False,
 ) -> bool:
     address = to or _to(uow, req)
     if not address:
@@ -85,6 +86,7 @@ def _queue(
         context=context(uow, req) | extra,
         key=key,
         recipient_ref=req.subject_ref,
+        hold=hold,
     )
     return True
 
@@ -282,7 +284,9 @@ def send_fee(*, uow: UnitOfWork, req: RightsRequest) -> bool:
 
 def send_reply(*, uow: UnitOfWork, req: RightsRequest, suffix: str | None = None) -> bool:
     key = f"rights:{req.id}:reply:{suffix or req.status}"
-    return _queue(uow, req, "rights_reply", key, {})
+    # reviewed before it goes (garant.rights.review): held until staff release it
+    hold = uow.garant.settings.rights.review_replies
+    return _queue(uow, req, "rights_reply", key, {}, hold=hold)
 
 
 def send_lift_notice(*, uow: UnitOfWork, req: RightsRequest, restriction: Any) -> bool:
