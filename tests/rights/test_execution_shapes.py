@@ -262,3 +262,45 @@ def test_a_deleted_row_that_others_point_at_is_kept_and_a_delete_cycle_refused(
     assert refused.exit_code == 2, refused.output
     assert "point at each other" in refused.output and "datamap.yaml:" in refused.output
     assert shapes.rows(shop_url, "SELECT count(*) FROM customer WHERE customer_id = 3") == [(1,)]
+
+
+def test_a_shared_row_of_the_persons_own_is_exported_and_reported_kept(
+    make_garant: Callable[..., Garant], shop_url: str
+) -> None:
+    """The household is ``shared`` (every member sees it) and owned by Ada, its holder: her
+    access package holds it with her phone; her erasure keeps it and says why; nothing of
+    it or of Bob's row changes."""
+    workspace = _workspace(make_garant, shop_url)
+    path = workspace / "datamap.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "      - name: household\n", "      - name: household\n        shared: true\n", 1
+    )
+    path.write_text(text, encoding="utf-8")
+    opened = cli(
+        workspace,
+        "request", "open", "--type", "access", "--identity", f"email={shapes.ADA}",
+        "--channel", "email", "--reply-email", shapes.ADA, "--lang", "en", "--json",
+    )  # fmt: skip
+    access = int(json.loads(opened.output)["id"])
+    assert cli(workspace, "request", "decide", str(access), "--accept").exit_code == 0
+    assert cli(workspace, "request", "run", str(access)).exit_code == 0
+    garant = Garant.open(workspace)
+    try:
+        from garant.rights import package
+
+        with garant.unit_of_work(read_only=True) as uow:
+            latest = package.latest(uow, access)
+            assert latest is not None
+            data = json.loads(package.data_json(uow, latest))
+    finally:
+        garant.close()
+    assert [r["phone"] for r in data["shop.household"]] == [shapes.ADA_PHONE]
+    erasure = _erasure_for(workspace, shapes.ADA)
+    assert cli(workspace, "request", "run", str(erasure)).exit_code == 0
+    shown = cli(workspace, "request", "show", str(erasure)).output
+    assert "shop.household: 0 erased; 1 kept live (shared)" in shown
+    letter = cli(workspace, "request", "letter", str(erasure)).output
+    assert "(1): shared with other people" in letter
+    assert shapes.rows(shop_url, "SELECT phone FROM household") == [(shapes.ADA_PHONE,)]
+    bob = "SELECT first_name, household_id FROM customer WHERE customer_id = 2"
+    assert shapes.rows(shop_url, bob) == [("Bob", 10)]
