@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -130,7 +131,8 @@ class CollectionFile:
         self.json.write(((",\n" if self.started else "") + text).encode("utf-8"))
         self.started = True
         words = [self.words[relation]] * count
-        self.table.writerows(zip(words, [e or "" for e in entities], *columns, strict=True))
+        cells = map(_spreadsheet_safe, columns)
+        self.table.writerows(zip(words, [e or "" for e in entities], *cells, strict=True))
         self.csv.write(self.buffer.getvalue().encode("utf-8"))
         self.buffer.seek(0)
         self.buffer.truncate()
@@ -177,6 +179,21 @@ class CollectionFile:
     def close(self) -> None:
         self.json.close()
         self.csv.close()
+
+
+_FORMULA = re.compile(r"[=@\t\r]|[+-](?![\d\s().]*$)")
+"""What a spreadsheet runs as a formula: =, @, a tab or CR first, or + and - before
+anything that is not a plain number (+33 6 12 34 56 78 stays as it is)."""
+
+
+def _spreadsheet_safe(column: list[Any]) -> list[Any]:
+    """The CSV is opened in spreadsheets (it starts with a BOM for them): a text that
+    would run as a formula (``=HYPERLINK(...)``, ``=cmd|' /C calc'!A0``, typed into a
+    form by the person or anyone) gets a leading apostrophe, as OWASP advises against
+    CSV injection. The JSON keeps every value as it is."""
+    if not any(type(v) is str and _FORMULA.match(v) for v in column):
+        return column
+    return ["'" + v if type(v) is str and _FORMULA.match(v) else v for v in column]
 
 
 def _plain_column(column: list[Any]) -> list[Any]:
