@@ -153,3 +153,30 @@ def test_processors_declared_in_the_policy_are_in_the_register_without_a_sync(
     assert listed.status_code == 200, listed.text
     names = {p["name"] for p in listed.json()}
     assert set(declared) <= names
+
+
+@pytest.mark.browser
+def test_swagger_ui_and_redoc_render_offline_under_the_csp(
+    example: Garant, browser: Any, live_server: Any
+) -> None:
+    """The docs run from this site only (the browser is refused every other host) and
+    Swagger UI offers the Authorize button of the bearer scheme."""
+    with live_server(example) as server:
+        context = browser.new_context()
+        outside: list[str] = []
+
+        def only_here(route: Any) -> None:
+            if route.request.url.startswith(server.url):
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", only_here)
+        page = context.new_page()
+        page.goto(f"{server.url}/api/docs")
+        page.get_by_role("button", name="Authorize").wait_for(timeout=15000)
+        page.goto(f"{server.url}/api/redoc")
+        page.locator("redoc h1, [role=navigation]").first.wait_for(timeout=15000)
+        assert outside == []
+        context.close()
