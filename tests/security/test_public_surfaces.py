@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -44,3 +44,35 @@ def test_a_signature_with_non_ascii_text_is_refused_not_a_500(
     """``hmac.compare_digest`` raises TypeError on such text: a forged link is refused."""
     method = client.get if path.startswith("/privacy") else client.post
     assert method(path).status_code == refused
+
+
+def _chunks(total: int) -> Iterator[bytes]:
+    """A body without Content-Length (chunked), as an attacker streams it."""
+    chunk = b"A" * 65536
+    for _ in range(total // len(chunk)):
+        yield chunk
+
+
+@pytest.mark.parametrize(
+    "path", ["/cookies/choice", "/privacy/consents/code", "/api/public/rights/requests"]
+)
+def test_a_streamed_body_past_the_public_limit_is_refused_before_it_is_stored(
+    client: TestClient, path: str
+) -> None:
+    """Before, the form parser spooled it all to disk and ``body()`` read it all into
+    memory (60 MB took 0.6 s; gigabytes fill the disk)."""
+    kind = "multipart/form-data; boundary=x" if "consents" in path else "application/json"
+    answer = client.post(path, content=_chunks(4 * 1024 * 1024), headers={"content-type": kind})
+    assert answer.status_code == 413
+
+
+def test_a_declared_length_past_the_documents_limit_is_refused_at_once(
+    client: TestClient,
+) -> None:
+    body = b"%PDF-1.4\n" + b"A" * (11 * 1024 * 1024)
+    answer = client.post(
+        "/privacy/requests/status/any-token/document",
+        content=body,
+        headers={"content-type": "multipart/form-data; boundary=x"},
+    )
+    assert answer.status_code == 413

@@ -13,6 +13,8 @@ import secrets
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from garant.web import body_limit
+
 DOCS_PREFIXES = ("/api/docs", "/api/redoc")
 
 BASE_HEADERS: tuple[tuple[bytes, bytes], ...] = (
@@ -55,7 +57,8 @@ def security_headers(nonce: str, *, docs: bool = False) -> list[tuple[bytes, byt
 
 class SecurityHeaders:
     """Pure ASGI middleware: a fresh nonce per request, the headers on every response
-    (errors, redirects, static files included) unless the app set one itself."""
+    (errors, redirects, static files included) unless the app set one itself; and the
+    body's size bounded per path (``garant.web.body_limit``) before anything reads it."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -77,4 +80,8 @@ class SecurityHeaders:
                 message["headers"] = headers
             await send(message)
 
+        receive, too_large = await body_limit.admit(scope, receive)  # before any reading
+        if too_large is not None:
+            await too_large(scope, receive, send_with_headers)
+            return
         await self.app(scope, receive, send_with_headers)
