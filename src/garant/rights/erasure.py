@@ -193,8 +193,9 @@ def plan(uow: UnitOfWork, req: RightsRequest) -> dict[str, Any]:
         else:
             groups = archiving.until_groups(uow, coll, [full[k] for k in rest if k in full])
             places[place] = archiving.entry(archive=rest, keep=keep, why=why, duty=duty | groups)
-    links.protect_referenced(uow, places)  # a row that stays keeps what it points at
     protect_owners(uow, places)
+    if links.protect_referenced(uow, places):  # any row that stays keeps what it points at
+        protect_owners(uow, places)
     return {"places": places, "order": archiving.order(uow.garant, places)}
 
 

@@ -27,11 +27,12 @@ def _deleting(coll: Collection) -> bool:
     return coll.erasure == "delete_row" and not coll.shared and not coll.immutable
 
 
-def protect_referenced(uow: UnitOfWork, places: dict[str, Any]) -> None:
+def protect_referenced(uow: UnitOfWork, places: dict[str, Any]) -> bool:
     """Move to ``keep`` every row planned for deletion that a row staying live points at,
-    until nothing changes (one lookup per referencing collection and round)."""
+    until nothing changes (one lookup per referencing collection and round); whether any
+    row moved."""
     datamap = uow.garant.datamap
-    changed = True
+    changed, moved = True, False
     while changed:
         changed = False
         for place, entry in places.items():
@@ -42,6 +43,8 @@ def protect_referenced(uow: UnitOfWork, places: dict[str, Any]) -> None:
             wanted = _pointed_at(uow, datamap.system(system_id), coll, entry, places)
             if wanted:
                 changed |= archiving.release(entry, wanted, "referenced_by_kept", erase_too=True)
+        moved |= changed
+    return moved
 
 
 def _pointed_at(
