@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from garant.app import Garant
+from garant.consent import center
 from garant.mail.models import OutboxMessage
 from garant.web.app import create_app
 
@@ -54,3 +55,22 @@ def test_a_real_address_still_gets_its_code_as_typed(sg: Garant) -> None:
     assert answer.status_code == 200
     with sg.unit_of_work() as uow:
         assert uow.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+
+
+def test_one_client_asks_ten_codes_an_hour_at_most_whatever_the_addresses(sg: Garant) -> None:
+    """Before, the form mailed codes to any number of addresses from one client (five an
+    hour per address only)."""
+    client = TestClient(create_app(sg))
+    token = _csrf(client.get("/privacy/consents?lang=en").text)
+    for i in range(center.PER_CLIENT.limit):
+        sent = client.post(
+            "/privacy/consents/code", data={"csrf_token": token, "email": f"p{i}@example.org"}
+        )
+        assert sent.status_code == 200
+    refused = client.post(
+        "/privacy/consents/code", data={"csrf_token": token, "email": "last@example.org"}
+    )
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    with sg.unit_of_work() as uow:
+        count = uow.session.scalar(select(func.count()).select_from(OutboxMessage))
+    assert count == center.PER_CLIENT.limit

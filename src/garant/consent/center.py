@@ -29,6 +29,8 @@ CODE_MINUTES = 15
 MAX_ATTEMPTS = 5
 MAX_CODES_PER_HOUR = 5
 ATTEMPTS = Rule("consent.code", limit=MAX_ATTEMPTS, window=timedelta(minutes=CODE_MINUTES))
+PER_CLIENT = Rule("consent.code.client", limit=10, window=timedelta(hours=1))
+"""Codes asked from one client address, whatever the addresses: the form is no mailer."""
 
 
 def send_code(*, uow: UnitOfWork, email: str, lang: str) -> None:

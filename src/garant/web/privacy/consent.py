@@ -20,6 +20,7 @@ from garant.errors import GarantError, InvalidInput, PermissionDenied
 from garant.i18n import current_language
 from garant.i18n import gettext as _
 from garant.store.uow import Actor
+from garant.throttle import service as throttle
 from garant.web.deps import GarantDep, csrf_protect
 from garant.web.templating import render
 
@@ -48,7 +49,16 @@ def consents_page(request: Request, garant: GarantDep) -> Response:
 
 
 @router.post("/privacy/consents/code", dependencies=[Depends(csrf_protect)])
-def send_code(request: Request, garant: GarantDep, email: Annotated[str, Form()]) -> Response:
+def send_code(
+    request: Request, garant: GarantDep, email: Annotated[str, Form(max_length=320)]
+) -> Response:
+    client = request.client.host if request.client else "unknown"
+    verdict = throttle.hit(garant, center.PER_CLIENT, client)
+    if not verdict.allowed:
+        context = {"step": "email", "error": _("Too many codes asked from here; try again later.")}
+        page = render(request, "privacy/consent/verify.html", context, status_code=429)
+        page.headers["Retry-After"] = str(verdict.retry_after)
+        return page
     try:
         with garant.unit_of_work(SUBJECT) as uow:
             center.send_code(uow=uow, email=email, lang=current_language())
