@@ -304,3 +304,24 @@ def test_af_pd1_personal_data_without_a_rule_is_named(school: School) -> None:
     school.sql("CREATE TABLE visitors (id INTEGER PRIMARY KEY, email TEXT)")
     found = [w for w in rule_warnings(school.open("2026-03-02")) if "AF-PD1" in w]
     assert [w.split(":")[0] for w in found] == ["school.visitors"]
+
+
+def test_rows_without_a_start_date_are_reported_by_plan_and_check(school: School) -> None:
+    """Issue 15: rows whose start dates are all empty are never due; retention plan and
+    garant check say so instead of keeping them in silence."""
+    from garant.accountability.check_runner import run_checks
+
+    school.sql(
+        "INSERT INTO subscribers VALUES (1, 'a@example.org', NULL, NULL),"
+        " (2, 'b@example.org', '2020-01-10', NULL)"
+    )
+    garant = school.open("2026-03-02")
+    forecast = {(r["collection"], r["action"]): r for r in sweep.plan(garant)}
+    assert forecast[("school.subscribers", "delete")]["no_start"] == 1
+    with garant.unit_of_work() as uow:
+        report = run_checks(uow=uow, store=False)
+    found = [f for f in report.findings if f.check == "retention_no_start"]
+    assert [f.evidence["rows"] for f in found] == [1]
+    assert found[0].evidence["collection"] == "school.subscribers"
+    sweep.run(garant)
+    assert school.ids("subscribers") == [1], "never due, still there, and said"

@@ -11,6 +11,15 @@ from garant.accountability import sources
 from garant.accountability.checks import BREACH_DEADLINE, Context, Finding, Unavailable
 from garant.accountability.scan import identities, unreachable
 from garant.errors import GarantError
+from garant.i18n import gettext as _
+from garant.i18n.dates import format_date
+from garant.i18n.labels import label, named
+
+
+def _named(ctx: Context, code: object) -> str:
+    """The policy's words for one of its ids (an activity, a rule, a purpose)."""
+    policy = sources.policy_of(ctx.uow)
+    return named(policy, code) if policy is not None else str(code)
 
 
 def requests_overdue(ctx: Context) -> list[Finding]:
@@ -26,7 +35,9 @@ def requests_overdue(ctx: Context) -> list[Finding]:
         Finding(
             "request_overdue",
             "late",
-            f"{row.type} request {row.id} was due on {row.due_day} and is not answered",
+            _("request #{id} ({type}) was due on {day} and is not answered").format(
+                id=row.id, type=label(row.type, "request_type"), day=format_date(row.due_day)
+            ),
             {"request_id": row.id, "due_day": str(row.due_day)},
             ["AF-X2"],
         )
@@ -63,7 +74,9 @@ def breaches_late(ctx: Context) -> list[Finding]:
                 Finding(
                     "breach_late",
                     "late",
-                    f"breach {row.id} known for {hours} hours and the authority not notified",
+                    _("breach #{id} known for {hours} hours and the authority not notified").format(
+                        id=row.id, hours=hours
+                    ),
                     {"breach_id": row.id, "aware_at": aware.isoformat(), "risk": row.risk},
                     ["AF-B2"],
                 )
@@ -104,8 +117,12 @@ def consent_without_records(ctx: Context) -> list[Finding]:
                 Finding(
                     "consent_missing",
                     "late",
-                    f"activity {activity} is based on consent; {missing} person(s) in its data "
-                    f"have no consent on record for {purpose}",
+                    _(
+                        'activity "{activity}" is based on consent; {n} person(s) in its data '
+                        'have no consent on record for "{purpose}"'
+                    ).format(
+                        activity=_named(ctx, activity), n=missing, purpose=_named(ctx, purpose)
+                    ),
                     {"activity": activity, "purpose": purpose, "persons": missing},
                     ["AF-L2", "AF-P2"],
                 )
@@ -129,8 +146,11 @@ def retention_overdue(ctx: Context) -> list[Finding]:
         Finding(
             "retention_overdue",
             "late",
-            f"{item['due_now']} row(s) of {item['collection']} are past retention rule "
-            f"{item['rule']} and still there",
+            _(
+                '{n} row(s) of {collection} are past the retention rule "{rule}" and still there'
+            ).format(
+                n=item["due_now"], collection=item["collection"], rule=_named(ctx, item["rule"])
+            ),
             {
                 "collection": item["collection"],
                 "rule": item["rule"],
@@ -141,4 +161,27 @@ def retention_overdue(ctx: Context) -> list[Finding]:
         )
         for item in forecast
         if item.get("due_now")
+    ] + _no_start(ctx, forecast)
+
+
+def _no_start(ctx: Context, forecast: list[dict[str, Any]]) -> list[Finding]:
+    """Rows whose start dates are all empty are never due: kept forever unless said."""
+    seen: dict[str, dict[str, Any]] = {}
+    for item in forecast:
+        if item.get("no_start"):
+            seen.setdefault(item["collection"], item)
+    return [
+        Finding(
+            "retention_no_start",
+            "risk",
+            _(
+                '{n} row(s) of {collection} have no start date for the rule "{rule}": '
+                "never due, kept until the date is filled"
+            ).format(
+                n=item["no_start"], collection=item["collection"], rule=_named(ctx, item["rule"])
+            ),
+            {"collection": item["collection"], "rule": item["rule"], "rows": item["no_start"]},
+            ["AF-R0", "AF-PD1"],
+        )
+        for item in seen.values()
     ]

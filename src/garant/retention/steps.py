@@ -86,13 +86,23 @@ class Step:
         lo, hi = as_key(low, self.target), as_key(high, self.target)
         return and_(key > lo if low is not None else true(), key <= hi)
 
-    def next_batch(self, conn: Connection, low: Any, size: int) -> tuple[list[Any], Any]:
-        """The keys of the next batch (in key order) and its highest key."""
+    def next_batch(self, conn: Connection, low: Any, size: int) -> tuple[int, Any]:
+        """How many rows the next batch holds and its highest key (one query)."""
         target = self.target
         after = target.key > as_key(low, target) if low is not None else true()
         query = select(*target.keys).where(after, self.todo).order_by(*target.keys).limit(size)
-        keys = [tuple(r) for r in conn.execute(query)]
-        return keys, (keys[-1] if keys else None)
+        if len(target.keys) == 1:
+            keys = query.subquery()
+            count, high = conn.execute(select(func.count(), func.max(keys.c[0]))).one()
+            return int(count), high
+        # a row value has no max(): the last of the batch's keys, in key order
+        found = [tuple(r) for r in conn.execute(query)]
+        return len(found), (found[-1] if found else None)
+
+    def count_upto(self, conn: Connection, where: ColumnElement[bool], limit: int) -> int:
+        """``count`` stopped at ``limit`` (enough to compare with a threshold)."""
+        some = select(self.target.keys[0]).where(where).limit(limit).subquery()
+        return int(conn.execute(select(func.count()).select_from(some)).scalar_one())
 
     def count(self, conn: Connection, where: ColumnElement[bool]) -> int:
         table = self.target.table
@@ -293,6 +303,16 @@ def unlink_self(conn: Connection, step: Step) -> int:
     )
 
 
+def _linked(target: Target, doomed: list[tuple[Target, Any]]) -> bool:
+    """Some nullable non-owning reference among the rows of one deletion."""
+    names = {t.collection.name for t, _ in doomed} | {target.collection.name}
+    return any(
+        ref.meaning != "owns" and ref.to in names
+        for t in [target, *(t for t, _ in doomed)]
+        for ref in t.collection.references
+    )
+
+
 def _settle_keys(conn: Connection, target: Target, where: ColumnElement[bool]) -> list[Any]:
     return [tuple(r) for r in conn.execute(select(*target.keys).where(where))]
 
@@ -300,14 +320,17 @@ def _settle_keys(conn: Connection, target: Target, where: ColumnElement[bool]) -
 def delete_rows(conn: Connection, target: Target, where: ColumnElement[bool]) -> tuple[int, int]:
     """Delete rows and, first, the child rows they own (depth first). Returns (rows, children).
 
-    The rows are fixed first (their keys), so clearing the references among them cannot
-    change which rows the statements reach."""
-    keys = _settle_keys(conn, target, where)
-    if not keys:
-        return 0, 0
-    mine = target.key_in(keys)
+    Where rows about to go name each other, the rows are fixed first (their keys), so
+    clearing those references cannot change which rows the statements reach."""
+    mine = where
     doomed = [*_children_of(target, select(*target.keys).where(mine), [target.collection.name])]
-    _unlink(conn, [*doomed, (target, mine)])
+    if _linked(target, doomed):
+        keys = _settle_keys(conn, target, where)
+        if not keys:
+            return 0, 0
+        mine = target.key_in(keys)
+        doomed = _children_of(target, select(*target.keys).where(mine), [target.collection.name])
+        _unlink(conn, [*doomed, (target, mine)])
     children = 0
     for child, owned in doomed:
         children += conn.execute(delete(child.table).where(owned)).rowcount

@@ -274,10 +274,10 @@ def apply_step(session: Session, run_id: int, step: Step, actor: Actor, bar: Pro
             size = 2**31
     while True:
         with engine.connect() as conn:
-            keys, high = step.next_batch(conn, low, size)
-        if not keys:
+            planned, high = step.next_batch(conn, low, size)
+        if not planned:
             return total
-        applied = apply_batch(session, run_id, step, actor, low, high, keys)
+        applied = apply_batch(session, run_id, step, actor, low, high, planned)
         total += applied
         bar.advance(applied)
         low = high
@@ -290,7 +290,7 @@ def apply_batch(
     actor: Actor,
     low: Any,
     high: Any,
-    keys: list[Any],
+    planned: int,
 ) -> int:
     """One batch: announced, applied in one transaction of the connected database, closed.
 
@@ -298,7 +298,7 @@ def apply_batch(
     the rows leave the live database."""
     garant = session.garant
     engine = session.dbs.engine(step.target.system)
-    where = and_(step.target.key_in(keys), step.todo)
+    where = and_(step.in_range(low, high), step.todo)
     groups: dict[date, list[dict[str, Any]]] = {}
     if step.action == "archive":
         with engine.connect() as conn:
@@ -306,9 +306,9 @@ def apply_batch(
         groups = group_by_expiry(session, step, rows)
         names = [c.name for c in step.target.keys]
         keys = [tuple(r[n] for n in names) for r in rows]
-        where = step.target.key_in(keys)
+        where, planned = step.target.key_in(keys), len(keys)
     bids = [_bid(step, group) for group in groups.values()]
-    batch_id = _announce(garant, run_id, step, actor, low, high, len(keys), bids)
+    batch_id = _announce(garant, run_id, step, actor, low, high, planned, bids)
     manifests = [
         write_archive(session, step, bid, group, expires=day)
         for bid, (day, group) in zip(bids, groups.items(), strict=True)
