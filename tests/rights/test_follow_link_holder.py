@@ -5,6 +5,8 @@ attacker submits an access request naming the victim, the victim enters the mail
 (on the page the acknowledgement links to), and the attacker's copy of the status page
 then showed the answer and a working download link to the victim's data. Now the page
 shows them only in the browser that entered the code; the reply mail carries both.
+The download also waited for nobody: it showed while the reply was still held for staff
+review, before staff had checked the package.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from fastapi.testclient import TestClient
 
 from garant.app import Garant
+from garant.rights import review
 from garant.web.app import create_app
 from tests.rights.helpers import api_client, code_for, decide_and_run, request_id_of
 
@@ -49,6 +52,10 @@ def test_the_submitter_of_a_forged_request_never_sees_the_victims_answer(
     assert entered.status_code == 303 and "error" not in entered.headers["location"]
     with api_client(garant) as staff:
         assert decide_and_run(staff, garant, rid)["status"] in ("answered", "closed")
+    # the reply waits for staff review ([rights] review_replies): no download before it goes
+    assert DOWNLOAD not in victim.get(page).text
+    with garant.unit_of_work() as uow:
+        review.release(uow=uow, request_id=rid)
     seen_by_victim = victim.get(page).text
     assert DOWNLOAD in seen_by_victim
     seen_by_attacker = attacker.get(page).text
