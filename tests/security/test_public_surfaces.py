@@ -76,3 +76,14 @@ def test_a_declared_length_past_the_documents_limit_is_refused_at_once(
         headers={"content-type": "multipart/form-data; boundary=x"},
     )
     assert answer.status_code == 413
+
+
+def test_one_client_records_sixty_cookie_choices_an_hour_at_most(client: TestClient) -> None:
+    """Each choice is a row and an audit event, with no login: a flood is refused."""
+    from garant.consent.cookies import CHOICES_PER_CLIENT
+
+    for _ in range(CHOICES_PER_CLIENT.limit):
+        assert client.post("/cookies/choice", content='{"accepted": []}').status_code == 200
+    refused = client.post("/cookies/choice", content='{"accepted": []}')
+    assert refused.status_code == 429 and refused.headers["access-control-allow-origin"] == "*"
+    assert int(refused.headers["Retry-After"]) > 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete
@@ -22,6 +22,11 @@ from garant.consent.purposes import cookie_categories, cookie_lifetime, cookie_l
 from garant.errors import InvalidInput
 from garant.i18n import translate
 from garant.store.uow import UnitOfWork
+from garant.throttle.rules import Rule
+
+CHOICES_PER_CLIENT = Rule("cookies.choice.client", limit=60, window=timedelta(hours=1))
+"""A visitor chooses once per 13 months; a flood of choices (a row and an audit event
+each, no login) from one address is refused."""
 
 CATEGORY_LABELS = {
     "necessary": "Strictly necessary",

@@ -192,6 +192,10 @@ async def cookie_choice(request: Request, garant: GarantDep) -> Response:
     except (ValueError, AttributeError, TypeError, RecursionError):  # [[[[... too deep
         return JSONResponse({"detail": "expected JSON {accepted: [...]}"}, 422, headers=CORS)
     proof = _proof(request)
+    verdict = throttle.hit(garant, cookies.CHOICES_PER_CLIENT, proof["ip"] or "unknown")
+    if not verdict.allowed:  # each choice is a row and an audit event: no flood
+        headers = CORS | {"Retry-After": str(verdict.retry_after)}
+        return JSONResponse({"detail": "too many choices; try again later"}, 429, headers=headers)
     try:
         with garant.unit_of_work(SUBJECT) as uow:
             choice = cookies.record_choice(
