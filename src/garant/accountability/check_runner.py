@@ -14,6 +14,7 @@ from garant.accountability.checks import Check, Context, Finding, Unavailable
 from garant.accountability.models import CheckRun
 from garant.clock import local_date
 from garant.errors import GarantError
+from garant.i18n import gettext as _
 from garant.store.uow import SYSTEM, Actor, UnitOfWork
 
 if TYPE_CHECKING:
@@ -64,17 +65,19 @@ def run_checks(*, uow: UnitOfWork, store: bool = True) -> Report:
         try:
             found = check(ctx)
         except Unavailable as exc:
-            status[name] = f"not checked: {exc}"
+            status[name] = _("not checked: {why}").format(why=exc)
             continue
         except SQLAlchemyError as exc:  # a connected system down must not hide the rest
-            status[name] = f"not checked: a database could not be read ({type(exc).__name__})"
+            status[name] = _("not checked: a database could not be read ({error})").format(
+                error=type(exc).__name__
+            )
             continue
         except GarantError as exc:
-            status[name] = f"not checked: {exc.message}"
+            status[name] = _("not checked: {why}").format(why=exc.message)
             continue
         findings.extend(found)
         counts[name] = len(found)
-        status[name] = f"{len(found)} finding(s)" if found else "ok"
+        status[name] = _("{n} finding(s)").format(n=len(found)) if found else _("ok")
     report = Report(now.isoformat(), findings, status, counts)
     if store:
         save_run(uow=uow, report=report, measures=sources.security_measures(uow))

@@ -20,6 +20,10 @@ from garant.accountability import records, sources
 from garant.accountability.models import CheckRun
 from garant.accountability.scan import ColumnFinding, scan_columns, unreachable
 from garant.dpia.models import Dpia
+from garant.i18n import gettext as _
+from garant.i18n.dates import format_date
+from garant.i18n.labels import label, named
+from garant.policy.wording import category
 from garant.processors import rules as processor_rules
 from garant.processors.models import Processor
 from garant.store.uow import UnitOfWork
@@ -129,6 +133,11 @@ class _Declared:
     dpf_certified: bool = False
 
 
+def _activity_name(ctx: Context, activity_id: object) -> str:
+    policy = sources.policy_of(ctx.uow)
+    return named(policy, activity_id) if policy is not None else str(activity_id)
+
+
 def declared_transfers(ctx: Context) -> list[Finding]:
     """AF-T1, DEF-T1: the transfers each activity declares in the policy are safeguarded."""
     out = []
@@ -142,8 +151,9 @@ def declared_transfers(ctx: Context) -> list[Finding]:
             for problem in processor_rules.transfer_problems(declared, ctx.today):
                 out.append(Finding(
                     "transfer", "late",
-                    f"activity {sources.get(activity, 'id')} to {sources.get(t, 'recipient')}: "
-                    f"{problem}",
+                    _('activity "{activity}" to {recipient}: {problem}').format(
+                        activity=_activity_name(ctx, sources.get(activity, "id")),
+                        recipient=sources.get(t, "recipient"), problem=problem),
                     {"activity": sources.get(activity, "id"), "country": declared.countries[0],
                      "mechanism": declared.mechanism}, ["AF-T1", "DEF-T1"]))  # fmt: skip
     return out
@@ -160,7 +170,9 @@ def audits_overdue(ctx: Context) -> list[Finding]:
         Finding(
             "processor_audit",
             "late",
-            f"{p.name}: audit due on {p.next_audit} not done",
+            _("{name}: audit due on {day} not done").format(
+                name=p.name, day=format_date(p.next_audit)
+            ),
             {"processor_id": p.id, "next_audit": str(p.next_audit)},
             ["DEF-SP1"],
         )
@@ -174,7 +186,11 @@ def records_lapsed(ctx: Context) -> list[Finding]:
         Finding(
             "org_record",
             "late",
-            f'{r["kind"]} "{r["title"]}" lapsed on {r["valid_until"]}',
+            _('{kind} "{title}" lapsed on {day}').format(
+                kind=label(r["kind"], "record_kind"),
+                title=r["title"],
+                day=format_date(r["valid_until"]),
+            ),
             {"record_id": r["id"], "valid_until": str(r["valid_until"])},
             ["AF-A1", "DEF-S3"],
         )
@@ -192,7 +208,9 @@ def dpias_missing(ctx: Context) -> list[Finding]:
         Finding(
             "dpia",
             "risk",
-            f'DPIA "{d.title}" is required and not validated (status {d.status})',
+            _('DPIA "{title}" is required and not validated (status: {status})').format(
+                title=d.title, status=label(d.status, "dpia_status")
+            ),
             {"dpia_id": d.id, "activity": d.activity},
             ["AF-A1"],
         )
@@ -212,8 +230,9 @@ def _screened_without_dpia(ctx: Context) -> list[Finding]:
         Finding(
             "dpia",
             "late" if s.art35_3 else "risk",
-            f'activity "{s.activity}" needs a DPIA and none is recorded: '
-            + "; ".join(s.result.reasons),
+            _('activity "{activity}" needs a DPIA and none is recorded: {reasons}').format(
+                activity=named(policy, s.activity), reasons="; ".join(s.result.reasons)
+            ),
             {"activity": s.activity, "criteria": s.criteria},
             ["AF-A1"],
         )
@@ -227,7 +246,9 @@ def disclosures_outside_recipients(ctx: Context) -> list[Finding]:
         Finding(
             "disclosure",
             "risk",
-            f"disclosure {d.id} to {d.requester} on a basis no law compels ({d.legal_basis})",
+            _("disclosure #{id} to {requester} on a basis no law compels ({basis})").format(
+                id=d.id, requester=d.requester, basis=label(d.legal_basis, "disclosure_basis")
+            ),
             {"disclosure_id": d.id, "legal_basis": d.legal_basis},
             ["AF-S1", "DEF-S1"],
         )
@@ -242,7 +263,9 @@ def unmapped_personal_columns(ctx: Context) -> list[Finding]:
         Finding(
             "unmapped_column",
             "risk",
-            f"{c.system}.{c.table}.{c.column} looks like {c.category} and is not in the data map",
+            _("{column} looks like {category} and is not in the data map").format(
+                column=f"{c.system}.{c.table}.{c.column}", category=category(c.category)
+            ),
             {
                 "system": c.system,
                 "table": c.table,
@@ -286,8 +309,10 @@ def special_category_columns(ctx: Context) -> list[Finding]:
         Finding(
             "special_category",
             "late",
-            f"{c.system}.{c.table}.{c.column} looks like Art. 9 data ({', '.join(c.special)}) "
-            "and the policy declares none",
+            _("{column} looks like Art. 9 data ({special}) and the policy declares none").format(
+                column=f"{c.system}.{c.table}.{c.column}",
+                special=", ".join(label(x) for x in c.special),
+            ),
             {
                 "system": c.system,
                 "table": c.table,
@@ -305,18 +330,19 @@ def special_category_columns(ctx: Context) -> list[Finding]:
 Measures = dict[str, tuple[int, str | None]]
 
 
-def _measure_findings(before: Measures, after: Measures, label: str) -> list[Finding]:
-    replaced = {r for _, r in after.values() if r}
+def _measure_findings(before: Measures, after: Measures, when: str) -> list[Finding]:
+    replaced = {r for _level, r in after.values() if r}
     out = []
-    for name, (strength, _) in sorted(before.items()):
+    for name, (strength, _by) in sorted(before.items()):
         if name not in after and name not in replaced:
-            message = f'security measure "{name}" removed without a replacement ({label})'
+            message = _('security measure "{name}" removed without a replacement ({when})')
         elif name in after and 0 < after[name][0] < strength:
-            message = f'security measure "{name}" weakened from {strength} to {after[name][0]}'
-            message += f" ({label})"
+            message = _('security measure "{name}" weakened from {before} to {after} ({when})')
         else:
             continue
-        out.append(Finding("security_measure", "late", message, {"measure": name, "when": label},
+        message = message.format(name=name, before=strength, after=after.get(name, (0,))[0],
+                                 when=when)  # fmt: skip
+        out.append(Finding("security_measure", "late", message, {"measure": name, "when": when},
                            ["DEF-SEC2", "AF-SEC1", "DEF-SEC1"]))  # fmt: skip
     return out
 
@@ -332,6 +358,6 @@ def security_measure_removed(ctx: Context) -> list[Finding]:
         states = [(f"check run #{last.id}", {m: (0, None) for m in last.measures or []})]
     states.append(("policy.yaml", sources.measure_levels(sources.policy_of(ctx.uow))))
     out: list[Finding] = []
-    for (_, before), (label, after) in zip(states, states[1:], strict=False):
-        out.extend(_measure_findings(before, after, label))
+    for (_was, before), (when, after) in zip(states, states[1:], strict=False):
+        out.extend(_measure_findings(before, after, when))
     return out

@@ -58,13 +58,25 @@ def _e(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(_e(v) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{escape(_heading(str(k)))}: {_e(label(v) if isinstance(v, str) else v)}"
+        return "; ".join(f"{escape(_heading(str(k)))}: {_e(_worded(str(k), v))}"
                          for k, v in value.items())  # fmt: skip
     if isinstance(value, str) and ISO_DAY.fullmatch(value):
         return escape(format_date(value, tz))
     if isinstance(value, str) and CODE.fullmatch(value):
         return escape(label(value))  # a code of the model: its words (unknown ones stay)
     return escape(str(value))
+
+
+def _worded(key: str, value: Any) -> Any:
+    """A piece of evidence in words: a data category by its label, a policy id by the
+    policy's own words, a code of the model by its label."""
+    if not isinstance(value, str):
+        return value
+    if key == "category":
+        from garant.policy.wording import category
+
+        return category(value)
+    return _named(value)
 
 
 def _named(value: Any) -> str:
@@ -97,6 +109,14 @@ def _heading(key: str) -> str:
         "processor_id": _("Processor"), "countries": _("Countries"),
         "next_audit": _("Next audit"), "contract_expires": _("Contract expires"),
         "mechanism": _("Mechanism"), "collection": _("Collection"),
+        "rows": _("Rows"), "activity": _("Activity"), "purpose": _("Purpose"),
+        "persons": _("Persons"), "action": _("Action"), "country": _("Country"),
+        "measure": _("Measure"), "when": _("Compared with"), "request_id": _("Request"),
+        "due_day": _("Due date"), "breach_id": _("Breach"), "system": _("System"),
+        "table": _("Table"), "column": _("Column"), "category": _("Category"), "why": _("Why"),
+        "special": _("Special categories (Art. 9)"), "criteria": _("Criteria"),
+        "record_id": _("Document"), "dpia_id": _("DPIA"), "disclosure_id": _("Disclosure"),
+        "alert": _("Alert"), "legal_basis": _("Legal basis"),
     }.get(key, label(key))  # fmt: skip
 
 

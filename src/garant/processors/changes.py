@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from garant.errors import Conflict, GarantError, first_error
 from garant.i18n import gettext as _
+from garant.i18n.labels import named
 from garant.processors.models import Processor
 from garant.processors.schemas import (
     FieldInvalid,
@@ -78,7 +79,7 @@ def policy_mentions(uow: UnitOfWork, name: str) -> list[str]:
     found = []
     for declared in policy.processors:
         if declared.name == name:
-            found.append(_("processor {id} of the policy").format(id=declared.id))
+            found.append(_("a processor the policy declares"))
         found += [
             _("sub-processor of {name}").format(name=declared.name)
             for sub in declared.sub_processors
@@ -86,7 +87,8 @@ def policy_mentions(uow: UnitOfWork, name: str) -> list[str]:
         ]
     for activity in policy.activities:
         if any(t.recipient == name for t in activity.transfers):
-            found.append(_("a transfer of activity {id}").format(id=activity.id))
+            words = named(policy, activity.id)
+            found.append(_('a transfer of the activity "{name}"').format(name=words))
     return found
 
 

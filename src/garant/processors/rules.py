@@ -13,6 +13,9 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from garant.i18n import gettext as _
+from garant.i18n.dates import format_date
+
 DATA = Path(__file__).parent / "data" / "adequacy.yaml"
 
 # Art. 28(3)(a)-(h): what the contract with a processor must stipulate.
@@ -77,12 +80,14 @@ class Alert:
 def _adequacy_problem(country: str, dpf_certified: bool, day: date) -> str | None:
     decision = adequacy_decisions().get(country)
     if decision is None or not decision.in_force(day):
-        return f"{country}: no adequacy decision in force on {day.isoformat()}"
-    if decision.condition == "dpf" and not dpf_certified:
-        return (
-            f"{country}: adequacy covers only recipients certified under the EU-US Data "
-            "Privacy Framework, and this processor is not"
+        return _("{country}: no adequacy decision in force on {day}").format(
+            country=country, day=format_date(day)
         )
+    if decision.condition == "dpf" and not dpf_certified:
+        return _(
+            "{country}: adequacy covers only recipients certified under the EU-US Data "
+            "Privacy Framework, and this processor is not"
+        ).format(country=country)
     return None
 
 
@@ -96,13 +101,25 @@ def transfer_problems(p: Any, day: date) -> list[str]:
         if mechanism in (None, "adequacy"):
             problem = _adequacy_problem(country, p.dpf_certified, day)
             if problem:
-                problems.append(problem if mechanism else f"{problem}, and no other mechanism")
+                problems.append(
+                    problem
+                    if mechanism
+                    else _("{problem}, and no other mechanism").format(problem=problem)
+                )
         elif mechanism == "scc" and p.scc_module not in SCC_MODULES:
-            problems.append(f"{country}: standard contractual clauses without their module")
+            problems.append(
+                _("{country}: standard contractual clauses without their module").format(
+                    country=country
+                )
+            )
         elif mechanism == "scc" and p.tia_date is None:
-            problems.append(f"{country}: SCC without a transfer impact assessment")
+            problems.append(
+                _("{country}: SCC without a transfer impact assessment").format(country=country)
+            )
         elif mechanism == "derogation" and not (p.derogation or "").strip():
-            problems.append(f"{country}: derogation without the Art. 49 ground")
+            problems.append(
+                _("{country}: derogation without the Art. 49 ground").format(country=country)
+            )
     return problems
 
 
@@ -113,14 +130,16 @@ def missing_clauses(clauses: dict[str, Any] | None) -> list[str]:
 
 def _contract_alerts(p: Any, day: date) -> list[Alert]:
     if p.contract_signed is None:
-        return [Alert("contract_missing", "late", "no signed Art. 28 contract")]
+        return [Alert("contract_missing", "late", _("no signed Art. 28 contract"))]
     if p.contract_expires is not None:
         if p.contract_expires < day:
-            when = p.contract_expires.isoformat()
-            return [Alert("contract_expired", "late", f"the contract expired on {when}")]
+            when = format_date(p.contract_expires)
+            expired = _("the contract expired on {day}").format(day=when)
+            return [Alert("contract_expired", "late", expired)]
         if p.contract_expires - day <= CONTRACT_WARNING:
-            when = p.contract_expires.isoformat()
-            return [Alert("contract_expiring", "due", f"the contract expires on {when}")]
+            when = format_date(p.contract_expires)
+            expiring = _("the contract expires on {day}").format(day=when)
+            return [Alert("contract_expiring", "due", expiring)]
     return []
 
 
@@ -138,22 +157,25 @@ def alerts(p: Any, day: date) -> list[Alert]:
     found = _contract_alerts(p, day)
     if p.contract_signed is not None:
         for key in missing_clauses(p.clauses):
-            found.append(Alert("clause_missing", "risk", f"missing clause: {CLAUSES[key]}"))
+            missing = _("missing clause: {clause}").format(clause=_(CLAUSES[key]))
+            found.append(Alert("clause_missing", "risk", missing))
     if p.next_audit is not None and p.next_audit < day:
-        found.append(
-            Alert("audit_overdue", "late", f"audit due on {p.next_audit.isoformat()} not done")
-        )
+        overdue = _("audit due on {day} not done").format(day=format_date(p.next_audit))
+        found.append(Alert("audit_overdue", "late", overdue))
     for problem in transfer_problems(p, day):
         found.append(Alert("transfer_invalid", "late", problem))
     if p.breach_notice_hours is None:
-        found.append(Alert("breach_notice_missing", "risk", "no breach notification delay agreed"))
+        missing = _("no breach notification delay agreed")
+        found.append(Alert("breach_notice_missing", "risk", missing))
     elif p.breach_notice_hours > BREACH_NOTICE_LIMIT_HOURS:
         found.append(
             Alert(
                 "breach_notice_too_long",
                 "risk",
-                f"the processor tells of a breach within {p.breach_notice_hours} hours, "
-                "longer than the controller's 72",
+                _(
+                    "the processor tells of a breach within {hours} hours, "
+                    "longer than the controller's 72"
+                ).format(hours=p.breach_notice_hours),
             )
         )
     return found
