@@ -9,6 +9,7 @@ or ISO timestamp.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,10 +61,31 @@ def _pdf_problems(content: bytes, lang: str, where: str, tmp_path: Path) -> list
     return problems(said, lang, where, printed=True)
 
 
+DOWNLOAD = re.compile(r"/privacy/requests/download/\d+\?\S+")
+
+
+def _mailed_downloads(garant: Garant) -> list[str]:
+    """The download links of the replies in the outbox: a person opens their package from
+    the mail (the status page shows it only in the browser that entered the code). The
+    package is a ZIP of the person's own data as held, not a page: it is opened and read
+    by the rights tests (tests/rights), the walk only follows the link."""
+    from sqlalchemy import select
+
+    from garant.mail.models import OutboxMessage
+    from garant.mail.viewer import read_message
+
+    with garant.unit_of_work() as uow:
+        ids = list(uow.session.scalars(select(OutboxMessage.id)))
+        bodies = [read_message(uow=uow, message_id=i).body_text for i in ids]
+    return [link for body in bodies for link in DOWNLOAD.findall(body)]
+
+
 def _personal(seed: Seeded) -> list[str]:
-    """The pages a person reaches from elsewhere: their requests' status and one-click
-    unsubscribe (from a mail), the information notice of each collection form."""
+    """The pages a person reaches from elsewhere: their requests' status, the download of
+    their package and one-click unsubscribe (from a mail), the information notice of each
+    collection form."""
     pages = [f"/privacy/requests/status/{token}" for token in seed.follow]
+    pages += _mailed_downloads(seed.garant)
     pages += [f"/privacy/forms/{form.id}" for form in seed.garant.policy.forms]  # linked from
     # the organization's own forms, not from Garant's pages
     return pages + ([f"/unsubscribe/{seed.unsubscribe}"] if seed.unsubscribe else [])

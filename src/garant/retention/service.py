@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from garant.i18n import gettext as _
 from garant.retention import archive, holds
 from garant.retention.conditions import load_config
 from garant.retention.models import RetentionRun
@@ -66,8 +67,14 @@ def rule_warnings(garant: Garant) -> list[str]:
             continue
         for name in undeclared(rule, system.id, config):
             out.append(
-                f"{system.id}.{coll.name}: held_while {name} of rule {rule.id} is not defined "
-                "in retention.yaml; every row is kept until it is"
+                _(
+                    '{collection}: the hold condition "{condition}" of the rule "{rule}" is not '
+                    "defined in retention.yaml; every row is kept until it is"
+                ).format(
+                    collection=f"{system.id}.{coll.name}",
+                    condition=name,
+                    rule=named(garant.policy, rule.id),
+                )
             )
     return out
 
@@ -99,7 +106,9 @@ def unlimited(garant: Garant) -> list[str]:
             continue
         if not owned_by_bound(garant, system, coll):
             out.append(
-                f"{system.id}.{coll.name}: personal data with no retention rule and no owner "
-                "under one; nothing limits how long it is kept (AF-PD1)"
+                _(
+                    "{collection}: personal data with no retention rule and no owner under one; "
+                    "nothing limits how long it is kept (AF-PD1)"
+                ).format(collection=f"{system.id}.{coll.name}")
             )
     return out
