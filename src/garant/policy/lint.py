@@ -12,12 +12,16 @@ from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING
 
+from garant.i18n import current_language
+from garant.i18n import gettext as _
+from garant.i18n.labels import label
 from garant.policy.countries import EEA, adequacy_gap, needs_safeguard
 from garant.policy.findings import Finding, Path
 from garant.policy.lint_law import dpia_screening, dpo_required, minors_consent, statutes_apply
 from garant.policy.lint_more import cookies, hosting, processors, security_versions
 from garant.policy.taxonomy import ART9, CATEGORIES
 from garant.policy.walk import tagged_ids
+from garant.policy.wording import category
 from garant.sourcefile import SourceDocument
 
 if TYPE_CHECKING:
@@ -75,8 +79,10 @@ def _activities(policy: Policy) -> Iterator[Finding]:
             yield Finding(
                 "error",
                 "activity-no-retention",
-                f'activity "{a.id}" has no retention rule: every purpose must say '
-                "how long its data is kept (GDPR Art. 5(1)(e))",
+                _(
+                    'activity "{id}" has no retention rule: every purpose must say '
+                    "how long its data is kept (GDPR Art. 5(1)(e))"
+                ).format(id=a.id),
                 (*at,),
                 ["AF-PD1"],
             )
@@ -84,8 +90,10 @@ def _activities(policy: Policy) -> Iterator[Finding]:
             yield Finding(
                 "error",
                 "consent-no-purpose",
-                f'activity "{a.id}" rests on consent but names no consent_purpose: '
-                "there is nothing to ask, record or withdraw (GDPR Art. 7)",
+                _(
+                    'activity "{id}" rests on consent but names no consent_purpose: '
+                    "there is nothing to ask, record or withdraw (GDPR Art. 7)"
+                ).format(id=a.id),
                 (*at, "legal_basis"),
                 ["AF-L1", "AF-L2"],
             )
@@ -93,8 +101,10 @@ def _activities(policy: Policy) -> Iterator[Finding]:
             yield Finding(
                 "warning",
                 "purpose-not-consent",
-                f'activity "{a.id}" names a consent purpose but its legal basis is '
-                f"{a.legal_basis}: withdrawing consent would not stop it",
+                _(
+                    'activity "{id}" names a consent purpose but its legal basis is '
+                    "{basis}: withdrawing consent would not stop it"
+                ).format(id=a.id, basis=label(a.legal_basis, "legal_basis")),
                 (*at, "consent_purpose"),
             )
 
@@ -109,9 +119,17 @@ def _retention(policy: Policy) -> Iterator[Finding]:
             yield Finding(
                 "error",
                 "archive-below-statute",
-                f'rule "{_name(r)}" archives for {r.archive.duration} but {statute.reference} '
-                f"({statute.label.en}) requires {statute.minimum}: Garant keeps the records "
-                f"{statute.minimum}, as the law requires; correct the published policy",
+                _(
+                    'rule "{rule}" archives for {duration} but {reference} ({statute}) '
+                    "requires {minimum}: Garant keeps the records {minimum}, as the law "
+                    "requires; correct the published policy"
+                ).format(
+                    rule=_name(r),
+                    duration=r.archive.duration,
+                    reference=statute.reference,
+                    statute=statute.label.get(current_language()),
+                    minimum=statute.minimum,
+                ),
                 (*at, "duration"),
                 ["AF-R0", "DEF-R3"],
             )
@@ -120,12 +138,13 @@ def _retention(policy: Policy) -> Iterator[Finding]:
             yield Finding(
                 "error",
                 "archive-not-anonymous",
-                f'rule "{_name(r)}": the policy says the archive is anonymous, but what '
-                f"{statute.reference} requires to be kept names the person "
-                f"({', '.join(sorted(kept))}: a contract, an order or an invoice names its "
-                f"client), so "
-                "it cannot be anonymous. Garant keeps it encrypted, off line and readable only "
-                "through an audited restore; say so in the published policy",
+                _(
+                    'rule "{rule}": the policy says the archive is anonymous, but what '
+                    "{reference} requires to be kept names the person ({kept}: a contract, an "
+                    "order or an invoice names its client), so it cannot be anonymous. Garant "
+                    "keeps it encrypted, off line and readable only through an audited "
+                    "restore; say so in the published policy"
+                ).format(rule=_name(r), reference=statute.reference, kept=", ".join(sorted(kept))),
                 (*at, "anonymous"),
                 ["DEF-R5"],
             )
@@ -133,7 +152,7 @@ def _retention(policy: Policy) -> Iterator[Finding]:
 
 def _name(rule: RetentionRule) -> str:
     """A rule as a reader knows it: its label (the finding's path still names its place)."""
-    return rule.label.en if rule.label else rule.id
+    return rule.label.get(current_language()) if rule.label else rule.id
 
 
 def _special(policy: Policy) -> Iterator[Finding]:
@@ -146,8 +165,10 @@ def _special(policy: Policy) -> Iterator[Finding]:
             yield Finding(
                 "error",
                 "art9-declared-none",
-                f'activity "{a.id}" lists Art. 9 data ({", ".join(art9)}) but the '
-                "policy says it processes no special categories",
+                _(
+                    'activity "{id}" lists Art. 9 data ({data}) but the '
+                    "policy says it processes no special categories"
+                ).format(id=a.id, data=", ".join(art9)),
                 at,
                 ["DEF-C4"],
             )
@@ -155,8 +176,10 @@ def _special(policy: Policy) -> Iterator[Finding]:
             yield Finding(
                 "error",
                 "art9-no-condition",
-                f'activity "{a.id}" processes Art. 9 data ({", ".join(art9)}) '
-                "without an art9_condition (GDPR Art. 9(2))",
+                _(
+                    'activity "{id}" processes Art. 9 data ({data}) '
+                    "without an art9_condition (GDPR Art. 9(2))"
+                ).format(id=a.id, data=", ".join(art9)),
                 at,
             )
     if not policy.processes_special_categories:
@@ -166,8 +189,10 @@ def _special(policy: Policy) -> Iterator[Finding]:
                     yield Finding(
                         "error",
                         "art9-declared-none",
-                        f'form "{form.id}" asks for {fld.category} (Art. 9) but the '
-                        "policy says it processes no special categories",
+                        _(
+                            'form "{form}" asks for {category} (Art. 9) but the '
+                            "policy says it processes no special categories"
+                        ).format(form=form.id, category=category(fld.category)),
                         ("forms", i, "fields", j, "category"),
                         ["DEF-C4"],
                     )
@@ -189,8 +214,10 @@ def _transfers(policy: Policy, day: date | None) -> Iterator[Finding]:
                 yield Finding(
                     "warning",
                     "subprocessor-transfer",
-                    f"{p.name}'s sub-processor {sub.name} is in {sub.country}, "
-                    "a country without adequacy: check the safeguard in the contract",
+                    _(
+                        "{processor}'s sub-processor {sub} is in {country}, "
+                        "a country without adequacy: check the safeguard in the contract"
+                    ).format(processor=p.name, sub=sub.name, country=sub.country),
                     ("processors", i, "sub_processors", j),
                     ["AF-T1", "DEF-T1"],
                 )
@@ -210,8 +237,11 @@ def _transfer(
         yield Finding(
             severity,
             "transfer-no-safeguard",
-            f"{who} receives data in {country}, outside the EEA, with no safeguard: {reason} "
-            "(GDPR Art. 46: standard contractual clauses, binding corporate rules, ...)",
+            _(
+                "{who} receives data in {country}, outside the EEA, with no safeguard: "
+                "{reason} (GDPR Art. 46: standard contractual clauses, binding corporate "
+                "rules, ...)"
+            ).format(who=who, country=country, reason=reason),
             at,
             ["AF-T1", "DEF-T1"],
         )
@@ -225,9 +255,11 @@ def _recipients(policy: Policy) -> Iterator[Finding]:
         yield Finding(
             "warning",
             "exclusive-but-processors",
-            "the policy says the organization is the only recipient of the data, "
-            f"but it declares processors ({names}): a processor is a recipient too "
-            "(GDPR Art. 4(9)); the notice must name them",
+            _(
+                "the policy says the organization is the only recipient of the data, "
+                "but it declares processors ({names}): a processor is a recipient too "
+                "(GDPR Art. 4(9)); the notice must name them"
+            ).format(names=names),
             ("sharing",),
             ["AF-S1"],
         )
@@ -243,8 +275,10 @@ def _forms(policy: Policy) -> Iterator[Finding]:
                 yield Finding(
                     "error",
                     "field-no-purpose",
-                    f'form "{form.id}" field "{fld.name}" has no purpose: collect '
-                    "nothing without a reason (GDPR Art. 5(1)(c))",
+                    _(
+                        'form "{form}" field "{field}" has no purpose: collect '
+                        "nothing without a reason (GDPR Art. 5(1)(c))"
+                    ).format(form=form.id, field=fld.name),
                     at,
                     ["AF-PD1"],
                 )
@@ -252,9 +286,15 @@ def _forms(policy: Policy) -> Iterator[Finding]:
                 yield Finding(
                     "warning",
                     "field-unneeded",
-                    f'form "{form.id}" collects {fld.category} ("{fld.name}") which '
-                    f'activity "{activity.id}" does not list among its data '
-                    "categories",
+                    _(
+                        'form "{form}" collects {category} ("{field}") which '
+                        'activity "{activity}" does not list among its data categories'
+                    ).format(
+                        form=form.id,
+                        category=category(fld.category),
+                        field=fld.name,
+                        activity=activity.id,
+                    ),
                     (*at, "category"),
                     ["AF-PD1"],
                 )
@@ -267,7 +307,10 @@ def _rights(policy: Policy) -> Iterator[Finding]:
             yield Finding(
                 "error",
                 "no-rights",
-                "the policy says nothing of how people exercise their rights (GDPR Art. 12 to 22)",
+                _(
+                    "the policy says nothing of how people exercise their rights "
+                    "(GDPR Art. 12 to 22)"
+                ),
             )
         return
     entities: list[str | None] = [e.id for e in policy.controller.entities] or [None]
@@ -275,9 +318,11 @@ def _rights(policy: Policy) -> Iterator[Finding]:
         yield Finding(
             "warning",
             "identity-document-always",
-            "an identity document is required for every request: the EDPB calls a "
-            "systematic copy disproportionate (Guidelines 01/2022 on the right of "
-            "access); Garant deletes each copy once the identity is verified",
+            _(
+                "an identity document is required for every request: the EDPB calls a "
+                "systematic copy disproportionate (Guidelines 01/2022 on the right of "
+                "access); Garant deletes each copy once the identity is verified"
+            ),
             ("rights", "identity_proof"),
             ["DEF-D2"],
         )
@@ -285,7 +330,7 @@ def _rights(policy: Policy) -> Iterator[Finding]:
         yield Finding(
             "error",
             "deadline-too-long",
-            "the reply deadline exceeds one month (GDPR Art. 12(3))",
+            _("the reply deadline exceeds one month (GDPR Art. 12(3))"),
             ("rights", "deadlines", "reply"),
             ["AF-X2"],
         )
@@ -293,7 +338,7 @@ def _rights(policy: Policy) -> Iterator[Finding]:
         yield Finding(
             "error",
             "extension-too-long",
-            "the extension exceeds two months (GDPR Art. 12(3))",
+            _("the extension exceeds two months (GDPR Art. 12(3))"),
             ("rights", "deadlines", "extension"),
             ["AF-X2"],
         )
