@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from garant.i18n import current_language
+from garant.i18n import gettext as _
 from garant.policy.findings import Finding
 from garant.policy.processor_model import ART28_CLAUSES
 
@@ -14,14 +16,28 @@ if TYPE_CHECKING:
 COOKIE_MAX_DAYS = 13 * 30.44 + 1  # CNIL: trackers and consent kept 13 months at most
 
 
+def _words(measure: Any) -> str:
+    """A security measure as the policy names it in the reader's language."""
+    return str(measure.label.get(current_language()))
+
+
+def _clause(code: str) -> str:
+    """An Art. 28(3) clause in words (the register's wording of each clause)."""
+    from garant.processors.rules import CLAUSES
+
+    return _(CLAUSES[code]) if code in CLAUSES else code
+
+
 def cookies(policy: Policy) -> Iterator[Finding]:
     for i, c in enumerate(policy.cookies):
         if c.lifetime.approx_days > COOKIE_MAX_DAYS:
             yield Finding(
                 "error",
                 "cookie-too-long",
-                f"cookie {c.name} lives {c.lifetime}: trackers are kept 13 months "
-                "at most (CNIL guidelines on cookies)",
+                _(
+                    "cookie {name} lives {lifetime}: trackers are kept 13 months "
+                    "at most (CNIL guidelines on cookies)"
+                ).format(name=c.name, lifetime=c.lifetime),
                 ("cookies", i, "lifetime"),
                 ["AF-R4", "DEF-R2"],
             )
@@ -30,7 +46,7 @@ def cookies(policy: Policy) -> Iterator[Finding]:
         yield Finding(
             "error",
             "cookie-consent-too-long",
-            "a cookie choice is kept 13 months at most (CNIL)",
+            _("a cookie choice is kept 13 months at most (CNIL)"),
             ("cookie_policy", "consent_lifetime"),
             ["AF-R4"],
         )
@@ -43,7 +59,7 @@ def processors(policy: Policy) -> Iterator[Finding]:
             yield Finding(
                 "warning",
                 "processor-no-contract",
-                f"{p.name} has no signed contract on record (GDPR Art. 28(3))",
+                _("{name} has no signed contract on record (GDPR Art. 28(3))").format(name=p.name),
                 ("processors", i, "contract"),
                 ["AF-SEC2", "DEF-SP1"],
             )
@@ -51,7 +67,9 @@ def processors(policy: Policy) -> Iterator[Finding]:
             yield Finding(
                 "warning",
                 "processor-clauses",
-                f"{p.name}'s contract lacks Art. 28(3) clauses: {', '.join(missing)}",
+                _("{name}'s contract lacks Art. 28(3) clauses: {clauses}").format(
+                    name=p.name, clauses="; ".join(_clause(c) for c in missing)
+                ),
                 ("processors", i, "contract", "clauses"),
                 ["AF-SEC2", "DEF-SP1"],
             )
@@ -69,8 +87,10 @@ def security_versions(policy: Policy, previous: Policy) -> Iterator[Finding]:
                 yield Finding(
                     "error",
                     "security-weakened",
-                    f'security measure "{old.id}" went from strength {old.strength} '
-                    f"to {new.strength} without a replacement",
+                    _(
+                        'security measure "{measure}" went from strength {before} '
+                        "to {after} without a replacement"
+                    ).format(measure=_words(new), before=old.strength, after=new.strength),
                     ("security_measures", i, "strength"),
                     ["DEF-SEC2"],
                 )
@@ -78,8 +98,9 @@ def security_versions(policy: Policy, previous: Policy) -> Iterator[Finding]:
             yield Finding(
                 "error",
                 "security-removed",
-                f'security measure "{old.id}" ({old.label.en}) was removed without '
-                "a measure that replaces it",
+                _(
+                    'security measure "{measure}" was removed without a measure that replaces it'
+                ).format(measure=_words(old)),
                 ("security_measures",),
                 ["DEF-SEC2"],
             )
@@ -87,7 +108,9 @@ def security_versions(policy: Policy, previous: Policy) -> Iterator[Finding]:
             yield Finding(
                 "error",
                 "security-weakened",
-                f'"{replaced[old.id].id}" replaces "{old.id}" with a lower strength',
+                _('"{new}" replaces "{old}" with a lower strength').format(
+                    new=_words(replaced[old.id]), old=_words(old)
+                ),
                 ("security_measures",),
                 ["DEF-SEC2"],
             )
@@ -102,8 +125,10 @@ def hosting(policy: Policy, systems: list[tuple[str, str | None]]) -> Iterator[F
             yield Finding(
                 "error",
                 "hosting-outside",
-                f"system {system_id} is hosted in {country} but the policy promises "
-                f"hosting in {promised}",
+                _(
+                    "system {system} is hosted in {country} but the policy promises "
+                    "hosting in {promised}"
+                ).format(system=system_id, country=country, promised=promised),
                 ("hosting", "country"),
                 ["AF-T1"],
             )
