@@ -173,6 +173,8 @@ def try_code(
         check = codes.latest(uow, req, (codes.IDENTITY, codes.REPLY, "staff"))
         if check is None:
             raise Conflict(f"request {req.id} is not waiting for a code")
+        if check.method == codes.REPLY:
+            _same_place(uow, req, actor)
         rid, cid, address = req.id, check.id, code_address(uow, req)
     verdict = throttle.hit(garant, codes.ATTEMPTS, f"check:{cid}")
     if verdict.allowed and address:  # and at most 20 a day at the codes of one mailbox
@@ -192,8 +194,23 @@ def try_code(
     return rid
 
 
+PROVEN_BY = "identity_proven_by"
+
+
+def _same_place(uow: UnitOfWork, req: RightsRequest, actor: Actor) -> None:
+    """The code of another reply address counts only where the identity was proven by a
+    code: whoever holds that address (perhaps the submitter of a request naming someone
+    else) must not redirect the answers from another surface."""
+    proven_by = service.personal(uow, req).get(PROVEN_BY)
+    if proven_by and actor.kind == "subject" and proven_by != actor.label:
+        raise Conflict("enter this code where you confirmed your identity")
+
+
 def _code_passed(uow: UnitOfWork, req: RightsRequest, check: IdentityCheck) -> None:
     data = service.personal(uow, req)
+    if check.method == codes.IDENTITY:
+        data[PROVEN_BY] = uow.actor.label
+        service.set_personal(uow, req, data)
     if check.method == codes.REPLY:
         data["reply_email"] = data.pop("reply_asked", None) or data.get("reply_email")
         service.set_personal(uow, req, data)

@@ -153,6 +153,8 @@ def verify(
     ones lock the code, and the page then offers a new one. The browser that entered the
     right code is the one that sees the answer and the download on this page (whoever
     submitted holds the token too: it may be someone naming the person)."""
+    if _reply_code_elsewhere(request, garant, token):
+        return _back(token, "elsewhere")
     try:
         rid = identity.try_code(garant, SUBJECT, token=token, code=code)
     except InvalidInput:
@@ -162,6 +164,17 @@ def verify(
     proven = [r for r in request.session.get(PROVEN_HERE, []) if r != rid]
     request.session[PROVEN_HERE] = [*proven[-9:], rid]
     return _back(token)
+
+
+def _reply_code_elsewhere(request: Request, garant: GarantDep, token: str) -> bool:
+    """The code of another reply address, typed in a browser other than the one that
+    proved the identity here: refused (else the submitter of a request naming someone
+    else, holding the link, redirects the answers to an address of theirs)."""
+    with garant.unit_of_work(SUBJECT, read_only=True) as uow:
+        req = service.by_follow_token(uow, token)
+        proven_here = service.personal(uow, req).get(identity.PROVEN_BY) == SUBJECT.label
+        rid, verified = req.id, req.verified_at is not None
+    return verified and proven_here and rid not in request.session.get(PROVEN_HERE, [])
 
 
 @router.post("/status/{token}/code", dependencies=[Depends(csrf_protect)])
