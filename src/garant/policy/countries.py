@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
+from garant.i18n import gettext as _
+from garant.i18n.dates import format_date
 from garant.processors.rules import adequacy_decisions
 
 EEA = frozenset(
@@ -43,17 +45,19 @@ def adequacy_gap(
         return None
     decision = adequacy_decisions().get(country)
     if decision is None:
-        return "error", f"{country} has no adequacy decision (GDPR Art. 45)"
-    if day is not None and not decision.in_force(day):
-        start = (decision.effective or decision.adopted).isoformat()
-        return "error", (
-            f"{country}'s adequacy decision ({decision.decision}) is not in effect on "
-            f"{day.isoformat()} (in effect from {start})"
+        return "error", _("{country} has no adequacy decision (GDPR Art. 45)").format(
+            country=country
         )
+    if day is not None and not decision.in_force(day):
+        start = format_date(decision.effective or decision.adopted)
+        return "error", _(
+            "{country}'s adequacy decision ({decision}) is not in effect on {day} "
+            "(in effect from {start})"
+        ).format(country=country, decision=decision.decision, day=format_date(day), start=start)
     if decision.scope == "partial" and not within_scope:
         severity: Severity = "error" if decision.condition == "dpf" else "warning"
-        return severity, (
-            f"{country}'s adequacy decision ({decision.decision}) covers only part of its "
-            f"recipients: {decision.note}; declare within_adequacy_scope: true or a safeguard"
-        )
+        return severity, _(
+            "{country}'s adequacy decision ({decision}) covers only part of its recipients: "
+            "{note}; declare within_adequacy_scope: true or a safeguard"
+        ).format(country=country, decision=decision.decision, note=decision.note)
     return None

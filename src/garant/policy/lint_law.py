@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from garant.i18n import current_language
+from garant.i18n import gettext as _
 from garant.policy.findings import Finding
 from garant.policy.taxonomy import CATEGORIES
 
@@ -26,18 +28,22 @@ def dpo_required(policy: Policy) -> Iterator[Finding]:
         return
     why = None
     if policy.controller.kind == "public_body":
-        why = "a public body must designate one (GDPR Art. 37(1)(a))"
+        why = _("a public body must designate one (GDPR Art. 37(1)(a))")
     for a in policy.activities:
         if why is None and a.core_activity and a.large_scale:
             if a.monitoring != "none":
-                why = f'activity "{a.id}" is a core activity of large-scale monitoring (37(1)(b))'
+                why = _(
+                    'activity "{id}" is a core activity of large-scale monitoring (37(1)(b))'
+                ).format(id=a.id)
             elif any(CATEGORIES[c].art9 or CATEGORIES[c].art10 for c in a.data_categories):
-                why = f'activity "{a.id}" is a core activity of Art. 9/10 data at scale (37(1)(c))'
+                why = _(
+                    'activity "{id}" is a core activity of Art. 9/10 data at scale (37(1)(c))'
+                ).format(id=a.id)
     if why is not None:
         yield Finding(
             "error",
             "dpo-required",
-            f"no data protection officer is declared (contacts.dpo) but {why}",
+            _("no data protection officer is declared (contacts.dpo) but {why}").format(why=why),
             ("contacts",),
         )
 
@@ -56,8 +62,10 @@ def dpia_screening(policy: Policy) -> Iterator[Finding]:
         yield Finding(
             "error" if imposed else "warning",
             "dpia-required",
-            f'activity "{s.activity}" needs a DPIA and none is recorded '
-            f"(accountability.dpias): {'; '.join(s.result.reasons)}",
+            _(
+                'activity "{id}" needs a DPIA and none is recorded (accountability.dpias): '
+                "{reasons}"
+            ).format(id=s.activity, reasons="; ".join(s.result.reasons)),
             ("activities", s.index),
         )
 
@@ -69,23 +77,31 @@ def statutes_apply(policy: Policy) -> Iterator[Finding]:
         if r.archive is None:
             continue
         statute = policy.statute(r.archive.statute)
-        name = r.label.en if r.label else r.id
+        name = r.label.get(current_language()) if r.label else r.id
         at = ("retention_rules", i, "archive", "statute")
         if statute.applies_to is not None and not _bound(policy, statute.id):
             yield Finding(
                 "warning",
                 "statute-not-applicable",
-                f'rule "{name}" cites {statute.reference}, which binds only '
-                f"{statute.applies_to.en}: declare controller.aml_obliged: true if the "
-                "organization is one, else cite the statute that applies",
+                _(
+                    'rule "{rule}" cites {reference}, which binds only {whom}: declare '
+                    "controller.aml_obliged: true if the organization is one, else cite the "
+                    "statute that applies"
+                ).format(
+                    rule=name,
+                    reference=statute.reference,
+                    whom=statute.applies_to.get(current_language()),
+                ),
                 at,
             )
         if statute.counted_from == "end_of_relationship" and r.start.latest == ["collected"]:
             yield Finding(
                 "warning",
                 "statute-start",
-                f'rule "{name}": {statute.reference} runs from the end of the business '
-                "relationship or from the operation, not from collection: start the rule there",
+                _(
+                    'rule "{rule}": {reference} runs from the end of the business relationship '
+                    "or from the operation, not from collection: start the rule there"
+                ).format(rule=name, reference=statute.reference),
                 ("retention_rules", i, "start"),
             )
 
@@ -106,10 +122,12 @@ def minors_consent(policy: Policy) -> Iterator[Finding]:
             yield Finding(
                 "warning",
                 "minors-consent",
-                f'activity "{a.id}" rests on consent and concerns minors: in France a minor '
-                f"consents alone from {DIGITAL_CONSENT_AGE_FR} (Loi 78-17 art. 45); below, "
-                "jointly with the holder of parental authority (set minors_joint_consent: "
-                "true on the consent purpose once the form asks both)",
+                _(
+                    'activity "{id}" rests on consent and concerns minors: in France a minor '
+                    "consents alone from {age} (Loi 78-17 art. 45); below, jointly with the "
+                    "holder of parental authority (set minors_joint_consent: true on the "
+                    "consent purpose once the form asks both)"
+                ).format(id=a.id, age=DIGITAL_CONSENT_AGE_FR),
                 ("activities", i, "consent_purpose"),
             )
 
