@@ -63,10 +63,12 @@ class Context:
     def columns(self) -> list[ColumnFinding]:
         datamap = sources.datamap_of(self.uow)
         if datamap is None:
-            raise Unavailable("no data map in the workspace")
+            raise Unavailable(_("no data map in the workspace"))
         missing = unreachable(datamap)
         if missing and len(missing) == len(datamap.systems):
-            raise Unavailable("no connected database can be opened: " + "; ".join(missing))
+            raise Unavailable(
+                _("no connected database can be opened: {which}").format(which="; ".join(missing))
+            )
         policy = sources.policy_of(self.uow)
         return scan_columns(datamap, region=str(sources.get(policy, "country", "FR")))
 
@@ -354,7 +356,7 @@ def security_measure_removed(ctx: Context) -> list[Finding]:
     if not states:
         last = ctx.uow.session.scalar(select(CheckRun).order_by(CheckRun.id.desc()).limit(1))
         if last is None:
-            raise Unavailable("no published policy version nor earlier check run to compare")
+            raise Unavailable(_("no published policy version nor earlier check run to compare"))
         states = [(f"check run #{last.id}", {m: (0, None) for m in last.measures or []})]
     states.append(("policy.yaml", sources.measure_levels(sources.policy_of(ctx.uow))))
     out: list[Finding] = []

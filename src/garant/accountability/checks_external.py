@@ -26,7 +26,7 @@ def requests_overdue(ctx: Context) -> list[Finding]:
     """AF-X2: every request answered by its due date (Art. 12(3))."""
     t = sources.table(ctx.uow, "rights_requests", "due_day", "closed_at")
     if t is None:
-        raise Unavailable("the rights feature's request table is not installed")
+        raise Unavailable(_("the rights feature's request table is not installed"))
     open_: Any = t.c.closed_at.is_(None)
     if "replied_at" in t.c:
         open_ = and_(open_, t.c.replied_at.is_(None))
@@ -56,7 +56,7 @@ def breaches_late(ctx: Context) -> list[Finding]:
     breaches = sources.table(ctx.uow, "breach_breaches", "aware_at", "risk")
     notices = sources.table(ctx.uow, "breach_notifications", "breach_id", "notified_at")
     if breaches is None or notices is None:
-        raise Unavailable("the breaches feature's register is not installed")
+        raise Unavailable(_("the breaches feature's register is not installed"))
     notified = select(notices.c.breach_id)
     query = select(breaches.c.id, breaches.c.aware_at, breaches.c.risk).where(
         breaches.c.id.not_in(notified),
@@ -98,10 +98,10 @@ def consent_without_records(ctx: Context) -> list[Finding]:
     t = sources.table(ctx.uow, "consent_current", "subject_ref", "purpose", "given")
     datamap = sources.datamap_of(ctx.uow)
     if t is None or datamap is None:
-        raise Unavailable("the consent ledger or the data map is not installed")
+        raise Unavailable(_("the consent ledger or the data map is not installed"))
     closed = unreachable(datamap)
     if closed and _consent_activities(ctx):
-        raise Unavailable("cannot open " + "; ".join(closed))
+        raise Unavailable(_("cannot open {which}").format(which="; ".join(closed)))
     out = []
     for activity, purpose in _consent_activities(ctx).items():
         missing = 0
@@ -135,13 +135,15 @@ def retention_overdue(ctx: Context) -> list[Finding]:
     try:
         from garant.retention.sweep import plan
     except ImportError:
-        raise Unavailable("the retention forecast is not installed") from None
+        raise Unavailable(_("the retention forecast is not installed")) from None
     if sources.datamap_of(ctx.uow) is None:
-        raise Unavailable("no data map in the workspace")
+        raise Unavailable(_("no data map in the workspace"))
     try:
         forecast = plan(ctx.uow.garant)
     except GarantError as exc:
-        raise Unavailable(f"the retention forecast failed: {exc.message}") from None
+        raise Unavailable(
+            _("the retention forecast failed: {why}").format(why=exc.message)
+        ) from None
     return [
         Finding(
             "retention_overdue",
