@@ -59,7 +59,7 @@ def _e(value: Any) -> str:
         return ", ".join(_e(v) for v in value)
     if isinstance(value, dict):
         return "; ".join(f"{escape(_heading(str(k)))}: {_e(_worded(str(k), v))}"
-                         for k, v in value.items())  # fmt: skip
+                         for k, v in value.items() if v not in (None, ""))  # fmt: skip
     if isinstance(value, str) and ISO_DAY.fullmatch(value):
         return escape(format_date(value, tz))
     if isinstance(value, str) and CODE.fullmatch(value):
