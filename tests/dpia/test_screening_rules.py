@@ -42,3 +42,16 @@ def test_wp248_presumption_may_still_be_set_aside_with_a_reason() -> None:
     """WP248 rev.01: two criteria presume a DPIA; a reasoned exception is recorded."""
     result = screen(["large_scale", "matching_datasets"], [], "documented reason")
     assert not result.required and result.presumed
+
+
+def test_screening_reasons_in_the_readers_language_and_a_cnil_item_imposed_in_any() -> None:
+    """The reasons are read on French pages and in the dossier: in French there; whether
+    the CNIL's list imposes the DPIA (policy check's error) never depends on their words."""
+    from garant.i18n import language
+
+    with language("fr"):
+        result = screen(["sensitive_data", "large_scale"], ["social_health_alerts"], None)
+    assert result.required and result.imposed
+    assert result.reasons[0].startswith("Liste de la CNIL")
+    assert "des neuf critères du CEPD" in result.reasons[1]
+    assert not screen(["sensitive_data", "large_scale"], [], None).imposed

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from garant.i18n import gettext as _
+
 CRITERIA: dict[str, str] = {
     "evaluation_scoring": "Evaluation or scoring, including profiling and predicting",
     "automated_decision": "Automated decision-making with legal or similarly significant effect",
@@ -104,6 +106,8 @@ class Screening:
     required: bool
     presumed: bool
     reasons: list[str]
+    imposed: bool = False
+    """An Art. 35(3) case or an item of the CNIL's list: required whatever is reasoned."""
 
 
 def screen(criteria: list[str], cnil_list: list[str], exception_reason: str | None) -> Screening:
@@ -119,20 +123,24 @@ def screen(criteria: list[str], cnil_list: list[str], exception_reason: str | No
     unknown = sorted(set(criteria) - known) + sorted(set(cnil) - {*CNIL_LIST, *CNIL_EXEMPT})
     if unknown:
         raise ValueError(f"unknown screening item(s): {', '.join(unknown)}")
-    reasons = [ART35_3[item] for item in criteria if item in ART35_3]
-    reasons += [f"CNIL list: {CNIL_LIST[item]}" for item in cnil if item in CNIL_LIST]
+    reasons = [_(ART35_3[item]) for item in criteria if item in ART35_3]
+    reasons += [
+        _("CNIL list: {item}").format(item=_(CNIL_LIST[item])) for item in cnil if item in CNIL_LIST
+    ]
     edpb = set(criteria) & set(CRITERIA)
     presumed = len(edpb) >= PRESUMPTION_THRESHOLD
     if presumed:
-        reasons.append(f"{len(edpb)} of the nine EDPB criteria are met")
+        reasons.append(_("{n} of the nine EDPB criteria are met").format(n=len(edpb)))
     if reasons and (set(criteria) & set(ART35_3) or set(cnil) & set(CNIL_LIST)):
-        return Screening(True, presumed, reasons)
+        return Screening(True, presumed, reasons, imposed=True)
     exempt = [item for item in cnil if item in CNIL_EXEMPT]
     if exempt:
-        reasons += [f"CNIL no-DPIA list: {CNIL_EXEMPT[item]}" for item in exempt]
+        reasons += [
+            _("CNIL no-DPIA list: {item}").format(item=_(CNIL_EXEMPT[item])) for item in exempt
+        ]
         return Screening(False, presumed, reasons)
     if presumed and (exception_reason or "").strip():
-        reasons.append(f"exception reasoned: {exception_reason}")
+        reasons.append(_("exception reasoned: {why}").format(why=exception_reason))
         return Screening(False, True, reasons)
     return Screening(presumed, presumed, reasons)
 

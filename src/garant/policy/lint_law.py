@@ -58,7 +58,7 @@ def dpia_screening(policy: Policy) -> Iterator[Finding]:
     for s in screen_policy(policy):
         if not s.result.required or s.activity in recorded:
             continue
-        imposed = bool(s.art35_3) or any("CNIL list" in r for r in s.result.reasons)
+        imposed = bool(s.art35_3) or s.result.imposed
         yield Finding(
             "error" if imposed else "warning",
             "dpia-required",
