@@ -53,3 +53,39 @@ def test_a_phone_number_has_one_submission_limit_however_it_is_written(
         intake.admit(school_sqlite, client=f"10.0.0.{i}", identities={"phone": phone})
     with pytest.raises(TooManyRequests):
         intake.admit(school_sqlite, client="10.0.1.1", identities={"phone": "+33 6 12 34 56 78"})
+
+
+def _mailed_to(garant: Garant, address: str) -> int:
+    from sqlalchemy import select
+
+    from garant.mail.models import OutboxMessage
+    from garant.mail.sealed import open_mail
+
+    with garant.unit_of_work() as uow:
+        messages = uow.session.scalars(select(OutboxMessage)).all()
+        return sum(open_mail(uow.keys, m).recipient == address for m in messages)
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        {"member_number": "L-001"},  # Ada's
+        {"member_number": "L-999"},  # nobody's
+    ],
+)
+def test_my_address_beside_a_number_tells_me_nothing_of_the_number(
+    school_sqlite: Garant, other: dict[str, str]
+) -> None:
+    """Before, ``{email: mine, member_number: X}`` mailed the code (and the
+    acknowledgement) to me when X was nobody's and to the learner on file when it was
+    someone's: the mail's arrival told whether X is on file. Now I receive nothing either
+    way (a number found nowhere goes to staff); the reply address the same."""
+    mine = "curious@attacker.example.net"
+    _public(garant=school_sqlite, identities={"email": mine} | other)
+    data = RequestCreate(
+        type="access", identities=other, reply_email="reply@attacker.example.net", lang="en"
+    )
+    with school_sqlite.unit_of_work(PERSON) as uow:
+        intake.submit(uow=uow, data=data, public=True)
+    assert _mailed_to(school_sqlite, mine) == 0
+    assert _mailed_to(school_sqlite, "reply@attacker.example.net") == 0

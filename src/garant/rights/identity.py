@@ -127,12 +127,16 @@ def send_code(
     *, uow: UnitOfWork, req: RightsRequest, found: person.Resolution | None = None
 ) -> str:
     """Mail a code to the person's address on file; when the data map holds nobody for any
-    identity given, to the email given (the code then proves who holds it)."""
+    identity given and the request names only an email, to that email (the code then
+    proves who holds it). Another identity found nowhere goes to staff: mailing the
+    code to the email given then, and not when the identity is someone's, told the
+    sender whether a member number or a phone is on file (an oracle)."""
     ids = service.personal(uow, req).get("identities", {})
     found = found or person.resolve(uow.garant, ids)
     if found.disagree:
         return _await(uow, req, "staff", pause=False, note=found.note())
-    to = found.contact if found.found else ids.get("email")
+    only_email = set(ids) == {"email"} or not is_public(req)
+    to = found.contact if found.found else (ids.get("email") if only_email else None)
     if not to:
         return _await(uow, req, "staff", pause=False)
     # Art. 12(6) lets the controller ask for more "where [it] has reasonable doubts": a

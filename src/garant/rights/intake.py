@@ -85,8 +85,8 @@ def submit(
     if not public:
         reply.send_received(uow=uow, req=req, token=token)
     identity.begin(uow=uow, req=req)
-    if public:
-        to = identity.code_address(uow, req) or service.personal(uow, req).get("reply_email")
+    if public:  # only where the code went: a fallback to the reply address was an oracle
+        to = identity.code_address(uow, req)
         if to:
             reply.send_received(uow=uow, req=req, token=token, to=to)
     return req, token
