@@ -53,11 +53,32 @@ class Adequacy:
     note: str | None = None
     expires: date | None = None
 
+    def scope_words(self) -> str:
+        """The decision's scope in the reader's language (the data file's note is English)."""
+        if self.scope == "full":
+            return _("Whole country")
+        return _condition_words().get(self.condition or "", self.note or _("Part of the country"))
+
+    def country_name(self) -> str:
+        from garant.policy.wording import country
+
+        return country(self.code)
+
     def in_force(self, day: date) -> bool:
         """From its date of effect, not of adoption (Brazil: adopted 26 January 2026,
         published and in effect from 28 January 2026), until it expires."""
         start = self.effective or self.adopted
         return start <= day and (self.expires is None or day <= self.expires)
+
+
+def _condition_words() -> dict[str, str]:
+    """The partial decisions' conditions (the notes of ``data/adequacy.yaml``), in words."""
+    return {
+        "commercial": _("Only recipients subject to PIPEDA (commercial organisations)"),
+        "appi": _("Only business operators subject to the APPI and its Supplementary Rules"),
+        "pipa": _("Not personal credit information processed by entities supervised by the FSC"),
+        "dpf": _("Only recipients certified under the EU-US Data Privacy Framework"),
+    }
 
 
 @cache
