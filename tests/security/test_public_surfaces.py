@@ -87,3 +87,20 @@ def test_one_client_records_sixty_cookie_choices_an_hour_at_most(client: TestCli
     refused = client.post("/cookies/choice", content='{"accepted": []}')
     assert refused.status_code == 429 and refused.headers["access-control-allow-origin"] == "*"
     assert int(refused.headers["Retry-After"]) > 0
+
+
+@pytest.mark.parametrize(
+    "kind", ["text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded"]
+)
+def test_another_sites_page_cannot_post_to_the_public_api(client: TestClient, kind: str) -> None:
+    """Those types need no CORS preflight: a page visited by many made each visitor's
+    browser submit a request naming a target (the body was read as JSON whatever its
+    type)."""
+    body = '{"type": "access", "identities": {"email": "target@example.org"}}'
+    for path in ("/api/public/rights/requests", "/api/public/rights/requests/verify"):
+        answer = client.post(path, content=body, headers={"content-type": kind})
+        assert answer.status_code == 415
+    accepted = client.post(
+        "/api/public/rights/requests", content=body, headers={"content-type": "application/json"}
+    )
+    assert accepted.status_code != 415

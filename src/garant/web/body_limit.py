@@ -80,10 +80,28 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
+SIMPLE_TYPES = (b"text/plain", b"application/x-www-form-urlencoded", b"multipart/form-data")
+"""What another site's page may send without a CORS preflight: the public API takes JSON
+only, so a page visited by many cannot make each visitor's browser submit requests."""
+
+
+def _cross_site_form(scope: Scope) -> Response | None:
+    if scope.get("method") != "POST" or not str(scope.get("path", "")).startswith("/api/public/"):
+        return None
+    kind = next((v for n, v in scope.get("headers", []) if n == b"content-type"), b"")
+    if not kind.lower().startswith(SIMPLE_TYPES):
+        return None
+    return JSONResponse({"detail": "the body must be application/json"}, status_code=415)
+
+
 async def admit(scope: Scope, receive: Receive) -> tuple[Receive, Response | None]:
     """The receive channel the app may read, or the 413 to answer instead: at once when
     the declared length is over the path's limit; a body sent without a length (chunked)
-    is read here up to the limit, then handed on whole."""
+    is read here up to the limit, then handed on whole. A form or plain text posted to
+    the public API is a 415 (``SIMPLE_TYPES``)."""
+    refused = _cross_site_form(scope)
+    if refused is not None:
+        return receive, refused
     limit = limit_for(str(scope.get("path", "")))
     declared = _declared(scope)
     if declared is not None and declared > limit:
