@@ -218,8 +218,9 @@ def test_def_r3_erasure_moves_invoices_to_the_archive(school: School) -> None:
 
 def test_def_r3_def_r4_erasure_move_in_the_callers_unit_of_work(school: School) -> None:
     """DEF-R3 / DEF-R4: inside one writing unit of work (no second one: SQLite would wait
-    on itself), the move writes one bundle per destruction date, counted from each
-    invoice's issue; the request's own hold does not stop it, a legal hold on the person
+    on itself), the move writes one bundle per destruction date, ten years from the close
+    of each invoice's financial year (L123-22: not from its issue, which would destroy it
+    up to a year early); the request's own hold does not stop it, a legal hold on the person
     or the collection does; the rows stay live until ``remove_archived``; the sweep then
     destroys each bundle on its own date (DEF-R6)."""
     from garant.clock import local_date
@@ -253,7 +254,7 @@ def test_def_r3_def_r4_erasure_move_in_the_callers_unit_of_work(school: School) 
         assert school.ids("invoices") == [10, 11, 20], "live until removed"
     assert held == [], "a hold on the person stops the move"
     days = [local_date(m.expires_at, garant.timezone).isoformat() for m in moved]
-    assert days == ["2034-09-05", "2035-01-10"], "an unpaid invoice moves too: erasure asked"
+    assert days == ["2034-12-31", "2035-12-31"], "an unpaid invoice moves too: erasure asked"
     with garant.unit_of_work(dpo) as uow:
         removed = erasure.remove_archived(
             uow=uow,
@@ -269,8 +270,8 @@ def test_def_r3_def_r4_erasure_move_in_the_callers_unit_of_work(school: School) 
             erasure.move_to_archive(uow=uow, system="school", collection="invoices", keys=[20])
             == []
         ), "a hold on the collection stops it"
-    sweep.run(school.open("2034-09-06"))
-    with school.open("2034-09-06").unit_of_work() as uow:
+    sweep.run(school.open("2035-01-01"))
+    with school.open("2035-01-01").unit_of_work() as uow:
         gone = {b.id: b.destroyed_at is not None for b in archive.list_bundles(
             uow=uow, include_destroyed=True)}  # fmt: skip
     assert gone == {moved[0].bundle: True, moved[1].bundle: False}

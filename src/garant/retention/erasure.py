@@ -27,7 +27,7 @@ from garant.errors import InvalidInput
 from garant.retention import archive as archives
 from garant.retention import holds
 from garant.retention.conditions import RetentionConfig, load_config
-from garant.retention.rules import policy_rules
+from garant.retention.rules import erasure_expiry, policy_rules
 from garant.retention.steps import Step, archive_select, delete_rows, row_start, steps_for
 from garant.retention.sweep import Session, write_archive
 from garant.retention.target import Context, Databases, Target
@@ -82,10 +82,9 @@ def _legally_held(session: Session, step: Step) -> ColumnElement[bool]:
 
 def _expiry(session: Session, step: Step, row: dict[str, Any]) -> date:
     """An erasure archives at once: the statute runs from the record's own event."""
-    assert step.rule.archive is not None
     events = [k for k in row if k.startswith("_event_")]
     start = row_start(row, events) or session.ctx.today
-    return max(start + step.rule.archive.duration, session.ctx.today)
+    return max(erasure_expiry(step.rule, start), session.ctx.today)
 
 
 def move_to_archive(
@@ -119,8 +118,8 @@ def move_to_archive(
         for row in rows:
             groups[_expiry(session, step, row)].append(row)
         moved = [
-            _write(uow, session, step, group, reason, ignore_hold_source)
-            for _, group in sorted(groups.items())
+            _write(uow, session, step, group, reason, ignore_hold_source, expires)
+            for expires, group in sorted(groups.items())
         ]
         if remove:
             for item in moved:
@@ -137,12 +136,12 @@ def _write(
     rows: list[dict[str, Any]],
     reason: str,
     source: str | None,
+    expires: date,
 ) -> Moved:
     assert step.rule.archive is not None
     picked = [r[step.target.pk.name] for r in rows]
     bid = archives.bundle_id(step.target.system.id, step.target.collection.name, picked)
-    # write_archive adds the active phase unless told the rows leave it now
-    manifest = write_archive(session, step, bid, rows, active=False)
+    manifest = write_archive(session, step, bid, rows, active=False, expires=expires)
     bundle = archives.record_bundle(uow=uow, manifest=manifest, reason=reason, source=source)
     return Moved(bid, picked, bundle.expires_at, step.rule.id, bundle.statute)
 

@@ -294,6 +294,18 @@ def archive_expiry(rule: RuleSpec, start: date) -> date:
     return end_active + rule.archive.duration
 
 
+def erasure_expiry(rule: RuleSpec, start: date) -> date:
+    """When a record moved to the archive by an erasure request must be destroyed: the end
+    of the legal duty alone, counted from the record's own event as its statute counts
+    (Art. 17(3)(b) keeps only what the duty requires, so the rule's active phase does not
+    add to it; under L123-22 the ten years run from the closing of the financial year the
+    record belongs to, never from the document's date, which would destroy it early)."""
+    assert rule.archive is not None
+    if rule.archive.year_end is not None:
+        start = year_close(start, rule.archive.year_end)
+    return start + rule.archive.duration
+
+
 def due_action(rule: RuleSpec) -> str:
     """What the sweep does when the active phase ends: archive first, if the rule has one."""
     return "archive" if rule.archive is not None else rule.then

@@ -90,6 +90,8 @@ def until_groups(uow: UnitOfWork, coll: Collection, rows: list[Any]) -> dict[str
     The statute runs from the record's own event (its latest start event), as the
     retention archive counts it when an erasure moves the record (never before today).
     """
+    from garant.retention.rules import erasure_expiry
+
     assert coll.retention is not None
     rule = _rule(uow, coll.retention.rule)
     today = _today(uow)
@@ -98,7 +100,7 @@ def until_groups(uow: UnitOfWork, coll: Collection, rows: list[Any]) -> dict[str
     for row in rows:
         starts = [d for d in (_as_date(row.get(c)) for c in columns) if d is not None]
         start = max(starts) if starts else today
-        until = max(start + rule.archive.duration, today) if rule and rule.archive else today
+        until = max(erasure_expiry(rule, start), today) if rule and rule.archive else today
         counts[until.isoformat()] = counts.get(until.isoformat(), 0) + 1
     return {"until": [{"until": d, "count": n} for d, n in sorted(counts.items())]}
 
