@@ -130,7 +130,7 @@ def test_every_page_mail_letter_and_pdf_speaks_words_not_codes(
                 kind = response.headers.get("content-type", "")
                 where = f"{lang} {path}"
                 if "text/html" in kind:
-                    faults += problems(visible_text(response.text), lang, where, public=False)
+                    faults += problems(visible_text(response.text), lang, where)
                 elif "application/pdf" in kind:
                     faults += _pdf_problems(response.content, lang, where, tmp_path)
             client.headers["Authorization"] = f"Bearer {seed.token}"
