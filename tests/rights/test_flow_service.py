@@ -46,13 +46,14 @@ def test_af_d3_erasure_keeps_invoice_and_current_course(school_sqlite: Garant) -
     with garant.unit_of_work() as uow:
         assert service.get(uow, rid).status == "answered"
     # DEF-R3: Ada's invoice left the live database for the archive (kept 10 years from
-    # its issue under L123-22, no longer kept live with art17_3_b); Bob's is untouched
+    # the close of its financial year under L123-22, no longer kept live with art17_3_b);
+    # Bob's is untouched
     assert school_rows(garant.workspace, "select id from invoices order by id") == [(21,)]
     with garant.unit_of_work() as uow:
         (bundle,) = archive.list_bundles(uow=uow)
         assert (bundle.collection, bundle.row_count, bundle.reason) == ("invoices", 1, "erasure")
         expires = local_date(bundle.expires_at, garant.timezone)
-        assert expires.isoformat() == "2035-02-01"  # issued 2025-02-01, plus 10 years
+        assert expires.isoformat() == "2035-12-31"  # issued 2025-02-01: year closes 2025-12-31
     # the past course is erased, the current one stays (still needed for the contract)
     assert school_rows(garant.workspace, "select id from enrolments order by id") == [(11,), (12,)]
     learners = school_rows(garant.workspace, "select first_name, email from learners order by id")
