@@ -118,3 +118,31 @@ def test_af_a1_daily_run_keeps_the_trend_and_reminds_the_dpo(
         from garant.accountability.check_runner import trend
 
         assert len(trend(uow=uow)) == 1
+
+
+def test_af_a1_the_dpo_reminder_reads_in_the_policys_language(
+    garant: Garant, smtp_server: SmtpSink
+) -> None:
+    """AF-A1: the reminder mail is in the policy's first language, a processor's alert and a
+    record's kind and state included (no English alert, no code, no ISO date in it)."""
+    from garant.processors.schemas import ProcessorCreate
+    from garant.processors.service import create_processor
+
+    use_smtp(garant, smtp_server)
+    garant.settings.mail.dpo_address = "dpo@example.org"
+    assert run_cli(garant, "record", "add", "training", "GDPR 2025", "--dated", "2025-01-01",
+                   "--valid-until", "2026-02-01")[0] == 0  # fmt: skip
+    with garant.unit_of_work() as uow:
+        create_processor(uow=uow, data=ProcessorCreate(name="NoContract", countries=["FR"]))
+    run_due(garant)
+    run_due(garant)
+    smtp_server.wait_for(1)
+    lang = (garant.policy.languages or ["fr"])[0]
+    body = next(m for m in smtp_server.messages if "dpo@example.org" in m["To"]).get_content()
+    with language(lang):
+        from garant.i18n import gettext
+
+        expected = gettext("no signed Art. 28 contract")
+    assert f"NoContract : {expected}" in body or f"NoContract: {expected}" in body
+    if lang == "fr":
+        assert "aucun contrat art. 28 signé" in body and "Formation" in body and "échu" in body

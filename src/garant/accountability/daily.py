@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from garant.accountability.check_runner import run_and_store
 from garant.accountability.records import record_reminders
 from garant.clock import local_date
+from garant.i18n import current_language, language
 from garant.jobs.service import JobContext, enqueue
 from garant.mail.service import queue_mail
 from garant.processors.service import all_alerts
@@ -31,11 +32,12 @@ def daily_job(context: JobContext) -> dict[str, Any]:
     day = str(context.payload["day"])
     report = run_and_store(garant)
     with garant.unit_of_work() as uow:
-        reminders = record_reminders(uow=uow)
-        alerts = all_alerts(uow=uow)
         dpo = garant.settings.mail.dpo_address
+        lang = (garant.policy.languages or ["fr"])[0] if dpo else current_language()
+        reminders = record_reminders(uow=uow)
+        with language(lang):  # the alerts' words are the mail's language
+            alerts = all_alerts(uow=uow)
         if dpo and (reminders or alerts):
-            lang = (garant.policy.languages or ["fr"])[0]
             queue_mail(
                 uow=uow, to=dpo, template=TEMPLATE, lang=lang, key=f"{JOB}:{day}:mail",
                 context={"organization": garant.policy.controller.name, "day": day,
