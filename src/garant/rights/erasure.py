@@ -134,6 +134,15 @@ def _held_rows(
     return held
 
 
+def _restricted(coll: Collection, full: dict[tuple[Any, ...], Row]) -> set[tuple[Any, ...]]:
+    """Rows the system marks restricted (Art. 18): neither erased nor moved, as the archive
+    move and the sweep keep them (a NULL marker means "not restricted")."""
+    mark = coll.restriction
+    if mark is None:
+        return set()
+    return {k for k, r in full.items() if r.get(mark.column) == mark.value}
+
+
 def _owners_with(
     uow: UnitOfWork,
     system_id: str,
@@ -184,9 +193,10 @@ def plan(uow: UnitOfWork, req: RightsRequest) -> dict[str, Any]:
             tuple(r.get(c) for c in coll.key_columns): r for r in _read(uow, system_id, coll, keys)
         }
         current = _held_rows(uow, system_id, coll, full, found)
-        rest = [k for k in keys if k not in current]
-        keep = [k for k in keys if k in current]
-        why = "contract_current" if current else None
+        restricted = _restricted(coll, full)
+        rest = [k for k in keys if k not in current | restricted]
+        keep = [k for k in keys if k in current | restricted]
+        why = "archive_held" if restricted else "contract_current" if current else None
         duty = archiving.duty(uow, coll)
         if duty is None:
             places[place] = archiving.entry(erase=rest, keep=keep, why=why)

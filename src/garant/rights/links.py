@@ -28,9 +28,9 @@ def _deleting(coll: Collection) -> bool:
 
 
 def protect_referenced(uow: UnitOfWork, places: dict[str, Any]) -> bool:
-    """Move to ``keep`` every row planned for deletion that a row staying live points at,
-    until nothing changes (one lookup per referencing collection and round); whether any
-    row moved."""
+    """Move to ``keep`` every row planned for deletion or for the archive that a row
+    staying live points at, until nothing changes (one lookup per referencing collection
+    and round); whether any row moved."""
     datamap = uow.garant.datamap
     changed, moved = True, False
     while changed:
@@ -38,9 +38,14 @@ def protect_referenced(uow: UnitOfWork, places: dict[str, Any]) -> bool:
         for place, entry in places.items():
             system_id, name = place.split(".", 1)
             coll = datamap.collection(system_id, name)
-            if not entry["erase"] or not _deleting(coll):
+            # rows leaving for the archive leave the live database too: the move keeps
+            # those a staying row points at, so the plan must say so (issue 15)
+            planned = {tuple(k) for k in entry["archive"]}
+            if _deleting(coll):
+                planned |= {tuple(k) for k in entry["erase"]}
+            if not planned:
                 continue
-            wanted = _pointed_at(uow, datamap.system(system_id), coll, entry, places)
+            wanted = _pointed_at(uow, datamap.system(system_id), coll, planned, places)
             if wanted:
                 changed |= archiving.release(entry, wanted, "referenced_by_kept", erase_too=True)
         moved |= changed
@@ -48,10 +53,9 @@ def protect_referenced(uow: UnitOfWork, places: dict[str, Any]) -> bool:
 
 
 def _pointed_at(
-    uow: UnitOfWork, system: System, target: Collection, entry: dict[str, Any], places: Any
+    uow: UnitOfWork, system: System, target: Collection, planned: set[Key], places: Any
 ) -> set[Key]:
-    """Keys of ``entry``'s planned deletions that a row not deleted with them references."""
-    planned = {tuple(k) for k in entry["erase"]}
+    """Keys of the ``planned`` deletions that a row not leaving with them references."""
     connector = connector_for(uow.garant, system.id)
     found: set[Key] = set()
     for coll in system.collections:

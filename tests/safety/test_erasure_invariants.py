@@ -1,0 +1,294 @@
+"""Erasure on random schemas (issue 15): the checker's invariants after a person's erasure.
+
+Each example draws a world (tests/safety/world.py), picks one person (an email on file),
+opens, decides and runs an erasure request through the CLI exactly as staff do
+(tests/rights/test_execution_shapes.py), and proves from snapshots taken before and after:
+nobody else's row changed or disappeared; the person's rows under a hold, a restriction,
+in an immutable or shared collection are kept live, unchanged and reported kept with a
+reason; rows of a legal-duty collection are never erased in place (archived or kept);
+no live row is left pointing at a row that is gone; the plan lists each of the person's
+rows once and the run did what it listed (counts per collection); erased rows are gone
+or rewritten as the map declares; archived rows are in a bundle; a second erasure of the
+same person changes nothing. A world the erasure path refuses before it starts (exit 2)
+is a valid outcome: then not one row changed.
+
+Not proved here: that a step commits whole or not at all (the crash tests of the sweep,
+tests/safety/test_crash_resume.py, cover the sweep only).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from hypothesis import event, given
+from hypothesis import strategies as st
+from sqlalchemy import Date, DateTime, select
+from typer.testing import CliRunner
+
+from garant.cli.main import build_app
+from garant.retention import archive
+from garant.rights import archiving, service, typed_json
+from garant.rights.models import RequestStep
+from tests.safety.checker import Holds, Key, Snapshot, _norm, _pointed, snapshot
+from tests.safety.conftest import Lab, examples
+from tests.safety.world import KEYS, SYSTEM, TODAY, World, refs_of, worlds
+
+BUDGET = {"sqlite": 4, "postgresql": 2, "mysql": 2}
+"""Examples per backend in the ``ci`` profile: each runs half a dozen CLI commands."""
+
+
+def cli(workspace: Path, *args: str) -> Any:
+    dated = ["--as-of", TODAY.isoformat()]
+    return CliRunner().invoke(build_app(), [*args, "--workspace", str(workspace), *dated])
+
+
+def _open(workspace: Path, email: str) -> int | None:
+    """An erasure request opened, verified by staff and accepted; ``None`` when nothing of
+    the person is left to decide on (answered at verification)."""
+    opened = cli(
+        workspace,
+        "request", "open", "--type", "erasure", "--identity", f"email={email}",
+        "--channel", "email", "--reply-email", email, "--lang", "en", "--json",
+    )  # fmt: skip
+    assert opened.exit_code == 0, opened.output
+    request_id = int(json.loads(opened.output)["id"])
+    verified = cli(workspace, "request", "verify", str(request_id), "--accept")
+    assert verified.exit_code == 0, verified.output
+    decided = cli(workspace, "request", "decide", str(request_id), "--accept")
+    if f"request {request_id} is answered" in decided.output:
+        return None
+    assert decided.exit_code == 0, decided.output
+    return request_id
+
+
+def _theirs(world: World, snap: Snapshot, email: str) -> set[tuple[int, Key]]:
+    """The person's rows, recomputed: rows with their email, and rows that ``owns`` one of
+    those, transitively (context references never make a row theirs)."""
+    mine = {
+        (i, k)
+        for i, rows in snap.items()
+        for k, r in rows.items()
+        if (r.get("email") or "").lower() == email.lower()
+    }
+    grown = True
+    while grown:
+        grown = False
+        for i, rows in snap.items():
+            for k, r in rows.items():
+                if (i, k) not in mine and set(_pointed(world, i, r, "owns")) & mine:
+                    mine.add((i, k))
+                    grown = True
+    return mine
+
+
+def _key(i: int, values: list[Any], world: World) -> Key:
+    kinds = [t for _, t in KEYS[world.specs[i].key]]
+    return tuple(_norm(_typed(v, t)) for v, t in zip(values, kinds, strict=True))
+
+
+def _typed(value: Any, kind: Any) -> Any:
+    """A key value from the plan's JSON, in the type the snapshot reads."""
+    if isinstance(value, str) and kind is DateTime:
+        return datetime.fromisoformat(value)
+    if isinstance(value, str) and kind is Date:
+        return date.fromisoformat(value[:10])
+    return value
+
+
+def _index(name: str) -> int:
+    return int(name.split(".", 1)[1][1:])
+
+
+def _steps(lab: Lab, request_id: int) -> dict[str, Any]:
+    assert lab.garant is not None
+    with lab.garant.unit_of_work(read_only=True) as uow:
+        rows = uow.session.scalars(
+            select(RequestStep).where(
+                RequestStep.request_id == request_id, RequestStep.status == "done"
+            )
+        )
+        done = {r.step: typed_json.decode(r.result) for r in rows}
+        out = archiving.outcomes(uow, service.get(uow, request_id))
+    return {"done": done, "outcomes": {o["place"]: o for o in out}}
+
+
+def erase_and_check(lab: Lab, world: World, pick: int) -> list[str]:
+    """One world, one person: the invariants that broke (empty: none)."""
+    lab.open(world)
+    placed = lab.place_holds(world)
+    if not lab.rows.emails:
+        event("nobody to erase")
+        return []
+    email = lab.rows.emails[pick % len(lab.rows.emails)]
+    workspace = lab.root / f"ws{lab.count}"
+    before = snapshot(world, lab.engine)
+    request_id = _open(workspace, email)
+    assert request_id is not None, "a person on file has something to decide on"
+    planned = cli(workspace, "request", "plan", str(request_id), "--json")
+    ran = cli(workspace, "request", "run", str(request_id))
+    after = snapshot(world, lab.engine)
+    if planned.exit_code == 2 or ran.exit_code == 2:
+        event("refused before start: " + ran.output.strip().splitlines()[-1][:60])
+        problems = [] if after == before else ["refused, yet rows changed"]
+        if planned.exit_code != ran.exit_code:
+            problems.append(f"plan exit {planned.exit_code}, run exit {ran.exit_code}")
+        return problems
+    if ran.exit_code != 0 or f"request {request_id}: answered" not in ran.output:
+        return [f"run failed (exit {ran.exit_code}): {ran.output.strip()[-300:]}"]
+    event("erased")
+    steps = _steps(lab, request_id)
+    problems = _check(world, placed, email, before, after, steps)
+    problems += _archived(lab, world, before, steps["done"]["plan"]["places"])
+    again = _open(workspace, email)
+    second = cli(workspace, "request", "run", str(again)) if again else None
+    if second is not None and second.exit_code != 0:
+        problems.append(f"a second erasure failed: {second.output.strip()[-200:]}")
+    if snapshot(world, lab.engine) != after:
+        problems.append("a second erasure of the same person changed rows")
+    return problems
+
+
+def _check(
+    world: World,
+    placed: Holds,
+    email: str,
+    before: Snapshot,
+    after: Snapshot,
+    steps: dict[str, Any],
+) -> list[str]:
+    problems: list[str] = []
+    places = steps["done"]["plan"]["places"]
+    theirs = _theirs(world, before, email)
+    listed: dict[tuple[int, Key], str] = {}
+    for name, entry in places.items():
+        i = _index(name)
+        for what in ("erase", "archive", "keep"):
+            for values in entry[what]:
+                k = _key(i, values, world)
+                if (i, k) in listed:
+                    problems.append(f"{name}{k}: listed as {listed[(i, k)]} and {what}")
+                listed[(i, k)] = what
+        if entry["keep"] and not entry.get("why"):
+            problems.append(f"{name}: {len(entry['keep'])} kept without a reason")
+        problems += _counts(name, entry, steps["outcomes"].get(name))
+    for i, k in sorted(set(listed) - theirs, key=str):
+        problems.append(f"{world.name(i)}{k}: in the plan, not the person's")
+    for i, k in sorted(theirs - set(listed), key=str):
+        problems.append(f"{world.name(i)}{k}: the person's, not in the plan (never reported)")
+    for i, rows in before.items():
+        for k, row in rows.items():
+            planned_as = listed.get((i, k))
+            problems += _row(world, placed, i, k, row, after[i].get(k), planned_as)
+    problems += _dangling(world, after)
+    return problems
+
+
+def _counts(name: str, entry: dict[str, Any], outcome: dict[str, Any] | None) -> list[str]:
+    """The outcome staff and the letter see is what the plan listed, and it ran."""
+    if outcome is None:
+        return [f"{name}: planned, no outcome reported"]
+    want = (len(entry["erase"]), len(entry["archive"]), len(entry["keep"]))
+    got = (outcome["erased"], outcome["archived"], outcome["kept"])
+    out = [] if want == got else [f"{name}: planned {want} (erase, archive, keep), ran {got}"]
+    if not outcome["done"]:
+        out.append(f"{name}: outcome still planned after the run")
+    return out
+
+
+def _must_keep(world: World, placed: Holds, i: int, row: dict[str, Any]) -> str | None:
+    spec = world.specs[i]
+    if spec.shared:
+        return "shared"
+    if spec.immutable:
+        return "immutable"
+    return placed.own(world, i, row)
+
+
+def _row(
+    world: World,
+    placed: Holds,
+    i: int,
+    k: Key,
+    row: dict[str, Any],
+    now: dict[str, Any] | None,
+    what: str | None,
+) -> list[str]:
+    where = f"{world.name(i)}{k}"
+    if what is None or what == "keep":
+        if now != row:
+            return [f"{where}: {'kept' if what else 'not the person'}s, yet changed to {now}"]
+        return []
+    why = _must_keep(world, placed, i, row)
+    if why == "immutable" and what == "archive":
+        why = None  # a duty's record leaves for the archive whole, never rewritten (DEF-R3)
+    if why:
+        return [f"{where}: {why}, yet planned to {what}"]
+    if what == "archive":
+        return [] if now is None else [f"{where}: archived, still live"]
+    duty = world.specs[i].rule == "pay"
+    if duty and len(KEYS[world.specs[i].key]) == 1:
+        return [f"{where}: under a legal duty (archive rule), erased in place"]
+    return _erased(where, row, now)
+
+
+def _erased(where: str, row: dict[str, Any], now: dict[str, Any] | None) -> list[str]:
+    """The map (world.datamap): rows are deleted (collection default ``delete_row``);
+    ``note`` is ``null``."""
+    if now is not None:
+        return [f"{where}: planned erased (delete_row), still live"]
+    return []
+
+
+def _dangling(world: World, after: Snapshot) -> list[str]:
+    out = []
+    for i, rows in after.items():
+        for k, row in rows.items():
+            for to, key in _pointed(world, i, row):
+                if key not in after[to]:
+                    out.append(f"{world.name(i)}{k} points at {world.name(to)}{key}: gone")
+    return out
+
+
+def _archived(lab: Lab, world: World, before: Snapshot, places: dict[str, Any]) -> list[str]:
+    """Every row the plan archived is in a bundle, with its key and references."""
+    garant = lab.garant
+    assert garant is not None
+    with garant.unit_of_work() as uow:
+        bundles = archive.list_bundles(uow=uow)
+    stored: set[tuple[str, tuple[str, ...]]] = set()
+    for bundle in bundles:
+        i = int(bundle.collection[1:])
+        keys = [c for c, _ in KEYS[world.specs[i].key]]
+        links = [n for *_, names in refs_of(world, i) for n in names]
+        for row in archive._decrypt(garant, bundle.id):
+            if any(c not in row for c in keys + links):
+                return [f"{bundle.collection}: bundle rows lack their key or references"]
+            stored.add((bundle.collection, _text([row[c] for c in keys])))
+    out = []
+    for name, entry in places.items():
+        coll = name.split(".", 1)[1]
+        for values in entry["archive"]:
+            k = _key(_index(name), values, world)
+            if (coll, _text(k)) not in stored:
+                out.append(f"{name}{k}: archived by the plan, in no bundle")
+    return out
+
+
+def _text(values: Any) -> tuple[str, ...]:
+    return tuple(str(v).replace("T", " ") for v in values)
+
+
+def test_erasure_touches_only_the_person_and_does_what_it_planned(lab: Lab) -> None:
+    """The invariants hold for a random person of random worlds (SQLite, PostgreSQL,
+    MariaDB)."""
+
+    @examples(lab, BUDGET)
+    @given(world=worlds(), pick=st.integers(0, 2**16))
+    def erase_world(world: World, pick: int) -> None:
+        problems = erase_and_check(lab, world, pick)
+        assert not problems, f"{SYSTEM} world {world}, person {pick}:\n" + "\n".join(problems)
+
+    erase_world()
