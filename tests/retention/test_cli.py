@@ -161,7 +161,8 @@ def test_summary_templates_render(school: School, lang: str) -> None:
         lang,
         {"day": "2026-03-02", "run": 1, "lines": ["a: delete 2"], "destroyed": 0, "recovered": 0},
     )
-    assert "2026-03-02" in mail.subject and "a: delete 2" in mail.text
+    day = {"fr": "2 mars 2026", "en": "2 March 2026"}[lang]  # the day in words, not ISO
+    assert day in mail.subject and "a: delete 2" in mail.text
 
 
 def test_new_workspace_sweep_waits_for_approval_then_runs(school: School) -> None:
