@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
+from functools import cache
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -198,7 +199,16 @@ def _show(value: Any, lang: str) -> str:
     if isinstance(value, bool):
         return translate(lang, "yes") if value else translate(lang, "no")
     if isinstance(value, datetime):
-        return str(format_datetime(value, "medium", locale=lang))
+        return str(format_datetime(value, "medium", locale=_locale(lang)))
     if isinstance(value, date):
-        return str(format_date(value, "long", locale=lang))
+        return str(format_date(value, "long", locale=_locale(lang)))
     return str(value)
+
+
+@cache
+def _locale(lang: str) -> Any:
+    """The Babel locale parsed once: parsing it on every date was a third of the time the
+    readable page of an export spent on dates (a Pagila customer shows about 80)."""
+    from babel import Locale
+
+    return Locale.parse(lang)
