@@ -17,9 +17,10 @@ from garant.audit.models import AuditEvent
 from garant.demo import build_demo_data
 from garant.mail.models import OutboxMessage
 from garant.mail.sealed import open_mail
-from garant.rights import reply, review, service
+from garant.rights import review, service
 from garant.rights.models import RightsRequest
 from garant.web.app import create_app
+from tests.rights.helpers import code_for
 from tests.web.conftest import PASSWORD, csrf_of, staff_email
 
 FORM = "/privacy/requests"
@@ -157,13 +158,15 @@ def test_a_reply_waits_for_review_then_goes_as_edited_and_shows_on_the_status_pa
     response = _post(fr, "access", {})
     status_url = response.headers["location"]  # type: ignore[attr-defined]
     req = _request(af)
-    with af.unit_of_work() as uow:
-        held_req = uow.session.get(RightsRequest, req.id)
-        assert held_req is not None
-        # the reply address as it stands once the person's code has confirmed it
-        data = service.personal(uow, held_req) | {"reply_email": "ana@example.org"}
-        service.set_personal(uow, held_req, data)
-        assert reply.send_reply(uow=uow, req=held_req, suffix="test")
+    # the person types the mailed code in this browser: the answer shows only here
+    entered = fr.post(
+        f"{status_url}/verify",
+        data={"csrf_token": csrf_of(fr, status_url), "code": code_for(af, req.id)},
+        follow_redirects=False,
+    )
+    assert entered.status_code == 303 and "error" not in entered.headers["location"]
+    # nothing of Ana is held: the verified request is answered at once, and that reply
+    # waits for staff review ([rights] review_replies) before it goes
     assert "Notre réponse" not in fr.get(status_url).text  # not shown before review
     with af.unit_of_work() as uow:
         draft = review.held(uow, req.id)
