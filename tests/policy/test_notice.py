@@ -50,7 +50,10 @@ def test_notice_has_every_required_section_in_english(af: Policy) -> None:
         "Version",
     ]
     text = to_markdown(doc)
-    assert "Published version 3, on 1 March 2026." in text and "In force since 15 January 2026." in text
+    assert (
+        "Published version 3, on 1 March 2026." in text
+        and "In force since 15 January 2026." in text
+    )
 
 
 def test_af_r2_retention_in_plain_words(af: Policy) -> None:

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from garant.i18n import gettext as _
 from garant.i18n import language
-from garant.printing import PRINT_CSS, pdf_bytes
 from garant.policy.register import organization, register_rows
+from garant.printing import PRINT_CSS, pdf_bytes
 
 if TYPE_CHECKING:
     from garant.policy.models import Policy

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from garant.bounds import Cents, Day, Moment
 from garant.rights.rules import (
     Channel,
     Decision,
@@ -102,8 +103,8 @@ class RequestCreate(BaseModel):
     identities: dict[str, str] = Field(min_length=1)
     """Identity kind (email, customer_number, member_number, phone...) -> value."""
     channel: Channel = Channel.API
-    received_at: datetime | None = None
-    received_on: date | None = None
+    received_at: Moment | None = None
+    received_on: Day | None = None
     """Staff entry of a letter or email: the day it arrived."""
     reply_email: str | None = Field(default=None, max_length=254)
     reply_address: str | None = Field(default=None, max_length=500)
@@ -207,7 +208,7 @@ class DecideIn(BaseModel):
     decisions: list[DecisionIn] = Field(default_factory=list)
     accept_proposals: bool = False
     refuse_reason: str | None = None
-    fee_cents: int | None = Field(default=None, ge=0)
+    fee_cents: Cents | None = None
     fee_reason: str | None = None
     fee_paid: bool = False
 

@@ -18,6 +18,7 @@ from garant.web import admin, api, apidocs, errorpages, privacy
 from garant.web.deps import LoginRequired
 from garant.web.fastcheck import ConsentCheckFastPath
 from garant.web.login import router as login_router
+from garant.web.openapi import API_ERRORS
 from garant.web.security import SecurityHeaders
 from garant.web.templating import make_templates, render
 
@@ -106,6 +107,8 @@ def create_app(garant: Garant) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.include_router(login_router)
-    for module in (*api.MODULES, *admin.MODULES, *privacy.MODULES):
+    for module in api.MODULES:
+        app.include_router(module.router, responses=API_ERRORS)
+    for module in (*admin.MODULES, *privacy.MODULES):
         app.include_router(module.router)
     return app

@@ -37,6 +37,7 @@ from garant.rights.schemas import (
     describe,
 )
 from garant.store.uow import Actor
+from garant.web.api.params import IdPath, IdQuery
 from garant.web.deps import GarantDep, Requires, csrf_protect
 
 router = APIRouter(tags=["rights"])
@@ -110,7 +111,7 @@ class DetailRead(RequestRead):
     restrictions: list[dict[str, Any]]
 
 
-def _detail(garant: Any, actor: Actor, request_id: int) -> DetailRead:
+def _detail(garant: Any, actor: Actor, request_id: IdPath) -> DetailRead:
     with garant.unit_of_work(actor) as uow:
         out = service.read(uow, service.get(uow, request_id))
         timeline = events_for(uow.session, object_type="request", object_id=request_id)
@@ -139,12 +140,12 @@ def list_requests(
 
 
 @router.get(f"{STAFF}/requests/{{request_id}}")
-def show_request(garant: GarantDep, actor: Reader, request_id: int) -> DetailRead:
+def show_request(garant: GarantDep, actor: Reader, request_id: IdPath) -> DetailRead:
     return _detail(garant, actor, request_id)
 
 
 @router.get(f"{STAFF}/requests/{{request_id}}/erasure-plan")
-def erasure_plan(garant: GarantDep, actor: Reader, request_id: int) -> list[ErasureOutcome]:
+def erasure_plan(garant: GarantDep, actor: Reader, request_id: IdPath) -> list[ErasureOutcome]:
     """What the erasure would do now, per collection (DEF-R3: moved to the archive until
     when); nothing is changed, the look is audited."""
     from garant.rights import archiving
@@ -155,7 +156,7 @@ def erasure_plan(garant: GarantDep, actor: Reader, request_id: int) -> list[Eras
 
 
 @router.post(f"{STAFF}/requests/{{request_id}}/verify", dependencies=CSRF)
-def verify(garant: GarantDep, actor: Manager, request_id: int, data: VerifyIn) -> DetailRead:
+def verify(garant: GarantDep, actor: Manager, request_id: IdPath, data: VerifyIn) -> DetailRead:
     if data.code is not None:
         identity.try_code(garant, actor, request_id=request_id, code=data.code)
         return _detail(garant, actor, request_id)
@@ -176,14 +177,14 @@ def verify(garant: GarantDep, actor: Manager, request_id: int, data: VerifyIn) -
 
 
 @router.post(f"{STAFF}/requests/{{request_id}}/decide", dependencies=CSRF)
-def decide(garant: GarantDep, actor: Manager, request_id: int, data: DecideIn) -> DetailRead:
+def decide(garant: GarantDep, actor: Manager, request_id: IdPath, data: DecideIn) -> DetailRead:
     with garant.unit_of_work(actor) as uow:
         decisions.decide(uow=uow, request_id=request_id, data=data)
     return _detail(garant, actor, request_id)
 
 
 @router.post(f"{STAFF}/requests/{{request_id}}/run", dependencies=CSRF, status_code=202)
-def run(garant: GarantDep, actor: Manager, request_id: int) -> dict[str, Any]:
+def run(garant: GarantDep, actor: Manager, request_id: IdPath) -> dict[str, Any]:
     """Queue the execution; ``garant worker`` carries it out."""
     with garant.unit_of_work(actor) as uow:
         job = execute.run(uow=uow, request_id=request_id)
@@ -191,14 +192,14 @@ def run(garant: GarantDep, actor: Manager, request_id: int) -> dict[str, Any]:
 
 
 @router.post(f"{STAFF}/requests/{{request_id}}/extend", dependencies=CSRF)
-def extend(garant: GarantDep, actor: Manager, request_id: int, data: ReasonIn) -> DetailRead:
+def extend(garant: GarantDep, actor: Manager, request_id: IdPath, data: ReasonIn) -> DetailRead:
     with garant.unit_of_work(actor) as uow:
         service.extend(uow=uow, request_id=request_id, reason=data.reason)
     return _detail(garant, actor, request_id)
 
 
 @router.post(f"{STAFF}/requests/{{request_id}}/close", dependencies=CSRF)
-def close(garant: GarantDep, actor: Manager, request_id: int) -> DetailRead:
+def close(garant: GarantDep, actor: Manager, request_id: IdPath) -> DetailRead:
     with garant.unit_of_work(actor) as uow:
         service.close(uow=uow, request_id=request_id)
     return _detail(garant, actor, request_id)
@@ -206,7 +207,7 @@ def close(garant: GarantDep, actor: Manager, request_id: int) -> DetailRead:
 
 @router.post(f"{STAFF}/requests/{{request_id}}/copy", dependencies=CSRF, status_code=202)
 def further_copy(
-    garant: GarantDep, actor: Manager, request_id: int, data: CopyIn
+    garant: GarantDep, actor: Manager, request_id: IdPath, data: CopyIn
 ) -> dict[str, Any]:
     """Art. 15(3): a further copy of an access export, for a reasonable fee with reasons."""
     with garant.unit_of_work(actor) as uow:
@@ -217,14 +218,14 @@ def further_copy(
 
 
 @router.get(f"{STAFF}/requests/{{request_id}}/letter", response_class=PlainTextResponse)
-def letter(garant: GarantDep, actor: Reader, request_id: int) -> str:
+def letter(garant: GarantDep, actor: Reader, request_id: IdPath) -> str:
     with garant.unit_of_work(actor) as uow:
         subject, text = reply.letter(uow, service.get(uow, request_id))
     return f"{subject}\n\n{text}"
 
 
 @router.post(f"{STAFF}/tasks/{{task_id}}/done", dependencies=CSRF)
-def task_done(garant: GarantDep, actor: Manager, task_id: int) -> dict[str, Any]:
+def task_done(garant: GarantDep, actor: Manager, task_id: IdPath) -> dict[str, Any]:
     """Art. 19: a processor or recipient confirmed it did the same."""
     with garant.unit_of_work(actor) as uow:
         task = tasks.complete(uow=uow, task_id=task_id)
@@ -232,7 +233,7 @@ def task_done(garant: GarantDep, actor: Manager, task_id: int) -> dict[str, Any]
 
 
 @router.post(f"{STAFF}/restrictions/{{restriction_id}}/lift", dependencies=CSRF)
-def lift(garant: GarantDep, actor: Manager, restriction_id: int) -> dict[str, Any]:
+def lift(garant: GarantDep, actor: Manager, restriction_id: IdPath) -> dict[str, Any]:
     """Lift a restriction; the person is told first (Art. 18(3))."""
     with garant.unit_of_work(actor) as uow:
         row = restriction.lift(uow=uow, restriction_id=restriction_id)
@@ -240,7 +241,7 @@ def lift(garant: GarantDep, actor: Manager, restriction_id: int) -> dict[str, An
 
 
 @router.post(f"{STAFF}/erasure/replay", dependencies=CSRF)
-def replay(garant: GarantDep, actor: Manager, request_id: int | None = None) -> dict[str, int]:
+def replay(garant: GarantDep, actor: Manager, request_id: IdQuery = None) -> dict[str, int]:
     with garant.unit_of_work(actor) as uow:
         return erasure.replay(uow=uow, request_id=request_id)
 
@@ -254,7 +255,7 @@ def define_directive(garant: GarantDep, actor: Manager, data: DirectiveIn) -> di
 
 @router.patch(f"{STAFF}/directives/{{directive_id}}", dependencies=CSRF)
 def modify_directive(
-    garant: GarantDep, actor: Manager, directive_id: int, data: DirectiveChange
+    garant: GarantDep, actor: Manager, directive_id: IdPath, data: DirectiveChange
 ) -> dict[str, Any]:
     with garant.unit_of_work(actor) as uow:
         row = directives.modify(uow=uow, directive_id=directive_id, **data.model_dump())
@@ -262,7 +263,7 @@ def modify_directive(
 
 
 @router.post(f"{STAFF}/directives/{{directive_id}}/revoke", dependencies=CSRF)
-def revoke_directive(garant: GarantDep, actor: Manager, directive_id: int) -> dict[str, Any]:
+def revoke_directive(garant: GarantDep, actor: Manager, directive_id: IdPath) -> dict[str, Any]:
     with garant.unit_of_work(actor) as uow:
         row = directives.revoke(uow=uow, directive_id=directive_id)
         return {"id": row.id, "version": row.version, "status": row.status}
