@@ -66,9 +66,10 @@ def test_def_o1_register_of_one_entity(dn: Policy) -> None:
     rows = _csv(export_register(dn, "csv", entity="def-events", lang="en"))
     assert [r["Reference"] for r in rows] == ["events"]
     assert rows[0]["Entity"] == "DEF Events"
-    assert "Eventbrite, United States, standard contractual clauses" in rows[0][
-        "Transfers outside the EU"
-    ]
+    assert (
+        "Eventbrite, United States, standard contractual clauses"
+        in rows[0]["Transfers outside the EU"]
+    )
 
 
 def test_sensitive_yes_names_the_categories() -> None:
