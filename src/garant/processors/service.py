@@ -302,3 +302,13 @@ def sync_from_policy(*, uow: UnitOfWork) -> list[Processor]:
         synced.append(processor)
     uow.audit("processor.sync", "processor", None, details={"processors": len(synced)})
     return synced
+
+
+def sync_declared(garant: Any) -> None:
+    """Add the processors the policy declares and the store lacks, so every surface shows
+    them without a CLI sync; the write happens only when one is missing (pages stay reads)."""
+    with garant.unit_of_work(read_only=True) as uow:
+        missing = missing_declared(uow)
+    if missing:
+        with garant.unit_of_work() as uow:
+            add_declared(uow=uow)

@@ -80,17 +80,12 @@ def _list_page(
 ) -> Response:
     from garant.processors.rules import adequacy_decisions
     from garant.processors.service import (
-        add_declared,
         describe,
         list_processors,
-        missing_declared,
+        sync_declared,
     )
 
-    with garant.unit_of_work(actor, read_only=True) as uow:
-        missing = missing_declared(uow)
-    if missing:  # the system adds what the policy declares (no CLI sync needed)
-        with garant.unit_of_work() as uow:
-            add_declared(uow=uow)
+    sync_declared(garant)
     with garant.unit_of_work(actor, read_only=True) as uow:
         items = [describe(uow=uow, processor=p) for p in list_processors(uow=uow)]
     context = _form_context(values or {}, errors or {}) | {

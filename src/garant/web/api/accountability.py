@@ -39,17 +39,12 @@ RegisterReadActor = Annotated[Actor, Depends(Requires(P.REGISTER_READ))]
 @router.get("/processors")
 def processors(garant: GarantDep, actor: ProcessorReadActor) -> list[dict[str, Any]]:
     from garant.processors.service import (
-        add_declared,
         describe,
         list_processors,
-        missing_declared,
+        sync_declared,
     )
 
-    with garant.unit_of_work(actor, read_only=True) as uow:
-        missing = missing_declared(uow)
-    if missing:  # the system adds what the policy declares (no CLI sync needed)
-        with garant.unit_of_work() as uow:
-            add_declared(uow=uow)
+    sync_declared(garant)
     with garant.unit_of_work(actor, read_only=True) as uow:
         return [describe(uow=uow, processor=p) for p in list_processors(uow=uow)]
 
