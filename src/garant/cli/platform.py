@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -183,10 +181,9 @@ def worker(
         dispatcher.run_forever()
         return
     if once:
-        with _failures() as reasons:
-            summary = run_due(garant, kinds=_kinds(garant, only))
+        summary = run_due(garant, kinds=_kinds(garant, only))
         console.print(f"{summary.done} job(s) done, {summary.failed} failed")
-        for reason, count in reasons.items():
+        for reason, count in summary.reasons.items():
             err_console.print(f"[red]error:[/red] {reason} ({count} job(s))", highlight=False)
         raise typer.Exit(1 if summary.failed else 0)
     if only:
@@ -206,31 +203,6 @@ def _kinds(garant: Garant, only: list[str] | None) -> list[str] | None:
             f"--only {unknown[0]}: no such job kind (known: {', '.join(sorted(known))})"
         )
     return list(only)
-
-
-@contextmanager
-def _failures() -> Iterator[dict[str, int]]:
-    """The reasons jobs failed during the block, each once with its count: one clear line
-    ("cannot reach the SMTP server 127.0.0.1:25 ...") instead of one warning per job."""
-    import logging
-
-    reasons: dict[str, int] = {}
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            if record.args and len(record.args) == 3:
-                reason = str(record.args[2]).splitlines()[0]  # type: ignore[index]
-                reasons[reason] = reasons.get(reason, 0) + 1
-
-    logger = logging.getLogger("garant.worker")
-    handler, propagate = Collect(logging.WARNING), logger.propagate
-    logger.addHandler(handler)
-    logger.propagate = False
-    try:
-        yield reasons
-    finally:
-        logger.removeHandler(handler)
-        logger.propagate = propagate
 
 
 def celery_worker(
@@ -515,12 +487,11 @@ def mail_test(
             key=f"test:{uow.now().isoformat()}",
             context={"organization": garant.policy.controller.name},
         )
-    with _failures() as reasons:
-        summary = run_due(garant)
-    for reason in reasons:
+    summary = run_due(garant)
+    for reason in summary.reasons:
         err_console.print(f"[red]error:[/red] {reason}", highlight=False)
     console.print(f"{summary.done} job(s) done, {summary.failed} failed")
-    raise typer.Exit(1 if reasons else 0)
+    raise typer.Exit(1 if summary.failed else 0)
 
 
 @mail_app.command("list")

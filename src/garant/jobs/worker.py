@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -22,19 +22,25 @@ log = logging.getLogger("garant.worker")
 class RunSummary:
     done: int = 0
     failed: int = 0
+    # each failure's one-line reason (scrubbed of personal values) with its count, so a
+    # command names what failed without relying on how logging happens to be configured
+    reasons: dict[str, int] = field(default_factory=dict)
 
 
 def lease(garant: Garant) -> timedelta:
     return timedelta(seconds=garant.settings.worker.lease_seconds)
 
 
-def run_one(garant: Garant, kinds: list[str] | None = None) -> bool | None:
-    """Run one due job. ``None`` when nothing was due, else whether it succeeded."""
+def run_one(
+    garant: Garant, kinds: list[str] | None = None, reasons: dict[str, int] | None = None
+) -> bool | None:
+    """Run one due job. ``None`` when nothing was due, else whether it succeeded; a
+    failure's one-line reason is counted in ``reasons`` when given."""
     with garant.store.session() as session:
         claim = service.claim_next(
             session, now=garant.clock.now(), kinds=kinds, lease=lease(garant)
         )
-    return None if claim is None else _run(garant, claim)
+    return None if claim is None else _run(garant, claim, reasons)
 
 
 def run_job(garant: Garant, job_id: int) -> bool | None:
@@ -71,7 +77,7 @@ def run_here(
         time.sleep(poll)
 
 
-def _run(garant: Garant, claim: service.Claim) -> bool:
+def _run(garant: Garant, claim: service.Claim, reasons: dict[str, int] | None = None) -> bool:
     context = JobContext(
         garant,
         claim.job_id,
@@ -88,6 +94,9 @@ def _run(garant: Garant, claim: service.Claim) -> bool:
         # the driver's words go through ``summarize``: no personal value in logs or jobs.error
         summary, scrubbed = summarize(exc)
         log.warning("job %s (%s) failed: %s", claim.job_id, claim.kind, summary)
+        if reasons is not None:
+            reason = summary.splitlines()[0]
+            reasons[reason] = reasons.get(reason, 0) + 1
         detail = summary if scrubbed == summary else f"{summary}\n{scrubbed}"
         with garant.store.session() as session, session.begin():
             service.fail(session, claim=claim, now=garant.clock.now(), error=detail)
@@ -111,7 +120,7 @@ def run_due(
         garant.schedule_due_work()
     summary = RunSummary()
     while limit is None or summary.done + summary.failed < limit:
-        outcome = run_one(garant, kinds)
+        outcome = run_one(garant, kinds, summary.reasons)
         if outcome is None:
             break
         if outcome:
