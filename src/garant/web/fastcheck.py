@@ -16,11 +16,13 @@ check is read in one statement on a kept connection (``may_use_reading`` on
 ``Store.read``; a unit of work only when a use blocker must be asked): in the event loop on
 SQLite (a WAL read waits on nobody), in at most two threads of the pool on PostgreSQL. So a
 withdrawal, an objection or a restriction is honoured by every process within the same
-0.2 s as any other check. An API token or a staff session is verified in the store once,
-then trusted while nothing was written to the store (the audit head stands: revoking a
-token, signing out, deactivating or re-roling a user all write audit events) and at most
-until its last use must be noted again (once a minute, as the platform does) or the
-session would time out.
+0.2 s as any other check. An API token or a staff session is verified in the store once
+(its hash, its user, its last use noted), then remembered while nothing was written to
+the store and at most until its last use must be noted again (once a minute, as the
+platform does) or the session would time out; but whether it is still open is asked of
+the store on every request (``garant.accounts.liveness``: one read by primary key, in the
+same statement's connection as an uncached check), so a sign-out, a revoked token, a
+deactivated or re-roled user is refused by every process from the next request on.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from sqlalchemy import Connection
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from garant.accounts import liveness
+from garant.accounts.liveness import Liveness
 from garant.accounts.roles import Permission, allows
 from garant.accounts.service import TOKEN_USE_PRECISION, check_token, note_token_use
 from garant.accounts.sessions import SessionLimits, check_session, touch_session
@@ -124,7 +128,7 @@ class ConsentCheckFastPath:
         self.signer = itsdangerous.TimestampSigner(secret_key)
         self.session_cookie = session_cookie
         self.max_age = max_age
-        self.tokens: dict[bytes, tuple[int, float, Actor]] = {}
+        self.tokens: dict[bytes, tuple[int, float, Actor, Liveness]] = {}
         self.bodies: dict[tuple[Decision, str], bytes] = {}
         self.limiter: CapacityLimiter | None = None  # made in the event loop, on first use
         self.refreshing: Lock | None = None
@@ -154,12 +158,16 @@ class ConsentCheckFastPath:
         if bearer is None:
             return None
         await self._refresh(cache)
-        actor = self._token_actor(bearer, cache)  # trusted under the fresh head only
+        trusted = self._trusted(bearer, cache)  # under the fresh head only
+        actor = trusted[0] if trusted is not None else None
         if actor is not None and not allows(actor.role, Permission.CONSENT_READ):
             return None
         decision = None
-        if actor is not None:
+        if trusted is not None:
             decision = cached_decision(self.garant, ask.identity, ask.purpose, ask.collected_for)
+            if decision is not None and not await self._alive(trusted[1]):
+                self.tokens.pop(_digest(bearer), None)
+                return None  # ended or revoked: the app refuses it as it always does
         if decision is None:
             found = await self._store_check(ask, actor, bearer, cache)
             if found is None:
@@ -186,6 +194,13 @@ class ConsentCheckFastPath:
 
     def _validate(self, cache: DecisionCache) -> None:
         self.garant.store.read(lambda conn: cache.validate(conn, self.garant.policy))
+
+    async def _alive(self, check: Liveness) -> bool:
+        """Whether the remembered credential is still open, asked of the store now."""
+        if self.inline:
+            return self.garant.store.read(check.alive)
+        read = self.garant.store.read
+        return await to_thread.run_sync(read, check.alive, limiter=self._limiter())
 
     def _limiter(self) -> CapacityLimiter:
         if self.limiter is None:
@@ -220,11 +235,12 @@ class ConsentCheckFastPath:
         except (itsdangerous.BadSignature, ValueError, TypeError, AttributeError):
             return None
 
-    def _token_actor(self, token: str, cache: DecisionCache) -> Actor | None:
+    def _trusted(self, token: str, cache: DecisionCache) -> tuple[Actor, Liveness] | None:
+        """Who a remembered credential acts for and how to ask whether it is still open."""
         entry = self.tokens.get(_digest(token))
         if entry is None or entry[0] != cache.generation or time.monotonic() >= entry[1]:
             return None
-        return entry[2]
+        return entry[2], entry[3]
 
     def _check(
         self,
@@ -262,7 +278,8 @@ class ConsentCheckFastPath:
         a unit of work must decide (a use blocker to ask)."""
         if bearer is not None:
             cache.validate(conn, self.garant.policy)
-            if self._token_actor(bearer, cache) is None:
+            trusted = self._trusted(bearer, cache)
+            if trusted is None or not trusted[1].alive(conn):
                 return _UNTRUSTED
         if not allows(actor.role, Permission.CONSENT_READ):
             return None
@@ -294,7 +311,13 @@ class ConsentCheckFastPath:
             left = TOKEN_USE_PRECISION.total_seconds()
         else:
             left = (TOKEN_USE_PRECISION - (now - use.last_used_at)).total_seconds()
-        return self._trust(token, generation, left, use.actor)
+        return self._trust(
+            token,
+            generation,
+            left,
+            use.actor,
+            liveness.of_token(use.token_id, use.actor.role or ""),
+        )
 
     def _verify_session(self, credential: str, cache: DecisionCache) -> Actor:
         """As a token: the session's row read with its user, its activity noted at most once a
@@ -312,12 +335,16 @@ class ConsentCheckFastPath:
                 touch_session(uow=uow, session_id=use.session_id)
             until = min(use.expires_at, now + limits.idle)
         left = min(TOKEN_USE_PRECISION, until - now).total_seconds()
-        return self._trust(credential, generation, left, use.actor)
+        needs_factor = use.actor.role in limits.second_factor_roles
+        check = liveness.of_session(use.session_id, use.actor.role or "", needs_factor=needs_factor)
+        return self._trust(credential, generation, left, use.actor, check)
 
-    def _trust(self, token: str, generation: int, left: float, actor: Actor) -> Actor:
+    def _trust(
+        self, token: str, generation: int, left: float, actor: Actor, check: Liveness
+    ) -> Actor:
         if len(self.tokens) >= TOKENS_MAX:
             self.tokens.clear()
-        self.tokens[_digest(token)] = (generation, time.monotonic() + left, actor)
+        self.tokens[_digest(token)] = (generation, time.monotonic() + left, actor, check)
         return actor
 
     def _body(self, decision: Decision, purpose: str) -> bytes:
