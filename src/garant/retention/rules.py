@@ -104,15 +104,45 @@ class ArchiveSpec:
     commerce L123-22: ten years from the closing of the financial year, not the document)."""
 
 
+RELATED, SEPARATOR = "^.", "|"
+"""A start event read on a related row is written ``^.via|event`` among a rule's events
+(policy ids never hold ``^`` or ``|``; the dot sends it, like ``child.column``, to
+``Target.latest_of`` where a statement reads the start dates of a row).
+
+Carried in ``RuleSpec.events`` so that every predicate built from a rule's events (due,
+no start date, the archive's start columns, the erasure's expiry) takes the related row's
+date into account through the same code path as the row's own dates."""
+
+
+def related_event(via: str, event: str) -> str:
+    return f"{RELATED}{via}{SEPARATOR}{event}"
+
+
+def split_related(name: str) -> tuple[str, str] | None:
+    """``(via, event)`` of a related start event, ``None`` for an event of the row itself."""
+    if not name.startswith(RELATED):
+        return None
+    via, _, event = name[len(RELATED) :].partition(SEPARATOR)
+    return via, event
+
+
 @dataclass(frozen=True)
 class RuleSpec:
     id: str
     duration: relativedelta
     events: tuple[str, ...]
+    """The start events: the row's own, then at most one related (``^.via|event``)."""
     held_while: tuple[str, ...]
     archive: ArchiveSpec | None
     then: EndAction
     promises: tuple[str, ...] = ()
+
+    @property
+    def related(self) -> tuple[str, str] | None:
+        """``(via, event)`` when the clock also waits for an event of a related row (a
+        child's profile ends with its guardian's account, policy ``start.related``)."""
+        found = [r for r in (split_related(e) for e in self.events) if r is not None]
+        return found[0] if found else None
 
 
 def _get(obj: Any, name: str, default: Any = None) -> Any:
@@ -130,7 +160,11 @@ def _events(start: Any) -> tuple[str, ...]:
     if latest is None:
         event = _get(start, "event")
         return (str(event),) if event else ("collected",)
-    return tuple(str(e) for e in latest)
+    related = _get(start, "related")
+    tail: tuple[str, ...] = ()
+    if related is not None:
+        tail = (related_event(str(_get(related, "via")), str(_get(related, "event"))),)
+    return tuple(str(e) for e in latest) + tail
 
 
 def _condition_name(item: Any) -> str:

@@ -32,8 +32,9 @@ from sqlalchemy import (
 
 from garant.datamap.models import Collection, DataMap, Reference, System
 from garant.errors import ConfigError, ConnectorError
-from garant.retention import protection
+from garant.retention import protection, related
 from garant.retention.conditions import RetentionConfig, all_of
+from garant.retention.rules import split_related
 
 IdentityValues = dict[str, list[str]]
 
@@ -228,22 +229,34 @@ class Target:
 
     # --- due -----------------------------------------------------------------------
     def event_columns(self, events: tuple[str, ...]) -> list[tuple[str, str]]:
+        """(event, column or ``child.column``) of the row's own events, then the related
+        row's event as its ``^.via|event`` mark (``garant.retention.related``)."""
         binding = self.collection.retention
         dates = binding.dates if binding else {}
-        mapped = [(e, dates[e]) for e in events if e in dates]
-        mapped += [(e, e) for e in events if e not in dates and e in self.table.c]
+        own = tuple(e for e in events if split_related(e) is None)
+        mapped = [(e, dates[e]) for e in own if e in dates]
+        mapped += [(e, e) for e in own if e not in dates and e in self.table.c]
         if not mapped:
             raise ConfigError(
-                f"{self.name}: none of the rule's start events ({', '.join(events)}) is mapped "
+                f"{self.name}: none of the rule's start events ({', '.join(own)}) is mapped "
                 "to a column (data map: retention.dates)"
             )
         for _, spec in mapped:
             if "." not in spec and spec not in self.table.c:
                 raise ConfigError(f"{self.name}: start date column {spec} is not in the table")
+        for e in events:
+            found = split_related(e)
+            if found is not None:
+                related.column(self, *found)  # refused here, before any statement runs
+                mapped.append((f"related_{found[1]}", e))
         return mapped
 
     def latest_of(self, spec: str) -> Any:
-        """A correlated max over the rows of a child collection (``clicks.clicked_at``)."""
+        """A correlated max over the rows of a child collection (``clicks.clicked_at``), or
+        the related row's date (``^.via|event``)."""
+        found = split_related(spec)
+        if found is not None:
+            return related.latest(self, *found)
         name, column = spec.split(".", 1)
         for child, ref in self.children():
             if child.collection.name == name:
@@ -259,6 +272,10 @@ class Target:
         clauses: list[ColumnElement[bool]] = []
         known: list[ColumnElement[bool]] = []
         for _, spec in self.event_columns(events):
+            found = split_related(spec)
+            if found is not None:
+                clauses.append(related.due(self, *found, cutoff, zone))
+                continue
             if "." in spec:
                 name, column = spec.split(".", 1)
                 match = [(c, r) for c, r in self.children() if c.collection.name == name]
@@ -276,9 +293,13 @@ class Target:
         return and_(*clauses, or_(*known) if known else true())
 
     def no_start(self, events: tuple[str, ...]) -> ColumnElement[bool] | None:
-        """Rows whose own start dates are all empty: never due, reported (not kept silently)."""
-        own = [self.table.c[s] for _, s in self.event_columns(events) if "." not in s]
-        return and_(*(c.is_(None) for c in own)) if own else None
+        """Rows whose own start dates are all empty, or whose related row (``start.related``)
+        is missing or has no date: never due, reported (not kept silently)."""
+        specs = [s for _, s in self.event_columns(events)]
+        own = [self.table.c[s] for s in specs if "." not in s and split_related(s) is None]
+        tests = [and_(*(c.is_(None) for c in own))] if own else []
+        tests += [related.unknown(self, *f) for f in map(split_related, specs) if f is not None]
+        return or_(*tests) if tests else None
 
     # --- held ----------------------------------------------------------------------
     def held_reasons(self, ctx: Context, depth: int = 0) -> dict[str, ColumnElement[bool]]:
