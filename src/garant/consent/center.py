@@ -15,7 +15,7 @@ from garant.consent.models import ConsentEmailCode
 from garant.consent.purposes import catalog
 from garant.consent.rules import decide
 from garant.consent.service import clean_identity, refs_of
-from garant.errors import Conflict, InvalidInput
+from garant.errors import InvalidInput, TooManyRequests
 from garant.mail.service import queue_mail
 from garant.store.uow import Actor, UnitOfWork
 from garant.throttle import service as throttle
@@ -31,12 +31,40 @@ MAX_CODES_PER_HOUR = 5
 ATTEMPTS = Rule("consent.code", limit=MAX_ATTEMPTS, window=timedelta(minutes=CODE_MINUTES))
 PER_CLIENT = Rule("consent.code.client", limit=10, window=timedelta(hours=1))
 """Codes asked from one client address, whatever the addresses: the form is no mailer."""
+PER_CLIENT_DAY = Rule("consent.code.client.day", limit=30, window=timedelta(days=1))
+PER_ADDRESS_DAY = Rule("consent.code.address.day", limit=10, window=timedelta(days=1))
+"""Daily caps, as the rights codes have: an hourly limit alone still lets a patient client
+mail 240 codes a day, or one mailbox receive 120."""
 
 
-def send_code(*, uow: UnitOfWork, email: str, lang: str) -> None:
+def request_code(garant: Garant, actor: Actor, *, email: str, lang: str, client: str) -> None:
+    """The consents page's "send me a code": counted in the store first (every server
+    process shares the counts), then mailed.
+
+    Over a limit of the client address (10 an hour, 30 a day): ``TooManyRequests``, which
+    tells the client only about its own asking. Over the limit of the address asked for
+    (5 an hour, 10 a day): the same answer as a code sent, and no mail; the refusal is
+    audited. So the answer never says whether someone else asked codes for that address.
+    """
+    for rule in (PER_CLIENT, PER_CLIENT_DAY):
+        verdict = throttle.hit(garant, rule, client)
+        if not verdict.allowed:
+            raise TooManyRequests(
+                "too many codes asked from here; try again later", retry_after=verdict.retry_after
+            )
+    _kind, address = clean_identity(("email", email))
+    _one_address(address)
+    allowed = throttle.hit(garant, PER_ADDRESS_DAY, address).allowed
+    with garant.unit_of_work(actor) as uow:
+        send_code(uow=uow, email=address, lang=lang, allowed=allowed)
+
+
+def send_code(*, uow: UnitOfWork, email: str, lang: str, allowed: bool = True) -> bool:
     """Mail a six-digit code; a few per hour at most, so the form cannot flood a mailbox.
     The address must be one address (email-validator): a list, a line break or a second
-    ``@`` would mail the code elsewhere or to many at once, past the limit per address."""
+    ``@`` would mail the code elsewhere or to many at once, past the limit per address.
+    ``allowed``: the daily cap's answer (``request_code``). Over a limit nothing is
+    mailed and the refusal is audited; False is returned, never an error (no oracle)."""
     kind, address = clean_identity(("email", email))
     _one_address(address)
     ref = refs_of(uow.keys, (kind, address))[-1]
@@ -47,8 +75,16 @@ def send_code(*, uow: UnitOfWork, email: str, lang: str) -> None:
             ConsentEmailCode.created_at > now - timedelta(hours=1),
         )
     )
-    if (recent or 0) >= MAX_CODES_PER_HOUR:
-        raise Conflict("too many codes asked for this address; try again in an hour")
+    if not allowed or (recent or 0) >= MAX_CODES_PER_HOUR:
+        limit = "hour" if allowed else "day"
+        uow.audit(
+            "consent.code.refused",
+            "consent_email_code",
+            None,
+            subject_ref=ref,
+            details={"limit": limit},
+        )
+        return False
     code = f"{secrets.randbelow(1_000_000):06d}"
     row = ConsentEmailCode(
         subject_ref=ref,
@@ -73,6 +109,7 @@ def send_code(*, uow: UnitOfWork, email: str, lang: str) -> None:
         key=f"consent.code:{row.id}",
         recipient_ref=ref,
     )
+    return True
 
 
 def _one_address(address: str) -> None:

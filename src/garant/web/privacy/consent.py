@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from garant.consent import center, cookies, service, unsubscribe
-from garant.errors import GarantError, InvalidInput, PermissionDenied
+from garant.errors import GarantError, InvalidInput, PermissionDenied, TooManyRequests
 from garant.i18n import current_language
 from garant.i18n import gettext as _
 from garant.store.uow import Actor
@@ -53,15 +53,13 @@ def send_code(
     request: Request, garant: GarantDep, email: Annotated[str, Form(max_length=320)]
 ) -> Response:
     client = request.client.host if request.client else "unknown"
-    verdict = throttle.hit(garant, center.PER_CLIENT, client)
-    if not verdict.allowed:
+    try:
+        center.request_code(garant, SUBJECT, email=email, lang=current_language(), client=client)
+    except TooManyRequests as exc:
         context = {"step": "email", "error": _("Too many codes asked from here; try again later.")}
         page = render(request, "privacy/consent/verify.html", context, status_code=429)
-        page.headers["Retry-After"] = str(verdict.retry_after)
+        page.headers["Retry-After"] = str(exc.retry_after)
         return page
-    try:
-        with garant.unit_of_work(SUBJECT) as uow:
-            center.send_code(uow=uow, email=email, lang=current_language())
     except GarantError as exc:
         context = {"step": "email", "error": exc.message}
         return render(request, "privacy/consent/verify.html", context, status_code=422)
