@@ -42,6 +42,7 @@ class Moved:
 
     bundle: str
     keys: list[Any]
+    """A value for a single-column key, a tuple of values for a composite one."""
     expires_at: datetime
     rule: str
     statute: str | None
@@ -99,6 +100,9 @@ def move_to_archive(
 ) -> list[Moved]:
     """Write the rows under a legal duty to archive bundles, one per destruction date.
 
+    ``keys``: values of a single-column key, or tuples in the map's key order (any number
+    and type of columns, as the sweep handles them).
+
     Rows under a legal hold, a restriction, with a held owner or with a child row still
     live (archive children first) are left in place: the keys not in the result. The
     bundles and their ``archive.create`` audit events are recorded in ``uow``. With
@@ -110,8 +114,7 @@ def move_to_archive(
     session = _session(uow, ignore_hold_source)
     try:
         step = _archive_step(session, system, collection)
-        pk = step.target.pk
-        where = and_(pk.in_(list(keys)), ~_legally_held(session, step))
+        where = and_(step.target.key_in(list(keys)), ~_legally_held(session, step))
         with session.dbs.engine(step.target.system).connect() as conn:
             rows = [dict(r) for r in conn.execute(archive_select(step, where)).mappings()]
         groups: dict[date, list[dict[str, Any]]] = defaultdict(list)
@@ -139,11 +142,18 @@ def _write(
     expires: date,
 ) -> Moved:
     assert step.rule.archive is not None
-    picked = [r[step.target.pk.name] for r in rows]
+    picked = [key_of(step.target, r) for r in rows]
     bid = archives.bundle_id(step.target.system.id, step.target.collection.name, picked)
     manifest = write_archive(session, step, bid, rows, active=False, expires=expires)
     bundle = archives.record_bundle(uow=uow, manifest=manifest, reason=reason, source=source)
     return Moved(bid, picked, bundle.expires_at, step.rule.id, bundle.statute)
+
+
+def key_of(target: Target, row: dict[str, Any]) -> Any:
+    """A row's key as the caller gave it: a value, or a tuple for a composite key (dates,
+    timestamps and text parts as the database returned them: typed JSON keeps them)."""
+    names = [c.name for c in target.keys]
+    return row[names[0]] if len(names) == 1 else tuple(row[n] for n in names)
 
 
 def remove_archived(
@@ -175,7 +185,7 @@ def _delete(
     uow: UnitOfWork, session: Session, target: Target, keys: list[Any], bundles: list[str]
 ) -> int:
     with session.dbs.engine(target.system).begin() as conn:
-        rows, children = delete_rows(conn, target, target.pk.in_(list(keys)))
+        rows, children = delete_rows(conn, target, target.key_in(list(keys)))
     uow.audit(
         "archive.remove_live",
         "archive_bundle",

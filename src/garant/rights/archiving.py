@@ -127,22 +127,44 @@ def release(parent: dict[str, Any], wanted: set[Key], why: str, *, erase_too: bo
 def order(garant: Garant, places: dict[str, Any]) -> list[str]:
     """Places children first: a collection before every collection its rows point at
     (any reference: a foreign key forbids deleting a row still referenced, and an
-    archived parent would take its live children with it)."""
+    archived parent would take its live children with it). Collections whose rows point
+    at each other (a cycle) come one after the other: the first of them to run deletes
+    them all together (``garant.rights.cycles``)."""
+    from garant.rights.cycles import groups
+
     datamap = garant.datamap
+    by_system: dict[str, set[str]] = {}
+    for place in places:
+        system_id, name = place.split(".", 1)
+        by_system.setdefault(system_id, set()).add(name)
+    ring: dict[str, str] = {}  # a place in a cycle -> the cycle's first place
+    for system_id, names in by_system.items():
+        for group in groups(datamap.system(system_id), names):
+            for name in group:
+                ring[f"{system_id}.{name}"] = f"{system_id}.{group[0]}"
+    members: dict[str, list[str]] = {}
+    for place in places:
+        members.setdefault(ring.get(place, place), []).append(place)
     depth: dict[str, int] = {}
 
-    def level(place: str, seen: frozenset[str]) -> int:
-        if place not in depth:
-            system_id, name = place.split(".", 1)
-            refs = datamap.collection(system_id, name).references
-            targets = {f"{system_id}.{r.to}" for r in refs} & set(places)
-            depth[place] = 1 + max(
-                (level(t, seen | {place}) for t in targets if t not in seen and t != place),
-                default=0,
+    def level(node: str, seen: frozenset[str]) -> int:
+        if node not in depth:
+            targets: set[str] = set()
+            for place in members[node]:
+                system_id, name = place.split(".", 1)
+                refs = datamap.collection(system_id, name).references
+                targets |= {f"{system_id}.{r.to}" for r in refs} & set(places)
+            nodes = {ring.get(t, t) for t in targets} - {node}
+            depth[node] = 1 + max(
+                (level(t, seen | {node}) for t in nodes if t not in seen), default=0
             )
-        return depth[place]
+        return depth[node]
 
-    return sorted(places, key=lambda p: (-level(p, frozenset()), p))
+    def key(place: str) -> tuple[int, str, str]:
+        node = ring.get(place, place)
+        return (-level(node, frozenset()), node, place)
+
+    return sorted(places, key=key)
 
 
 # --- the steps ------------------------------------------------------------------------
@@ -152,23 +174,18 @@ def move(uow: UnitOfWork, req: RightsRequest, place: str, keys: list[list[Any]])
     from garant.rights import holds
 
     system_id, name = place.split(".", 1)
-    coll = uow.garant.datamap.collection(system_id, name)
-    if len(coll.key_columns) != 1:
-        from garant.errors import ConfigError
-
-        raise ConfigError(f"{place}: moving rows to the archive needs a single-column key")
     moved = move_to_archive(
         uow=uow,
         system=system_id,
         collection=name,
-        keys=[k[0] for k in keys],
+        keys=[tuple(k) for k in keys],  # any number and type of key columns
         reason="erasure",
         ignore_hold_source=holds.source_of(req),
     )
     bundles: list[dict[str, Any]] = [
         {
             "id": m.bundle,
-            "keys": [[k] for k in m.keys],
+            "keys": [_as_list(k) for k in m.keys],
             "until": local_date(m.expires_at, uow.garant.timezone).isoformat(),
             "statute": m.statute,
             "rule": m.rule,
@@ -191,13 +208,18 @@ def move(uow: UnitOfWork, req: RightsRequest, place: str, keys: list[list[Any]])
     return {"bundles": bundles, "moved": count, "held": len(keys) - count}
 
 
+def _as_list(key: Any) -> list[Any]:
+    """A moved key as a step result stores it (typed JSON): the list of its columns."""
+    return list(key) if isinstance(key, tuple) else [key]
+
+
 def purge(uow: UnitOfWork, req: RightsRequest, place: str, moved: dict[str, Any]) -> dict[str, Any]:
     """``purge:PLACE``: the rows the recorded bundles hold leave the live database."""
     from garant.retention.erasure import remove_archived
 
     system_id, name = place.split(".", 1)
     bundles = moved.get("bundles", [])
-    keys = [k[0] for b in bundles for k in b["keys"]]
+    keys = [tuple(k) for b in bundles for k in b["keys"]]
     removed = remove_archived(
         uow=uow,
         system=system_id,

@@ -20,7 +20,17 @@ from sqlalchemy import select
 
 from garant.connectors import Row, connector_for
 from garant.datamap.models import Collection
-from garant.rights import archiving, decisions, holds, links, locate, policy_view, service
+from garant.rights import (
+    archiving,
+    cycles,
+    cycles_apply,
+    decisions,
+    holds,
+    links,
+    locate,
+    policy_view,
+    service,
+)
 from garant.rights.models import ErasureJournal, RightsRequest
 from garant.rights.rules import Decision
 from garant.store.uow import UnitOfWork
@@ -257,8 +267,7 @@ def _kept_reason(
     if holds.held(uow, refs, system_id, coll.name, ignore=holds.source_of(req)):
         return "art17_3_e"
     if archiving.duty(uow, coll) is not None:
-        # moved to the intermediate archive (DEF-R3); the sweep's archive needs one key column
-        return None if len(coll.key_columns) == 1 else "art17_3_b"
+        return None  # moved to the intermediate archive (DEF-R3), whatever its key
     if coll.immutable:
         return "immutable"
     if decision.decision == Decision.ARCHIVE:
@@ -292,10 +301,17 @@ def _changes(
     return out
 
 
-def apply(uow: UnitOfWork, req: RightsRequest, place: str, keys: list[list[Any]]) -> dict[str, int]:
+def apply(uow: UnitOfWork, req: RightsRequest, place: str, keys: list[list[Any]]) -> dict[str, Any]:
     """Erase one collection's planned rows and journal them; run twice, changes once."""
     system_id, name = place.split(".", 1)
     coll = uow.garant.datamap.collection(system_id, name)
+    if coll.erasure == "delete_row":
+        system = uow.garant.datamap.system(system_id)
+        cycle = cycles.cycle_of(
+            uow.garant, system, name, lambda c: archiving.duty(uow, c) is not None
+        )
+        if cycle is not None:
+            return cycles_apply.apply(uow, req, cycle, place, keys)
     rows = _read(uow, system_id, coll, [tuple(k) for k in keys])
     connector = connector_for(uow.garant, system_id)
     deleting = coll.erasure == "delete_row"
@@ -327,7 +343,7 @@ def _journal(
     req: RightsRequest,
     system: str,
     coll: str,
-    keys: list[list[Any]],
+    keys: list[list[Any]] | list[tuple[Any, ...]],
     action: str,
     fields: dict[str, Any],
 ) -> None:

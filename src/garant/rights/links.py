@@ -1,18 +1,16 @@
-"""Rows an erasure deletes must not be pointed at by rows that stay; reference cycles
-between deleted collections are refused before the run.
+"""Rows an erasure deletes must not be pointed at by rows that stay.
 
 A household row the holder owns is pointed at by every member's customer row: deleting it
 would break Bob's row (or be refused by the foreign key halfway through Ada's request). So a
 row planned for deletion that any surviving row still references (another person's row, a
 row rewritten instead of deleted, a kept record) is kept, and the reply says why
-(``referenced_by_kept``). Two collections whose rows point at each other and are both
-deleted (a household owned by its holder, the holder pointing at it) cannot be deleted in
-either order: ``cycle_problems`` refuses the map before the run starts, with file:line.
+(``referenced_by_kept``). Collections whose rows point at each other and are all deleted
+(a household owned by its holder, the holder pointing at it) are deleted together, their
+nullable references emptied first: ``garant.rights.cycles``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from garant.connectors import connector_for
@@ -71,22 +69,3 @@ def _pointed_at(
                 if tuple(row.get(c) for c in coll.key_columns) not in leaving:
                     found.add(tuple(row.get(c) for c in ref.columns))
     return found & planned
-
-
-def cycle_problems(system: System, at: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """Reference cycles whose every collection deletes its rows: no order can delete them."""
-    deleting = {c.name: c for c in system.collections if _deleting(c)}
-    for ci, coll in enumerate(system.collections):
-        if coll.name not in deleting:
-            continue
-        for ri, ref in enumerate(coll.references):
-            if ref.to == coll.name or ref.to not in deleting:
-                continue
-            back = [r for r in deleting[ref.to].references if r.to == coll.name]
-            if back and coll.name < ref.to:
-                yield (
-                    (*at, "collections", ci, "references", ri),
-                    f"{system.id}.{coll.name} and {system.id}.{ref.to} point at each other and "
-                    "both delete their rows (erasure: delete_row): no order can delete them; "
-                    "give one of them erasure: null (its fields are rewritten, the row stays)",
-                )
