@@ -132,7 +132,10 @@ def test_def_s2_the_export_lists_earlier_staff_access_with_date_and_purpose(
     email = truth["persons"][0]["identities"]["email"]
     with garant.unit_of_work(SYSTEM) as uow:
         find_subject(uow=uow, identities=[Identity("email", email)], purpose="complaint #7")
-        at = uow.now().isoformat()[:19].replace("T", " ")
+        from garant.i18n.dates import datetime_formatter
+
+        # shown in words, in the policy's time zone (issue 18), not as stored
+        at = datetime_formatter("en", garant.timezone)(uow.now().replace(microsecond=0))
     out = tmp_path / "p.zip"
     with garant.unit_of_work(SYSTEM) as uow:
         export_subject(uow=uow, identities=[Identity("email", email)], out=out,

@@ -5,6 +5,7 @@ postal address, and links to labelled CSV and JSON files; the same as `subject e
 from __future__ import annotations
 
 import csv
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ from garant.subjects.rules import Identity
 from tests.web.flows import ARTIFACTS, WIDTHS, demo_person, demo_workspace
 
 pytestmark = pytest.mark.browser
+RAW = {"True", "False", "active", "paid", "website", "event", "course"}
 
 
 def test_af_d1_package_index_reads_in_chromium(
@@ -39,6 +41,12 @@ def test_af_d1_package_index_reads_in_chromium(
     assert page.get_by_role("heading", name="Adresses postales").is_visible()
     assert page.get_by_text("Base légale").first.is_visible()  # Art. 15(1) information
     assert email in page.content()
+    # every cell as a person reads it (issue 18): no ISO time, True/False or raw code
+    shown = [t.strip() for t in page.locator("td").all_inner_texts()]
+    raw = [t for t in shown if re.search(r"\d{4}-\d{2}-\d{2}", t) or t in RAW]
+    assert raw == [], f"cells shown as stored: {raw}"
+    assert page.get_by_role("cell", name="En cours", exact=True).first.is_visible()
+    assert page.get_by_text("les fichiers CSV et JSON gardent les valeurs").is_visible()
     shots = ARTIFACTS / "package"
     shots.mkdir(parents=True, exist_ok=True)
     for width in WIDTHS:

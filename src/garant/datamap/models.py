@@ -71,6 +71,9 @@ class FieldSpec(_Strict):
     third_party: bool = False
     """The column holds someone else's data (a co-signer, a staff member): redacted in
     exports under Art. 15(4)."""
+    values: dict[str | int | bool, Labels] | None = None
+    """Labels of the codes the column holds (``paid: {fr: Payée, en: Paid}``): the
+    readable page of an export shows the label, its CSV and JSON files the code."""
 
     _erasure_none = field_validator("erasure", mode="before")(_null_strategy)
 

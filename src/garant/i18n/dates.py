@@ -7,12 +7,17 @@ anything else is returned as it is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, tzinfo
+from functools import cache
+from operator import attrgetter
+from typing import Literal
 from zoneinfo import ZoneInfo
 
+from babel import Locale
+from babel.dates import DateTimeFormat, get_month_names, get_timezone_location, tokenize_pattern
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
-from babel.dates import get_timezone_location
 
 from garant.i18n import current_language, gettext, ngettext
 
@@ -21,8 +26,8 @@ PATTERNS = {"medium": "d MMM y, HH:mm", "long": "d MMMM y, HH:mm"}
 """``fmt`` names; ``"medium+zone"`` adds the place whose time it is: ``(heure de Paris)``."""
 
 
-def _locale() -> str:
-    return LOCALES.get(current_language(), "en_GB")
+def _locale(lang: str | None = None) -> str:
+    return LOCALES.get(lang or current_language(), "en_GB")
 
 
 def _zone(tz: tzinfo | str | None) -> tzinfo:
@@ -81,3 +86,100 @@ def days_left(days: int | None) -> str:
         late = -days
         return ngettext("%(n)d day late", "%(n)d days late", late) % {"n": late}
     return ngettext("%(n)d day left", "%(n)d days left", days) % {"n": days}
+
+
+# --- one pattern, many values ------------------------------------------------------------
+Formatter = Callable[[date], str]
+
+
+def date_formatter(lang: str, tz: tzinfo | str | None = None, fmt: str = "long") -> Formatter:
+    """A function showing dates (and moments, as their day in ``tz``) as ``format_date``
+    does, with the locale and pattern resolved once: for a column of values (an export's
+    readable page), where ``format_date`` would parse the same pattern for each."""
+    locale = _locale(lang)
+    apply = compiled(Locale.parse(locale).date_formats[fmt].pattern, locale)
+    zone = _zone(tz)
+
+    def show(value: date) -> str:
+        if isinstance(value, datetime):
+            moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+            value = moment.astimezone(zone).date()
+        return apply(value)
+
+    return show
+
+
+def datetime_formatter(lang: str, tz: tzinfo | str | None = None, fmt: str = "medium") -> Formatter:
+    """A function showing moments as ``format_datetime`` does (in ``tz``; a naive time is
+    UTC, a plain date is shown as ``date_formatter`` shows it), the pattern resolved once."""
+    locale = _locale(lang)
+    apply = compiled(PATTERNS.get(fmt, fmt), locale)
+    as_day = date_formatter(lang, tz)
+    zone = _zone(tz)
+
+    def show(value: date) -> str:
+        if not isinstance(value, datetime):
+            return as_day(value)
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return apply(moment.astimezone(zone))
+
+    return show
+
+
+@cache
+def compiled(pattern: str, locale: str) -> Formatter:
+    """Babel's ``pattern`` for ``locale`` as one function: tokenized once by Babel into a
+    ``%`` template; the common fields (year, month by number or by the locale's names,
+    day, hours, minutes, seconds) are read from the value in one ``attrgetter`` call; a
+    pattern with any other field is Babel's own ``DateTimeFormat`` for that field. Same
+    text as ``babel.dates.format_datetime(value, pattern, locale)`` (compared in
+    ``tests/i18n/test_dates_compiled.py``)."""
+    parsed = Locale.parse(locale)
+    template: list[str] = []
+    attrs: list[str] = []
+    names: list[tuple[int, list[str]]] = []
+    others: list[tuple[int, str]] = []
+    for kind, token in tokenize_pattern(pattern):
+        if kind == "chars":
+            template.append(str(token).replace("%", "%%"))
+            continue
+        char, num = str(token[0]), int(token[1])
+        attr = _ATTRS.get(char)
+        if attr is not None and (num <= 2 if char in "dHmsML" else num != 2):
+            template.append(f"%0{num}d")
+            attrs.append(attr)
+        elif char in "ML" and num in (3, 4, 5):
+            width: Literal["abbreviated", "wide", "narrow"] = _WIDTHS[num]
+            month = get_month_names(width, "format" if char == "M" else "stand-alone", parsed)
+            template.append("%s")
+            names.append((len(attrs), [""] + [str(month[m]) for m in range(1, 13)]))
+            attrs.append("month")
+        else:
+            template.append("%s")
+            others.append((len(attrs), char * num))
+            attrs.append("year")  # a placeholder, replaced by Babel's text for the field
+    text = "".join(template)
+    if not attrs:
+        return lambda _value: text % ()
+    read = attrgetter(*attrs) if len(attrs) > 1 else (lambda v, a=attrs[0]: (getattr(v, a),))
+    if not names and not others:
+        return lambda value: text % read(value)
+
+    def apply(value: date) -> str:
+        values: list[object] = list(read(value))
+        for at, table in names:
+            values[at] = table[value.month]
+        for at, field in others:
+            values[at] = DateTimeFormat(value, parsed)[field]
+        return text % tuple(values)
+
+    return apply
+
+
+_WIDTHS: dict[int, Literal["abbreviated", "wide", "narrow"]] = {
+    3: "abbreviated",
+    4: "wide",
+    5: "narrow",
+}
+_ATTRS = {"y": "year", "M": "month", "L": "month", "d": "day", "H": "hour", "m": "minute",
+          "s": "second"}  # fmt: skip

@@ -9,16 +9,19 @@ how to complain to the supervisory authority.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from functools import cache
+from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING, Any
 
 from garant.i18n import translate
+from garant.i18n.dates import date_formatter, datetime_formatter
 from garant.subjects.art15 import describe_activity, text
 
 if TYPE_CHECKING:
     from garant.app import Garant
+    from garant.datamap.models import FieldSpec
     from garant.subjects.export import CollectionExport
     from garant.subjects.schemas import SubjectFind
 
@@ -58,13 +61,15 @@ def render(
         return translate(lang, message)
 
     title = t("Your data portability copy") if portable else t("Your personal data")
+    cells = Cells(lang, garant.timezone)
     parts = [
         f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8">',
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
         f"<h1>{escape(title)}</h1>",
         f"<p>{escape(garant.policy.controller.name)} · "
-        f"{escape(t('Prepared on'))} {escape(_day(garant, lang))}</p>",
+        f"{escape(t('Prepared on'))} {escape(cells.day(garant.clock.now()))}</p>",
         f"<p>{escape(t('Each table lists the records in the files of this package.'))}</p>",
+        f"<p>{escape(t(MACHINE_VALUES))}</p>",
     ]
     if not any(e.records for e in exports):
         parts.append(f"<p><strong>{escape(t(NOTHING))}</strong></p>")
@@ -72,16 +77,16 @@ def render(
     for export in exports:
         by_activity[export.rowset.collection.activity].append(export)
     for activity_id, group in by_activity.items():
-        parts.append(_purpose(garant, activity_id, group, lang))
-    parts.append(_records(sections, lang))
+        parts.append(_purpose(garant, activity_id, group, cells))
+    parts.append(_records(sections, cells))
     parts.append(_excluded(excluded, lang))
     parts.append(_rights(garant, lang))
     parts.append("</body></html>")
     return "\n".join(p for p in parts if p)
 
 
-def _purpose(garant: Garant, activity_id: str | None, group: list[Any], lang: str) -> str:
-    info = describe_activity(garant.policy, activity_id, lang)
+def _purpose(garant: Garant, activity_id: str | None, group: list[Any], cells: Cells) -> str:
+    info = describe_activity(garant.policy, activity_id, cells.lang)
     out = [f"<section><h2>{escape(info['title'])}</h2>"]
     if info["items"]:
         out.append("<dl>")
@@ -89,25 +94,27 @@ def _purpose(garant: Garant, activity_id: str | None, group: list[Any], lang: st
             out.append(f"<dt>{escape(heading)}</dt><dd>{escape(value)}</dd>")
         out.append("</dl>")
     for export in group:
-        out.append(_table(export, lang))
+        out.append(_table(export, cells))
     out.append("</section>")
     return "\n".join(out)
 
 
-def _table(export: Any, lang: str) -> str:
+def _table(export: Any, cells: Cells) -> str:
+    lang = cells.lang
     coll = export.rowset.collection
     label = coll.label.get(lang) if coll.label else coll.name
     counts = translate(lang, "records") + f": {export.records}"
     if export.context:
         counts += f" · {translate(lang, 'shared or linked records')}: {export.context}"
     heads = "".join(f'<th scope="col">{escape(f.label.get(lang))}</th>' for f in export.fields)
-    rows = []
-    for record in export.sample:
-        css = "own" if record["relation"] == "own" else "context"
-        cells = "".join(
-            f"<td>{escape(_show(record.get(f.name), lang))}</td>" for f in export.fields
-        )
-        rows.append(f'<tr class="{css}">{cells}</tr>')
+    sample = export.sample
+    columns = [cells.column([r.get(f.name) for r in sample], f) for f in export.fields]
+    rows = [
+        f'<tr class="{"own" if record["relation"] == "own" else "context"}">'
+        + "".join(f"<td>{escape(value)}</td>" for value in values)
+        + "</tr>"
+        for record, values in zip(sample, zip(*columns, strict=True), strict=True)
+    ]
     more = ""
     if export.records + export.context > len(export.sample):
         more = f"<p>{escape(translate(lang, 'All records are in the file'))} {export.path}.csv</p>"
@@ -124,7 +131,8 @@ def _table(export: Any, lang: str) -> str:
     )
 
 
-def _records(sections: list[dict[str, Any]], lang: str) -> str:
+def _records(sections: list[dict[str, Any]], cells: Cells) -> str:
+    lang = cells.lang
     if not sections:
         return ""
     out = [f"<section><h2>{escape(translate(lang, 'What Garant records about you'))}</h2>"]
@@ -137,9 +145,9 @@ def _records(sections: list[dict[str, Any]], lang: str) -> str:
         out.append("<table><thead><tr>")
         out.extend(f'<th scope="col">{escape(str(h))}</th>' for h in heads)
         out.append("</tr></thead><tbody>")
-        for row in rows:
-            cells = "".join(f"<td>{escape(_show(row.get(h), lang))}</td>" for h in heads)
-            out.append(f"<tr>{cells}</tr>")
+        columns = [cells.column([row.get(h) for row in rows]) for h in heads]
+        for values in zip(*columns, strict=True):
+            out.append("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in values) + "</tr>")
         out.append("</tbody></table>")
     out.append("</section>")
     return "\n".join(out)
@@ -183,32 +191,83 @@ def _rights(garant: Garant, lang: str) -> str:
     return "\n".join(out)
 
 
-def _day(garant: Garant, lang: str) -> str:
-    from babel.dates import format_date
-
-    return str(format_date(garant.clock.now().astimezone(garant.timezone), "long", locale=lang))
-
-
-def _show(value: Any, lang: str) -> str:
-    """A value as a person reads it: dates and times in words of their language (Babel);
-    the CSV and JSON files keep the exact values."""
-    from babel.dates import format_date, format_datetime
-
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return translate(lang, "yes") if value else translate(lang, "no")
-    if isinstance(value, datetime):
-        return str(format_datetime(value, "medium", locale=_locale(lang)))
-    if isinstance(value, date):
-        return str(format_date(value, "long", locale=_locale(lang)))
-    return str(value)
+MACHINE_VALUES = (
+    "The tables show dates, times, yes/no values and codes in words; the CSV and JSON files "
+    "keep the values as they are stored (dates and times in ISO 8601, in UTC where the "
+    "system records the time zone), for a spreadsheet or another program."
+)
+Show = Callable[[Any], str]
 
 
-@cache
-def _locale(lang: str) -> Any:
-    """The Babel locale parsed once: parsing it on every date was a third of the time the
-    readable page of an export spent on dates (a Pagila customer shows about 80)."""
-    from babel import Locale
+class Cells:
+    """How the page shows a value, chosen once per column (never per cell): dates and
+    times in words of the person's language and in the policy's time zone (Babel's
+    pattern resolved once: ``garant.i18n.dates.compiled``), yes/no in words, a code by
+    the label the data map gives it (``values``); the CSV and JSON files keep the values
+    as stored."""
 
-    return Locale.parse(lang)
+    def __init__(self, lang: str, zone: Any):
+        self.lang = lang
+        self.moment = datetime_formatter(lang, zone)
+        self.day = date_formatter(lang, zone)
+        self.words = {True: translate(lang, "Yes"), False: translate(lang, "No")}
+
+    def column(self, values: Sequence[Any], spec: FieldSpec | None = None) -> list[str]:
+        """The column's values as text, by one formatter chosen from its types."""
+        show = self.formatter({type(v) for v in values} - {type(None)}, values)
+        labels = spec.values if spec is not None else None
+        if labels:
+            names = {str(code): label.get(self.lang) for code, label in labels.items()}
+            base = show
+            show = lambda v: names.get(str(v)) or base(v)  # noqa: E731
+        return ["" if v is None else show(v) for v in values]
+
+    def formatter(self, kinds: set[type], values: Sequence[Any]) -> Show:
+        if not kinds or kinds <= _AS_TEXT:
+            return str
+        if kinds == {bool}:
+            return self.words.__getitem__
+        if kinds <= {datetime}:
+            return self.moment
+        if kinds == {date}:
+            return self.day
+        if kinds == {str}:
+            return self._iso_text(values)
+        return self.show
+
+    def _iso_text(self, values: Sequence[Any]) -> Show:
+        """A column of ISO 8601 texts (a SQLite TEXT column, a JSON detail) is shown as
+        dates or times; any other text as it is."""
+        parsed = [_iso(v) for v in values if v is not None]
+        if not parsed or any(p is None for p in parsed):
+            return str
+        dated = self.day if all(type(p) is date for p in parsed) else self.moment
+        return lambda v: dated(_iso(v) or v)
+
+    def show(self, value: Any) -> str:
+        """One value of a column of mixed types, by its own type."""
+        if isinstance(value, bool):
+            return self.words[value]
+        if isinstance(value, datetime):
+            return self.moment(value)
+        if isinstance(value, date):
+            return self.day(value)
+        if isinstance(value, str) and (parsed := _iso(value)) is not None:
+            return self.moment(parsed) if isinstance(parsed, datetime) else self.day(parsed)
+        return str(value)
+
+
+_AS_TEXT = frozenset({int, float, Decimal})
+"""Types shown as ``str`` shows them."""
+
+
+def _iso(value: Any) -> date | None:
+    """An ISO 8601 date or time of a text (``2026-12-06``, ``2026-12-06T03:06:06+00:00``)."""
+    if type(value) is not str or len(value) < 10 or value[4:5] != "-" or value[7:8] != "-":
+        return None
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value)
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
