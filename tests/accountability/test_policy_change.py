@@ -76,8 +76,10 @@ def test_def_v1_the_worker_job_tells_only_the_activity_concerned(
 def test_def_v1_publishing_a_new_version_tells_the_persons_by_itself(
     make_garant: Callable[..., Garant], smtp_server: SmtpSink
 ) -> None:
-    """DEF-V1: no one has to remember a second command; the first version tells no one."""
+    """DEF-V1: no one has to remember a second command; the first version tells no one.
+    What it will send is previewed, and the confirmed publication sends it by itself."""
     from garant.jobs.models import Job
+    from garant.policy.publication import preview_publication
     from garant.policy.versions import publish
 
     garant = make_garant(policy=POLICY)
@@ -85,15 +87,24 @@ def test_def_v1_publishing_a_new_version_tells_the_persons_by_itself(
     garant.reload()
     use_smtp(garant, smtp_server)
     with garant.unit_of_work() as uow:
+        assert preview_publication(uow=uow, path=garant.policy_path).mailings == []
         publish(uow=uow, path=garant.policy_path, note="First version")
     garant.policy_path.write_text(POLICY + "\n# newsletter kept 3 years\n", encoding="utf-8")
+    note = "Newsletter kept 3 years"
     with garant.unit_of_work() as uow:
-        publish(uow=uow, path=garant.policy_path, note="Newsletter kept 3 years")
+        shown = preview_publication(uow=uow, path=garant.policy_path, note=note)
+    assert (shown.number, shown.recipients) == (2, 5)
+    assert [m.lang for m in shown.mailings[0].messages] == ["en", "fr"]
+    with garant.unit_of_work() as uow:  # the preview queued nothing
+        assert "policy-change:2" not in set(uow.session.scalars(select(Job.idempotency_key)))
+    with garant.unit_of_work() as uow:  # confirmed: the file as previewed
+        publish(uow=uow, path=garant.policy_path, note=note, expected_sha256=shown.sha256)
     with garant.unit_of_work() as uow:
         keys = set(uow.session.scalars(select(Job.idempotency_key)))
     assert "policy-change:2" in keys and "policy-change:1" not in keys
     assert run_due(garant).failed == 0
     run_due(garant)
     messages = smtp_server.wait_for(5)
-    assert len(messages) == 5
+    assert len(messages) == 5 == shown.recipients  # the preview counted who was mailed
     assert "version (2)" in messages[0].get_content()
+    assert messages[0]["Subject"] == shown.mailings[0].messages[0].subject

@@ -70,11 +70,12 @@ def test_def_v1_publishing_an_unchanged_policy_is_refused(
 def test_def_v1_cli_publish_versions_diff(make_garant: Callable[..., Garant]) -> None:
     garant = make_garant(example="def-network")
     ws = str(garant.workspace)
-    code, out, _ = run("policy", "publish", "--workspace", ws, "--note", "first")
+    code, out, _ = run("policy", "publish", "--workspace", ws, "--note", "first", "--yes")
     assert code == 0 and "published version 1" in out
     _edit(garant, "{id: vpn,", "{id: vpn_v2,")
     _edit(garant, "authorizations, vpn, wifi]", "authorizations, vpn_v2, wifi]")
-    code, out, _ = run("policy", "publish", "--workspace", ws, "--actor", "dpo@def.example")
+    args = ("policy", "publish", "--workspace", ws, "--actor", "dpo@def.example", "--yes")
+    code, out, _ = run(*args)
     assert code == 0 and "added: security_measures vpn_v2" in out
     code, out, _ = run("policy", "versions", "--workspace", ws, "--json")
     rows = json.loads(out)
@@ -83,7 +84,7 @@ def test_def_v1_cli_publish_versions_diff(make_garant: Callable[..., Garant]) ->
     assert code == 0 and "removed: security_measures vpn" in out and "+  - {id: vpn_v2," in out
     code, _, err = run("policy", "diff", "1", "9", "--workspace", ws)
     assert code == 2 and "no published policy version 9" in err
-    code, _, err = run("policy", "publish", "--workspace", ws)
+    code, _, err = run("policy", "publish", "--workspace", ws, "--yes")
     assert code == 2 and "unchanged" in err
 
 

@@ -17,6 +17,7 @@ from garant.accountability import sources
 from garant.accountability.models import PolicyNotice
 from garant.accountability.scan import identities
 from garant.errors import InvalidInput
+from garant.i18n import language
 from garant.jobs.service import JobContext, enqueue
 from garant.mail.service import queue_mail
 from garant.store.uow import SYSTEM, Actor, UnitOfWork
@@ -30,7 +31,8 @@ BATCH = 500
 
 
 def _summary_text(summary: str, note: str) -> str:
-    """The publisher's note, else the semantic changes (``[{section, id, change}]``)."""
+    """The publisher's note, else the semantic changes (``[{section, id, change}]``) in the
+    current language's words (no internal ids: a person reads it)."""
     if note.strip():
         return note.strip()
     try:
@@ -39,7 +41,18 @@ def _summary_text(summary: str, note: str) -> str:
         changes = None
     if not isinstance(changes, list):
         return summary.strip()
-    return "; ".join(f"{c.get('section')} {c.get('id')}: {c.get('change')}" for c in changes)
+    from garant.policy.publication import describe_changes
+    from garant.policy.versions import Change
+
+    return describe_changes(
+        [Change(str(c.get("section")), str(c.get("id")), str(c.get("change"))) for c in changes]
+    )
+
+
+def tells(number: int) -> bool:
+    """DEF-V1: a new version after the first is told to the persons (the first has
+    nothing to compare with)."""
+    return number > 1
 
 
 def _version_summary(uow: UnitOfWork, version: str) -> str:
@@ -66,6 +79,11 @@ def queue_notices(*, uow: UnitOfWork, version: str) -> int:
     return int(job.id)
 
 
+def notice_language(garant: Garant) -> str:
+    """Every person is told in the policy's first language."""
+    return (garant.policy.languages or ["fr"])[0]
+
+
 def _context(garant: Garant, version: str, summary: str) -> dict[str, Any]:
     policy = garant.policy
     return {
@@ -85,7 +103,7 @@ def _notify_batch(uow: UnitOfWork, version: str, emails: list[str], context: dic
             )
         )
     )
-    lang = (uow.garant.policy.languages or ["fr"])[0]
+    lang = notice_language(uow.garant)
     count = 0
     for ref, email in refs.items():
         if ref in told:
@@ -113,7 +131,7 @@ def notify_version(
 
     Each batch is its own transaction: an interrupted run resumes where it stopped.
     """
-    with garant.unit_of_work(actor) as uow:
+    with garant.unit_of_work(actor) as uow, language(notice_language(garant)):
         context = _context(garant, version, _version_summary(uow, version))
         datamap = sources.datamap_of(uow)
     if datamap is None:
@@ -140,7 +158,7 @@ def notices(*, uow: UnitOfWork, version: str) -> list[dict[str, Any]]:
 
 def on_published(uow: UnitOfWork, version: Any) -> None:
     """DEF-V1: publishing a new version (after the first) queues the notice to the persons."""
-    if version.number > 1:
+    if tells(version.number):
         enqueue(
             uow=uow,
             kind=JOB,

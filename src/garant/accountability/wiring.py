@@ -12,11 +12,14 @@ if TYPE_CHECKING:
 def install(garant: Garant) -> None:
     """Register this feature's job handlers, schedulers and dashboard providers."""
     from garant.accountability import daily
+    from garant.accountability.notice_preview import on_publish_preview
     from garant.accountability.policy_change import JOB, notify_job, on_published
     from garant.accountability.records import disclosure_records
 
     garant.jobs.register(JOB, notify_job)
     garant.extensions.setdefault("policy_published", []).append(on_published)
+    # what publishing will send, shown before staff confirm it (issue 18)
+    garant.extensions.setdefault("policy_publish_preview", []).append(on_publish_preview)
     garant.jobs.register(daily.JOB, daily.daily_job)
     garant.schedulers.append(daily.schedule)
     garant.dashboard_providers.append(dashboard)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -21,6 +21,11 @@ from garant.cli.common import (
     print_json,
 )
 from garant.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from datetime import tzinfo
+
+    from garant.policy.publication import PublicationPreview
 
 policy_app = typer.Typer(
     help="The policy: check, promises, notice, versions.", no_args_is_help=True
@@ -134,23 +139,74 @@ def notice(
     _write(notice_text(open_garant(workspace), lang=lang, fmt=fmt), out)
 
 
+def _interactive() -> bool:
+    """A person at a terminal who can answer the question."""
+    return sys.stdin.isatty()
+
+
+def _show_preview(shown: PublicationPreview, zone: tzinfo) -> None:
+    """The same preview as the back office: version, changes, recipients, messages."""
+    from garant.i18n.dates import format_datetime
+
+    after = f"replaces version {shown.previous}" if shown.previous else "the first version"
+    console.print(f"Version {shown.number} ({after})", highlight=False)
+    if shown.note:
+        console.print(f"What changed: {shown.note}", markup=False, highlight=False)
+    for c in shown.changes:
+        console.print(f"  {c.change}: {c.section} {c.id}", highlight=False)
+    when = format_datetime(shown.at, zone)
+    console.print(f"Published and announced when you confirm (now: {when})", highlight=False)
+    if not shown.mailings:
+        console.print("Publishing this version mails no one.")
+    for mailing in shown.mailings:
+        for lang, subject, text in ((m.lang, m.subject, m.text) for m in mailing.messages):
+            console.rule(f"{lang}: {subject}", characters="-")
+            console.print(text, markup=False, highlight=False)
+        by_language = ", ".join(f"{n} in {lang}" for lang, n in mailing.by_language.items())
+        console.print(
+            f"{mailing.recipients} person(s) will receive the notice by email"
+            + (f" ({by_language})" if by_language else ""),
+            highlight=False,
+        )
+
+
 @policy_app.command("publish")
 def publish(
     workspace: WorkspaceOpt = Path("."),
     note: Annotated[str, typer.Option(help="What changed, in a sentence.")] = "",
     actor: ActorOpt = "",
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Publish without asking (the preview is still shown).")
+    ] = False,
+    preview: Annotated[
+        bool, typer.Option("--preview", help="Show what publishing would do; publish nothing.")
+    ] = False,
 ) -> None:
-    """Store the current policy as a new version (number, date, hash, diff) (DEF-V1)."""
+    """Store the current policy as a new version (number, date, hash, diff) and tell the
+    persons by email (DEF-V1): shows the version, the changes, how many persons and the
+    message in each language, then asks (--yes to skip the question)."""
     from garant.policy import versions
+    from garant.policy.publication import preview_publication
 
+    if not (yes or preview or _interactive()):
+        raise InvalidInput(
+            "publishing mails the persons concerned: read it with --preview, then run with --yes"
+        )
     garant = open_garant(workspace)
-    with garant.unit_of_work(cli_actor(actor or None)) as uow:
-        version = versions.publish(uow=uow, path=garant.policy_path, note=note)
+    who = cli_actor(actor or None)
+    with garant.unit_of_work(who) as uow:
+        shown = preview_publication(uow=uow, path=garant.policy_path, note=note)
+    _show_preview(shown, garant.timezone)
+    if preview or not (yes or typer.confirm(f"Publish version {shown.number}?", default=False)):
+        console.print("Nothing published.")
+        return
+    with garant.unit_of_work(who) as uow:
+        version = versions.publish(
+            uow=uow, path=garant.policy_path, note=note, expected_sha256=shown.sha256
+        )
         number, digest = version.number, version.sha256
-        changes = versions.changes_of(version)
-    console.print(f"[green]published version {number}[/green] sha256 {digest[:12]}…")
-    for c in changes:
-        console.print(f"  {c.change}: {c.section} {c.id}", highlight=False)
+    told = f"; the notice to {shown.recipients} person(s) is queued" if shown.mailings else ""
+    console.print(f"[green]published version {number}[/green] sha256 {digest[:12]}…{told}")
 
 
 @policy_app.command("versions")

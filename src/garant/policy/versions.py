@@ -38,6 +38,23 @@ SECTIONS = (
 )
 
 
+class Unchanged(Conflict):
+    """The policy file is the last published version's: nothing to publish."""
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+        super().__init__(f"the policy is unchanged since version {number}; nothing to publish")
+
+
+class ChangedSincePreview(Conflict):
+    """The file was edited after staff saw the preview they confirmed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the policy file changed since it was previewed; preview the publication again"
+        )
+
+
 @dataclass(frozen=True)
 class Change:
     section: str
@@ -87,16 +104,27 @@ def latest(uow: UnitOfWork) -> PolicyVersion | None:
     ).first()
 
 
-def publish(*, uow: UnitOfWork, path: Path, note: str = "") -> PolicyVersion:
-    """Store the policy file as the next version; refuse an invalid or unchanged policy."""
+@dataclass(frozen=True)
+class Candidate:
+    """The policy file as the next version would store it, before anything is stored."""
+
+    number: int
+    previous: int | None
+    sha256: str
+    content: str
+    diff: str
+    changes: list[Change]
+    note: str
+
+
+def candidate(*, uow: UnitOfWork, path: Path, note: str = "") -> Candidate:
+    """What publishing ``path`` now would store; refuse an invalid or unchanged policy."""
     content = path.read_text(encoding="utf-8")
     policy = parse_policy(content, path.name)
     digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
     previous = latest(uow)
     if previous is not None and previous.sha256 == digest:
-        raise Conflict(
-            f"the policy is unchanged since version {previous.number}; nothing to publish"
-        )
+        raise Unchanged(previous.number)
     number = (uow.session.scalar(select(func.max(PolicyVersion.number))) or 0) + 1
     old_policy = parse_policy(previous.content, f"v{previous.number}") if previous else None
     diff = (
@@ -104,14 +132,30 @@ def publish(*, uow: UnitOfWork, path: Path, note: str = "") -> PolicyVersion:
         if previous
         else ""
     )
-    summary = [c.as_dict() for c in semantic_changes(old_policy, policy)]
+    changes = semantic_changes(old_policy, policy)
+    before = previous.number if previous else None
+    return Candidate(number, before, digest, content, diff, changes, note.strip())
+
+
+def publish(
+    *, uow: UnitOfWork, path: Path, note: str = "", expected_sha256: str | None = None
+) -> PolicyVersion:
+    """Store the policy file as the next version; refuse an invalid or unchanged policy.
+
+    ``expected_sha256`` is the hash of the file as it was previewed and confirmed
+    (``garant.policy.publication``): a file edited since is refused, so that what is
+    published and mailed is what staff saw."""
+    next_version = candidate(uow=uow, path=path, note=note)
+    if expected_sha256 is not None and expected_sha256 != next_version.sha256:
+        raise ChangedSincePreview()
+    summary = [c.as_dict() for c in next_version.changes]
     version = PolicyVersion(
-        number=number,
+        number=next_version.number,
         published_at=uow.now(),
         published_by=uow.actor.label,
-        sha256=digest,
-        content=content,
-        diff=diff,
+        sha256=next_version.sha256,
+        content=next_version.content,
+        diff=next_version.diff,
         summary=json.dumps(summary),
         note=note,
     )
@@ -120,11 +164,12 @@ def publish(*, uow: UnitOfWork, path: Path, note: str = "") -> PolicyVersion:
     uow.audit(
         "policy.published",
         "policy_version",
-        number,
-        details={"sha256": digest, "changes": len(summary)},
+        version.number,
+        details={"sha256": version.sha256, "changes": len(summary)},
     )
     # Other features act on a new version in the same transaction (DEF-V1: the
-    # accountability feature queues the notice to the persons concerned).
+    # accountability feature queues the notice to the persons concerned). Surfaces show
+    # what they will do first (``garant.policy.publication.preview_publication``).
     for hook in uow.garant.extensions.get("policy_published", []):
         hook(uow, version)
     return version

@@ -8,9 +8,12 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from garant.accounts.roles import Permission
+from garant.app import Garant
+from garant.errors import GarantError
 from garant.i18n import current_language
 from garant.i18n import gettext as _
 from garant.policy import versions
+from garant.policy.publication import PublicationPreview, preview_publication
 from garant.policy.register import FORMATS, export_register, organization, register_rows
 from garant.policy.service import run_check
 from garant.store.uow import Actor
@@ -20,6 +23,7 @@ from garant.web.nav import NavItem
 from garant.web.templating import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
+LANGUAGE_NAMES = {"fr": "French", "en": "English"}  # msgids, in a sentence
 
 NAV = [
     NavItem(_("Register"), "/admin/register", Permission.REGISTER_READ, order=10),
@@ -62,21 +66,61 @@ def register_download(
 
 
 @router.get("/policy", dependencies=[Depends(Requires(Permission.REGISTER_READ))])
-def policy_page(request: Request, garant: GarantDep) -> Response:
+def policy_page(request: Request, garant: GarantDep, published: int | None = None) -> Response:
     findings = run_check(garant)
     with garant.unit_of_work() as uow:
         rows = [versions.version_row(v) for v in versions.list_versions(uow)]
-    return render(request, "admin/policy/policy.html", {"findings": findings, "versions": rows})
+    context = {"findings": findings, "versions": rows, "published": published}
+    return render(request, "admin/policy/policy.html", context)
+
+
+def _problem(exc: GarantError) -> str:
+    if isinstance(exc, versions.Unchanged):
+        return _("The policy is unchanged since version %(number)s: nothing to publish.") % {
+            "number": exc.number
+        }
+    if isinstance(exc, versions.ChangedSincePreview):
+        return _("The policy file changed since the preview: read the new preview and confirm.")
+    return _(exc.message)  # a policy file that does not load: file:line and the problem
+
+
+def _preview_page(
+    request: Request, garant: Garant, actor: Actor, note: str, after: GarantError | None = None
+) -> Response:
+    """What publishing would store and mail, with the button that confirms it."""
+    shown: PublicationPreview | None = None
+    error = _problem(after) if after else None
+    status = after.http_status if after else 200
+    try:
+        with garant.unit_of_work(actor) as uow:
+            shown = preview_publication(uow=uow, path=garant.policy_path, note=note)
+    except GarantError as exc:
+        error, status = _problem(exc), exc.http_status
+    context = {"preview": shown, "note": note, "error": error, "language_names": LANGUAGE_NAMES}
+    return render(request, "admin/policy/publish.html", context, status)
 
 
 @router.post("/policy/publish", dependencies=[Depends(csrf_protect)])
 def publish(
+    request: Request,
     garant: GarantDep,
     actor: Annotated[Actor, Depends(Requires(Permission.POLICY_MANAGE))],
-    note: Annotated[str, Form()] = "",
+    note: Annotated[str, Form(max_length=2000)] = "",
+    confirmed: Annotated[str, Form()] = "",
+    sha256: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    """DEF-V1: publish the workspace's policy file as the next version."""
-    with garant.unit_of_work(actor) as uow:
-        versions.publish(uow=uow, path=garant.policy_path, note=note)
+    """DEF-V1: publish the workspace's policy file as the next version, which mails the
+    persons by itself: the first post shows what it will do; only the confirmation of
+    that preview (the file's hash as shown) publishes."""
+    if confirmed != "yes" or not sha256:
+        return _preview_page(request, garant, actor, note)
+    try:
+        with garant.unit_of_work(actor) as uow:
+            version = versions.publish(
+                uow=uow, path=garant.policy_path, note=note, expected_sha256=sha256
+            )
+            number = version.number
+    except GarantError as exc:  # edited since the preview: show the new one
+        return _preview_page(request, garant, actor, note, exc)
     garant.reload()
-    return RedirectResponse("/admin/policy", status_code=303)
+    return RedirectResponse(f"/admin/policy?published={number}", status_code=303)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from garant.accounts.roles import Permission
+from garant.errors import InvalidInput
 from garant.i18n import current_language
 from garant.policy import versions
 from garant.policy.forms import check_submission
+from garant.policy.publication import preview_publication
 from garant.policy.register import export_register
 from garant.policy.service import run_check
 from garant.store.uow import Actor
@@ -62,13 +66,89 @@ def policy_versions(garant: GarantDep) -> list[dict[str, Any]]:
         return [versions.version_row(v) for v in versions.list_versions(uow)]
 
 
+class PublishIn(BaseModel):
+    """Publishing mails every person concerned (DEF-V1): it is confirmed explicitly,
+    best with the ``sha256`` of the preview read, so that an edited file is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+    note: str = Field("", max_length=2000, description="What changed, in a sentence.")
+    confirm: bool = Field(
+        False, description="true to publish and queue the notice; see /policy/publish/preview."
+    )
+    sha256: str | None = Field(
+        None,
+        pattern="^[0-9a-f]{64}$",
+        description="The `sha256` of the preview confirmed: refused (409) if the file changed.",
+    )
+
+
+class PreviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note: str = Field("", max_length=2000, description="What changed, in a sentence.")
+
+
+class ChangeRead(BaseModel):
+    section: str
+    id: str
+    change: str
+
+
+class MessageRead(BaseModel):
+    lang: str
+    subject: str
+    text: str
+
+
+class MailingRead(BaseModel):
+    recipients: int
+    by_language: dict[str, int]
+    messages: list[MessageRead]
+
+
+class PublicationPreviewRead(BaseModel):
+    """What publishing would store and mail; nothing is stored nor queued."""
+
+    number: int
+    previous: int | None
+    sha256: str
+    note: str
+    changes: list[ChangeRead]
+    at: datetime
+    recipients: int
+    mailings: list[MailingRead]
+
+
+@router.post("/policy/publish/preview", dependencies=[Depends(csrf_protect)])
+def policy_publish_preview(
+    garant: GarantDep,
+    actor: Annotated[Actor, Depends(Requires(Permission.POLICY_MANAGE))],
+    body: PreviewIn | None = None,
+) -> PublicationPreviewRead:
+    """DEF-V1: the version publishing would store, what changed, how many persons the
+    notice goes to (per language) and the message in each language; queues nothing."""
+    note = body.note if body else ""
+    with garant.unit_of_work(actor) as uow:
+        shown = preview_publication(uow=uow, path=garant.policy_path, note=note)
+    return PublicationPreviewRead.model_validate(shown.as_dict())
+
+
 @router.post("/policy/publish", dependencies=[Depends(csrf_protect)])
 def policy_publish(
     garant: GarantDep,
     actor: Annotated[Actor, Depends(Requires(Permission.POLICY_MANAGE))],
-    note: Annotated[str, Body(embed=True)] = "",
+    body: PublishIn,
 ) -> dict[str, Any]:
-    """DEF-V1: store the workspace's policy as the next version."""
+    """DEF-V1: store the workspace's policy as the next version, which queues the notice
+    to the persons by itself; refused (422) without ``confirm: true``."""
+    if not body.confirm:
+        raise InvalidInput(
+            "publishing queues the notice to the persons: read POST /api/policy/publish/"
+            "preview, then send confirm: true (with its sha256)"
+        )
     with garant.unit_of_work(actor) as uow:
-        version = versions.publish(uow=uow, path=garant.policy_path, note=note)
-        return versions.version_row(version)
+        version = versions.publish(
+            uow=uow, path=garant.policy_path, note=body.note, expected_sha256=body.sha256
+        )
+        row = versions.version_row(version)
+    garant.reload()
+    return row
