@@ -244,3 +244,57 @@ def test_af_b2_browser_records_a_breach_and_sees_its_clock(
         row = page.get_by_role("row", name=re.compile("B-2026-0001"))
         assert "70h30 left" in row.inner_text()
         page.close()
+
+
+@pytest.mark.browser
+def test_af_b1_browser_guided_form_says_the_recipient_is_known(
+    staffed_dpo: Garant, browser: Any, live_server: Any
+) -> None:
+    """EDPB 01/2021 case 13 typed in the guided form: ticking "the recipient is identified"
+    turns a notification into a register entry, as the API answers for the same facts."""
+    with live_server(staffed_dpo) as server:
+        page = browser.new_page(locale="en-GB")
+        page.goto(f"{server.url}/admin/breaches")
+        page.get_by_label("Email").fill("dpo@staff.example")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{server.url}/admin/breaches")
+        for known in (False, True):
+            page.goto(f"{server.url}/admin/breaches/new")
+            page.get_by_label("Title", exact=True).fill(f"Parcels swapped (known: {known})")
+            page.get_by_label("Confidentiality", exact=True).check()
+            page.get_by_label("When the controller became aware (local time)").fill(
+                "2026-03-02T08:30"
+            )
+            page.get_by_role("button", name="Record the breach").click()
+            page.wait_for_url(re.compile(r".*/admin/breaches/B-2026-000\d$"))
+            page.get_by_role("link", name="Assess the risk (guided form)").click()
+            for category in (
+                "Identification (name, title, pseudonym)",
+                "Contact details (phone, email, postal address)",
+                "Orders, purchases and invoices",
+            ):
+                page.get_by_label(category, exact=True).check()
+            page.get_by_label("4. Approximate number of persons").fill("2")
+            page.get_by_label("Approximate number of records").fill("2")
+            page.get_by_label("8. Were the data copied out?").select_option("confirmed")
+            page.get_by_label("The data was recovered or deleted").check()
+            box = page.get_by_label(
+                "The recipient is identified (a customer who received another's parcel), "
+                "but not bound by confidentiality"
+            )
+            assert box.get_attribute("aria-describedby") == "recipient_known-hint"
+            hint = page.locator("#recipient_known-hint").inner_text()
+            assert hint.startswith("EDPB Guidelines 01/2021, case 13")
+            if known:
+                box.check()
+            page.get_by_role("button", name="Assess").click()
+            page.wait_for_url(re.compile(r".*/admin/breaches/B-2026-000\d$"))
+            risk = page.locator("#risk").inner_text()
+            expected = (
+                "Risk: none · notify the authority: no"
+                if known
+                else "Risk: risk · notify the authority: yes"
+            )
+            assert expected in risk, risk
+        page.close()

@@ -31,10 +31,12 @@ Manager = Annotated[Actor, Depends(Requires(Permission.BREACH_MANAGE))]
 CSRF = [Depends(csrf_protect)]
 FACT_FLAGS = (
     "malicious",
+    "insider",
     "vulnerable_subjects",
     "encrypted_key_safe",
     "passwords_strongly_hashed",
     "recipient_trusted",
+    "recipient_known",
     "recovered_or_deleted",
     "backup_available",
 )
