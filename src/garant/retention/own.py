@@ -212,3 +212,55 @@ def audit_payload_rule() -> OwnDataRule:
         default="5 years",
         promise="AF-A1",
     )
+
+
+def throttle_hits_rule() -> OwnDataRule:
+    """Throttle hits (keyed hashes of addresses and client IPs) serve only while their window
+    lasts; each rule's pruning reaches only its own scope when it is hit again, so a scope no
+    longer asked kept its rows for ever. Every window is at most ``MAX_WINDOW`` (three days,
+    the rights code's life; ``garant.throttle.rules`` refuses a longer one): deleted one day
+    after that (at local midnight, so four to five days after the hit)."""
+    from garant.throttle.rules import MAX_WINDOW
+
+    return OwnDataRule(
+        table="throttle_hits",
+        date_column="at",
+        rule="throttle_hits",
+        default=f"{MAX_WINDOW.days + 1} days",
+    )
+
+
+MAIL_SENT_KEEP = "30 days"
+MAIL_UNSENT_KEEP = "180 days"
+
+
+def mail_outbox_rules() -> list[OwnDataRule]:
+    """Sent mail keeps its envelope (template, keyed recipient, status, Message-ID, dates:
+    the proof a mail went) but its sealed content (address, names, codes, signed links) is
+    erased 30 days after it was sent: enough to answer "did you write to me?" and to resend
+    by staff, and past every link's and code's life. A mail never sent (held for review,
+    refused by the server) keeps its content until it goes, 180 days at most: six months
+    covers the longest deadline of a request (one month plus two, Art. 12(3) GDPR) with
+    room for a review; the send job then finds nothing to send."""
+    return [
+        OwnDataRule(
+            table="mail_outbox",
+            date_column="sent_at",
+            rule="mail_sent",
+            action="anonymize",
+            condition=lambda t: t.c.status == "sent",
+            default=MAIL_SENT_KEEP,
+            columns=("sealed", "erased_at"),
+            values={"erased_at": NOW},
+        ),
+        OwnDataRule(
+            table="mail_outbox",
+            date_column="created_at",
+            rule="mail_unsent",
+            action="anonymize",
+            condition=lambda t: t.c.status != "sent",
+            default=MAIL_UNSENT_KEEP,
+            columns=("sealed", "erased_at"),
+            values={"erased_at": NOW},
+        ),
+    ]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from garant.clock import local_date
 from garant.jobs.service import JobContext, enqueue
 from garant.retention.models import RetentionRun
-from garant.retention.own import audit_payload_rule
+from garant.retention.own import audit_payload_rule, mail_outbox_rules, throttle_hits_rule
 
 if TYPE_CHECKING:
     from garant.app import Garant
@@ -24,6 +24,7 @@ def install(garant: Garant) -> None:
     garant.schedulers.append(schedule_sweep)
     garant.dashboard_providers.append(dashboard)
     garant.own_data_rules.append(audit_payload_rule())
+    garant.own_data_rules += [throttle_hits_rule(), *mail_outbox_rules()]
 
 
 def _sweep_time(garant: Garant) -> time:

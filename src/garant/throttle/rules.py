@@ -6,6 +6,10 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+MAX_WINDOW = timedelta(days=3)
+"""No throttle looks further back than this (the rights code's 72 hours): Garant's own
+retention deletes hits a day after it (``garant.retention.own.throttle_hits_rule``)."""
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -18,6 +22,8 @@ class Rule:
     def __post_init__(self) -> None:
         if self.limit < 1 or self.window <= timedelta(0):
             raise ValueError(f"throttle {self.scope}: limit >= 1 and a positive window")
+        if self.window > MAX_WINDOW:
+            raise ValueError(f"throttle {self.scope}: a window of {MAX_WINDOW.days} days at most")
         if not self.scope or len(self.scope) > 60:
             raise ValueError("throttle scope: 1 to 60 characters")
 
