@@ -231,12 +231,14 @@ def _set_collection_erasure(text: str, name: str, strategy: str) -> str:
     return re.sub(pattern, rf"\1        erasure: {strategy}\n", text, count=1)
 
 
-def test_a_deleted_row_that_others_point_at_is_kept_and_a_delete_cycle_refused(
+def test_a_deleted_row_that_others_point_at_is_kept_and_a_delete_cycle_runs(
     make_garant: Callable[..., Garant], shop_url: str
 ) -> None:
     """The household is deleted by the map, but Bob's row (and Ada's rewritten one) point
     at it: kept, with why, Bob's row untouched. Customer and household both deleted while
-    pointing at each other: no order can do it, refused before the run with file:line."""
+    pointing at each other: no longer refused (``household_id`` is nullable; see
+    tests/rights/test_erasure_cycles_and_keys.py); Carl's erasure runs and keeps his row,
+    which his immutable payment names."""
     workspace = _workspace(make_garant, shop_url)
     path = workspace / "datamap.yaml"
     draft = path.read_text(encoding="utf-8")
@@ -258,10 +260,12 @@ def test_a_deleted_row_that_others_point_at_is_kept_and_a_delete_cycle_refused(
     )
     path.write_text(both, encoding="utf-8")
     carl = _erasure_for(workspace, "carl@example.org")
-    refused = cli(workspace, "request", "run", str(carl))
-    assert refused.exit_code == 2, refused.output
-    assert "point at each other" in refused.output and "datamap.yaml:" in refused.output
+    ran = cli(workspace, "request", "run", str(carl))
+    assert ran.exit_code == 0 and f"request {carl}: answered" in ran.output, ran.output
+    shown = cli(workspace, "request", "show", str(carl)).output
+    assert "shop.customer: 0 erased; 1 kept live (owns_kept_records)" in shown, shown
     assert shapes.rows(shop_url, "SELECT count(*) FROM customer WHERE customer_id = 3") == [(1,)]
+    assert shapes.rows(shop_url, bob) == [("Bob", 10)]
 
 
 def test_a_shared_row_of_the_persons_own_is_exported_and_reported_kept(
