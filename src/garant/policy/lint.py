@@ -17,6 +17,7 @@ from garant.i18n import gettext as _
 from garant.i18n.labels import label
 from garant.policy.countries import EEA, adequacy_gap, needs_safeguard
 from garant.policy.findings import Finding, Path
+from garant.policy.lint_contract_start import consumer_contract_start
 from garant.policy.lint_law import dpia_screening, dpo_required, minors_consent, statutes_apply
 from garant.policy.lint_more import cookies, hosting, processors, security_versions
 from garant.policy.taxonomy import ART9, CATEGORIES
@@ -55,6 +56,7 @@ def check_policy(
         dpo_required,
         dpia_screening,
         statutes_apply,
+        consumer_contract_start,
         minors_consent,
     ):
         findings.extend(check(policy))
