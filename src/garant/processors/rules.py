@@ -52,6 +52,8 @@ class Adequacy:
     condition: str | None = None
     note: str | None = None
     expires: date | None = None
+    effect_source: str | None = None
+    """Where ``effective`` comes from (the data file's header explains each kind)."""
 
     def scope_words(self) -> str:
         """The decision's scope in the reader's language (the data file's note is English)."""
@@ -66,7 +68,8 @@ class Adequacy:
 
     def in_force(self, day: date) -> bool:
         """From its date of effect, not of adoption (Brazil: adopted 26 January 2026,
-        published and in effect from 28 January 2026), until it expires."""
+        published and in effect from 28 January 2026; a decision under Directive 95/46/EC
+        from its notification to the Member States, Art. 297(2) TFEU), until it expires."""
         start = self.effective or self.adopted
         return start <= day and (self.expires is None or day <= self.expires)
 
