@@ -60,8 +60,13 @@ class WebSettings(_Section):
     """The dpo and admin roles must sign in with a second factor (TOTP)."""
     login_attempts_per_account: int = Field(default=5, ge=1, le=1000)
     login_attempts_per_client: int = Field(default=30, ge=1, le=100_000)
+    login_attempts_account_wide: int = Field(default=20, ge=1, le=100_000)
+    """Attempts on one account from all addresses in the window before each address gets
+    only ``login_attempts_when_attacked`` on it (``garant.accounts.throttling``)."""
+    login_attempts_when_attacked: int = Field(default=2, ge=1, le=1000)
     login_lock_minutes: int = Field(default=15, ge=1, le=24 * 60)
-    """Sign-in attempts allowed per account and per client address in this window."""
+    """Sign-in attempts allowed per account from one client address, and per client
+    address, in this window."""
 
 
 class AuditSettings(_Section):

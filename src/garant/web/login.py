@@ -104,7 +104,7 @@ def login(
             "until": garant.clock.now().timestamp() + PENDING_SECONDS,
         }
         return RedirectResponse("/login/code", status_code=303)
-    throttling.succeeded(garant, email=address)
+    throttling.succeeded(garant, email=address, client=_client(request))
     return RedirectResponse(target, status_code=303)
 
 
@@ -171,7 +171,7 @@ def code(
     except (LoginRefused, GarantError):
         _audit_refusal(garant, user.id, "code")
         return _code_page(request, garant, user, _("Wrong code."), status=401)
-    throttling.succeeded(garant, email=user.email)
+    throttling.succeeded(garant, email=user.email, client=_client(request))
     return RedirectResponse(_safe_next(str(pending.get("next"))), status_code=303)
 
 
