@@ -13,14 +13,27 @@ CASE No. 01 only (it stops after case 01's table). So:
   sentence of the text that gives the verdict, quoted word for word;
 - ``verified: False`` (every other case): the facts are Garant's condensation written from
   knowledge of the guideline, not from its text; the verdict agrees with third-party
-  summaries of the 18 cases' outcomes, not the EDPB's words; no quote. For cases 05, 13,
-  15, 16, 17 and 18 (added 6 December 2026) the search of the docs and pages corpora
-  found only summaries: the partner blog "Examples of When To Notify Data Breaches"
-  (https://ije.be/nl/news/partnerblog/examples-of-when-to-notify-data-breaches, read
-  6 December 2026: webshop parcels swapped -> no, no; motor insurance policy misposted ->
-  SA yes, persons no; sensitive data or many recipients by e-mail -> yes, yes) and law-firm
-  notes naming the case titles (Hunton, Arthur Cox). Case 13 and 16 share a title ("Postal
-  mail mistake"); their facts here are those of the two summary rows.
+  summaries of the 18 cases' outcomes, not the EDPB's words; no quote.
+
+Cases 05, 13, 15, 16, 17 and 18 (re-searched 6 December 2026, docs and pages corpora:
+"EDPB guidelines 01/2021 case no. 15", ransomware, exfiltration of business data,
+mistakenly sent, credential stuffing, social engineering identity theft, email
+exfiltration; and the code index for phrases of the narratives) were found in summaries
+only:
+- the outcomes table in a public repository's notes (code index; a table "| # | Case |
+  Type | Document | Authority | People |", "Source: [edpb-1-2021] · Read: 2026-09-02"):
+  05 SA+persons, 13 neither, 15 neither, 16 SA only, 17 SA+persons, 18 SA+persons. It is
+  the only summary found that speaks of case 15;
+- the partner blog https://ije.be/nl/news/partnerblog/examples-of-when-to-notify-data-breaches
+  (read 6 December 2026), "Unintentional internal errors": its rows are case 09 (trusted
+  third party: no, no), WP250 Annex B's open distribution list (cc instead of bcc: SA and
+  persons if many recipients or sensitive data), case 13 (webshop orders to the wrong
+  customer: no, no), case 14 (sensitive data by e-mail: yes, yes) and case 16 (motor
+  insurance policy misposted: SA yes, persons no). It has no row for case 15: the
+  disagreement on case 15 noted earlier came from reading its cc/bcc row as case 15;
+- law-firm notes naming the case titles (Hunton, Arthur Cox), without outcomes.
+No narrative of these cases was read: their facts are condensed from the titles, the
+summaries' one-line descriptions and knowledge of the guideline.
 """
 
 from __future__ import annotations
@@ -254,10 +267,12 @@ _SCENARIOS: list[dict[str, Any]] = [
     {
         "source": f"{GUIDELINES}, CASE No. 15: Personal data sent by mail by mistake",
         # A course's participant list (names, e-mail addresses) sent by mistake to former
-        # participants, who were asked to delete it and did. The summaries disagree on this
-        # case (the third-party outcomes table: neither; the ije.be blog's row on an open
-        # distribution list: both, if many recipients or sensitive data): encoded as the
-        # outcomes table says, with ordinary data only.
+        # participants, who were asked to delete it and did. Verdict (neither) from the
+        # outcomes table, the only summary found for this case (see the module's
+        # docstring). Not encoded: the recollection, not checked against any text, that
+        # the list also gave two participants' food preferences (lactose intolerance, i.e.
+        # health data); with it Garant answers "high" (special categories exposed), so the
+        # case must be re-read before that fact is added.
         "facts": {
             "nature": ["confidentiality"],
             "malicious": False,

@@ -109,44 +109,51 @@ def test_edpb_case_14_highly_confidential_personal_data_sent_by_mail_by_mistake(
 
 
 def test_edpb_case_05_exfiltration_of_job_application_data_from_a_website() -> None:
-    """EDPB 01/2021 case 05. Unverified: only summaries of the case were found (docs and pages
-    corpora), not its text; verdict (notify the SA and the persons) as in the summaries.
+    """EDPB 01/2021 case 05. Unverified: the text of the case was not found (docs, pages and
+    code corpora, 6 December 2026), only the outcomes table of a public repository's notes
+    (SA and persons); the facts are condensed from the title, not the narrative.
     Corrects Garant's earlier answer (risk only): skimmed identity, contact and CV data are
     high risk for the persons."""
     assert "edpb.high.taken_for_abuse" in _check("05")
 
 
 def test_edpb_case_13_postal_mail_mistake_webshop_parcels_swapped() -> None:
-    """EDPB 01/2021 case 13. Unverified: only summaries of the case were found (docs and pages
-    corpora), not its text; verdict (document only) as in the summaries. Corrects Garant's
-    earlier answer (notify the SA): ordinary data to a known recipient who returned or deleted
-    it."""
+    """EDPB 01/2021 case 13. Unverified: the text of the case was not found, only two
+    summaries that agree (document only): the outcomes table of a public repository's notes
+    and the ije.be partner blog's row on a webshop sending orders to the wrong customer.
+    Corrects Garant's earlier answer (notify the SA): ordinary data to a known recipient who
+    returned or deleted it."""
     assert _check("13")[-1] == "conclusion.register_only"
 
 
 def test_edpb_case_15_personal_data_sent_by_mail_by_mistake() -> None:
-    """EDPB 01/2021 case 15. Unverified: only summaries of the case were found (docs and pages
-    corpora), not its text, and they disagree; verdict (document only) as in the third-party
-    outcomes table, for ordinary data sent to known recipients who deleted it."""
+    """EDPB 01/2021 case 15. Unverified: the text of the case was not found; one summary
+    speaks of it, the outcomes table of a public repository's notes (document only). The
+    ije.be blog has no row for it (its open distribution list row is WP250's example, read
+    earlier as case 15 by mistake). Encoded with ordinary data only, sent to known recipients
+    who deleted it; whether the list also held health data (food preferences) is unchecked."""
     assert _check("15")[-1] == "conclusion.register_only"
 
 
 def test_edpb_case_16_postal_mail_mistake_insurance_policy() -> None:
-    """EDPB 01/2021 case 16. Unverified: only summaries of the case were found (docs and pages
-    corpora), not its text; verdict (notify the SA, not the persons) as in the summaries:
+    """EDPB 01/2021 case 16. Unverified: the text of the case was not found, only two
+    summaries that agree (notify the SA, not the persons): the outcomes table and the ije.be
+    blog's row on a misposted motor insurance policy:
     unlike case 13 the letter says more than a purchase and was not yet returned."""
     assert _check("16")[-1] == "conclusion.notify_authority"
 
 
 def test_edpb_case_17_identity_theft() -> None:
-    """EDPB 01/2021 case 17. Unverified: only summaries of the case were found (docs and pages
-    corpora), not its text; verdict (notify the SA and the persons) as in the summaries."""
+    """EDPB 01/2021 case 17. Unverified: the text of the case was not found, only the
+    outcomes table of a public repository's notes (SA and persons); the facts are condensed
+    from the title (identity theft, social engineering), not the narrative."""
     assert _check("17")[-1] == "conclusion.notify_and_inform"
 
 
 def test_edpb_case_18_email_exfiltration() -> None:
-    """EDPB 01/2021 case 18. Unverified: only summaries of the case were found (docs and pages
-    corpora), not its text; verdict (notify the SA and the persons) as in the summaries."""
+    """EDPB 01/2021 case 18. Unverified: the text of the case was not found, only the
+    outcomes table of a public repository's notes (SA and persons); the facts are condensed
+    from the title (email exfiltration), not the narrative."""
     assert _check("18")[-1] == "conclusion.notify_and_inform"
 
 
