@@ -30,7 +30,9 @@ def test_cnil_list_2018_327_as_amended_has_14_items_with_two_alert_schemes() -> 
 
 def test_cnil_no_dpia_list_2019_118_is_encoded() -> None:
     """CNIL délibération n° 2019-118 of 12 September 2019 (Art. 35(5)): 12 types of processing
-    needing no DPIA; one of them exempts a processing the WP248 presumption would catch."""
+    needing no DPIA; one of them exempts a processing the WP248 presumption would catch.
+    Items 1-10 as quoted by two sources; item 12 (breathalysers) confirmed by a summary only,
+    item 11 (access control and working hours) by none read (see the sources in rules.py)."""
     assert len(CNIL_EXEMPT) == 12
     presumed = ["sensitive_data", "vulnerable_subjects"]
     assert screen(presumed, [], None).required

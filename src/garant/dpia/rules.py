@@ -74,8 +74,15 @@ LEGACY_CNIL = {"whistleblowing": "professional_alerts"}
 # which no DPIA is required (Art. 35(5)). List dated 2026-12-06; items 1-10 as quoted by
 # https://novatek-consulting.com/rgpd-liste-des-traitements-pour-lesquels-un-pia-nest-pas-obligatoire/
 # and https://www.nextinpact.com/brief/rgpd---la-liste-des-traitements-qui-echappent-aux-etudes-d-impact-10065.htm
-# (read 2026-12-06); items 11 (access control and working time) and 12 (breathalysers) from
-# the second source's summary and knowledge of the list, not read in full.
+# (read 2026-12-06). Items 11 and 12, searched again 2026-12-06 (pages and docs corpora:
+# "délibération 2019-118", "liste des types d'opérations de traitement pour lesquelles une
+# analyse d'impact n'est pas requise", the items' wording): no copy of the délibération or
+# of the full list was found (Légifrance and the CNIL's page are not in the corpora; the
+# law-firm pages listing all twelve, e.g. baron-aidenbaum.com and bignonlebray.com, are
+# cut before item 7 in what the search returns). Item 12 (breathalysers "lorsqu'il s'agit
+# d'empêcher les conducteurs de conduire sous l'influence de l'alcool ou de stupéfiants")
+# is confirmed by the nextinpact summary; item 11 (physical access control and working
+# hours, without biometrics) rests on knowledge of the list only, no source read names it.
 CNIL_EXEMPT: dict[str, str] = {
     "hr_small": "Human resources management only, for organisations of fewer than 250 "
     "employees, without profiling",
