@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -288,6 +289,9 @@ def test_af_b1_browser_guided_form_says_the_recipient_is_known(
             assert hint.startswith("EDPB Guidelines 01/2021, case 13")
             if known:
                 box.check()
+                shots = Path(__file__).resolve().parents[2] / "test-artifacts" / "breaches"
+                shots.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(shots / "assess-recipient-known.png"), full_page=True)
             page.get_by_role("button", name="Assess").click()
             page.wait_for_url(re.compile(r".*/admin/breaches/B-2026-000\d$"))
             risk = page.locator("#risk").inner_text()
