@@ -14,12 +14,13 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, Connection, and_, select
 
 from garant.clock import local_date
 from garant.retention import archive as archives
 from garant.retention import holds
 from garant.retention.conditions import RetentionConfig, load_config
+from garant.retention.depth import parsable
 from garant.retention.keys import encode_key
 from garant.retention.models import RetentionBatch, RetentionRun
 from garant.retention.rules import RuleSpec, archive_expiry, policy_rules
@@ -90,7 +91,7 @@ def open_session(garant: Garant, today: date | None = None) -> Session:
     rules = policy_rules(garant.policy)
     session = Session(garant, dbs, config, rules, ctx)
     if garant.datamap_path.exists():
-        session.steps = build_steps(targets(dbs), rules, ctx)
+        session.steps = parsable(dbs, build_steps(targets(dbs), rules, ctx))
     return session
 
 
@@ -101,7 +102,9 @@ def plan(garant: Garant, *, horizon: relativedelta | None = None) -> list[dict[s
     now = open_session(garant)
     try:
         ctx = replace(now.ctx, today=now.ctx.today + horizon)
-        later = build_steps(targets(now.dbs), now.rules, ctx) if now.steps else []
+        later = (
+            parsable(now.dbs, build_steps(targets(now.dbs), now.rules, ctx)) if now.steps else []
+        )
         return [_forecast(now, s, f) for s, f in zip(now.steps, later, strict=True)]
     finally:
         now.close()
@@ -317,12 +320,23 @@ def apply_batch(
         if step.action == "anonymize":
             applied, children = anonymize_rows(conn, step.target, where)
         else:
-            applied, children = delete_rows(conn, step.target, where)
+            applied, children = delete_rows(conn, step.target, shallow(conn, step, where))
     with garant.unit_of_work(actor) as uow:
         for manifest in manifests:
             archives.record_bundle(uow=uow, manifest=manifest, reason="retention")
         _close(uow, batch_id, applied, children, step, run_id)
     return applied
+
+
+def shallow(conn: Connection, step: Step, where: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The batch's rows by their keys, where the deletion nests the predicate under the
+    subqueries that reach the rows they own: on SQLite (before 3.45 its parser stack is
+    fixed) a deep ``owns`` chain overflowed it ("parser stack overflow", ten levels each
+    under a rule). Read in the transaction that deletes them."""
+    if conn.dialect.name != "sqlite" or not step.target.children():
+        return where
+    keys = [tuple(r) for r in conn.execute(select(*step.target.keys).where(where))]
+    return step.target.key_in(keys)
 
 
 def _bid(step: Step, rows: list[dict[str, Any]]) -> str:
