@@ -112,3 +112,31 @@ def test_live_referrer_without_rule_keeps_the_row_it_names(lab: Lab) -> None:
         batch_size=2,
     )
     _holds(lab, world)
+
+
+def _erasure_holds(lab: Lab, world: World, pick: int) -> None:
+    from tests.safety.test_erasure_invariants import erase_and_check
+
+    problems = erase_and_check(lab, world, pick, vary=False)
+    assert not problems, "\n".join(problems)
+
+
+def test_erasure_plan_keeps_a_duty_record_whose_owner_is_held(lab: Lab) -> None:
+    """Found by the erasure checker on a three-collection delete cycle (c0 -> c2 -> c1 ->
+    c0): a payment keyed ``(code, seq)`` under the archive rule, owned by a row of a
+    collection under a legal hold, was planned "moved to the archive" while the move kept
+    it live (its owner held): plan and run disagreed. Now planned kept (``archive_held``),
+    asked with the move's own predicate."""
+    world = World(
+        (
+            Spec("date_int", back=2, rule="long", rows=5),
+            Spec("text_int", refs=(Ref(0, "owns", True),), restriction=True, rows=1),
+            Spec("int", refs=(Ref(1, "owns", False),), rows=6),
+            Spec("text_int", refs=(Ref(2, "owns", False),), rule="pay", rows=4),
+            Spec("int", refs=(Ref(0, "owns", True),), rows=6),
+        ),
+        seed=2984,
+        hold_collection=2,
+        batch_size=1,
+    )
+    _erasure_holds(lab, world, 5962)

@@ -379,3 +379,56 @@ def datamap(world: World, kind: str) -> str:
 
 def retention_yaml(world: World) -> str:
     return f"batch_size: {world.batch_size}\n"
+
+
+COMPOSITE = sorted(k for k in KEYS if k != "int")
+
+
+@st.composite
+def duty_cycle_worlds(draw: st.DrawFn) -> World:
+    """Worlds built around the two shapes an erasure once refused or kept live (issue 15):
+    a collection under a legal duty (``pay``: archived) keyed by two columns of any types,
+    and a cycle of collections that all delete their rows, closed by a nullable reference
+    (a person pointing at the household it owns; through a third collection when ``long``).
+    Random relatives, holds and restrictions around them."""
+    long = draw(st.booleans())
+    person = Spec(
+        key=draw(st.sampled_from(sorted(KEYS))),
+        self_ref=draw(st.integers(0, 3)) == 0,
+        rule=draw(st.sampled_from([None, "short", "long"])),
+        back=2 if long else 1,
+        rows=draw(st.integers(2, 8)),
+    )
+    household = Spec(
+        key=draw(st.sampled_from(sorted(KEYS))),
+        refs=(Ref(0, "owns", draw(st.booleans())),),
+        restriction=draw(st.integers(0, 4)) == 0,
+        rows=draw(st.integers(1, 6)),
+    )
+    specs = [person, household]
+    if long:
+        specs.append(Spec(key=draw(st.sampled_from(sorted(KEYS))), refs=(Ref(1, "owns", False),)))
+    owner = draw(st.integers(0, len(specs) - 1))
+    specs.append(
+        Spec(
+            key=draw(st.sampled_from(COMPOSITE)),
+            refs=(Ref(owner, "owns", draw(st.booleans())),),
+            self_ref=draw(st.integers(0, 4)) == 0,
+            rule="pay",
+            restriction=draw(st.integers(0, 3)) == 0,
+            immutable=draw(st.integers(0, 3)) == 0,
+            rows=draw(st.integers(1, 8)),
+        )
+    )
+    if draw(st.booleans()):  # a relative pointing into the cycle without being in it
+        to = draw(st.integers(0, len(specs) - 1))
+        meaning = draw(st.sampled_from(["owns", "context"]))
+        specs.append(Spec(key=draw(st.sampled_from(sorted(KEYS))), refs=(Ref(to, meaning, True),)))
+    hold = draw(st.one_of(st.none(), st.integers(0, len(specs) - 1)))
+    return World(
+        tuple(specs),
+        draw(st.integers(0, 2**16)),
+        hold if draw(st.integers(0, 4)) == 0 else None,
+        draw(st.integers(0, 3)) == 0,
+        draw(st.integers(1, 4)),
+    )

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 
 from garant.clock import local_date
 from garant.errors import InvalidInput
@@ -30,7 +30,7 @@ from garant.retention.conditions import RetentionConfig, load_config
 from garant.retention.rules import erasure_expiry, policy_rules
 from garant.retention.steps import Step, archive_select, delete_rows, row_start, steps_for
 from garant.retention.sweep import Session, write_archive
-from garant.retention.target import Context, Databases, Target
+from garant.retention.target import CHILD_KEPT, REFERENCED, Context, Databases, Target
 
 if TYPE_CHECKING:
     from garant.store.uow import UnitOfWork
@@ -79,6 +79,35 @@ def _legally_held(session: Session, step: Step) -> ColumnElement[bool]:
     reasons = list(step.target.held_reasons(legal).values())
     # a NULL restriction column means "not restricted", never "held"
     return func.coalesce(or_(*reasons), false()) if reasons else false()
+
+
+def held_in_place(
+    *,
+    uow: UnitOfWork,
+    system: str,
+    collection: str,
+    keys: list[Any],
+    ignore_hold_source: str | None = None,
+) -> set[tuple[Any, ...]]:
+    """The keys :func:`move_to_archive` would leave in place for a hold or a restriction
+    on the row or on a row that owns it, asked with the move's own predicate so that the
+    plan never promises the archive for a row the move keeps. A child or referrer still
+    live is left out: the plan moves those in the same run (children first)."""
+    if not keys:
+        return set()
+    session = _session(uow, ignore_hold_source)
+    try:
+        step = _archive_step(session, system, collection)
+        legal = replace(session.ctx, config=RetentionConfig())
+        reasons = step.target.held_reasons(legal)
+        picked = [v for k, v in reasons.items() if k not in (CHILD_KEPT, REFERENCED)]
+        if not picked:
+            return set()
+        where = and_(step.target.key_in(list(keys)), func.coalesce(or_(*picked), false()))
+        with session.dbs.engine(step.target.system).connect() as conn:
+            return {tuple(r) for r in conn.execute(select(*step.target.keys).where(where))}
+    finally:
+        session.close()
 
 
 def _expiry(session: Session, step: Step, row: dict[str, Any]) -> date:

@@ -208,6 +208,22 @@ def move(uow: UnitOfWork, req: RightsRequest, place: str, keys: list[list[Any]])
     return {"bundles": bundles, "moved": count, "held": len(keys) - count}
 
 
+def staying(uow: UnitOfWork, req: RightsRequest, place: str, keys: list[Key]) -> set[Key]:
+    """Keys planned for the archive that the move would leave live (a hold or a
+    restriction on the row or on its owner): planned kept, so plan and run agree."""
+    from garant.retention.erasure import held_in_place
+    from garant.rights import holds
+
+    system_id, name = place.split(".", 1)
+    return held_in_place(
+        uow=uow,
+        system=system_id,
+        collection=name,
+        keys=[tuple(k) for k in keys],
+        ignore_hold_source=holds.source_of(req),
+    )
+
+
 def _as_list(key: Any) -> list[Any]:
     """A moved key as a step result stores it (typed JSON): the list of its columns."""
     return list(key) if isinstance(key, tuple) else [key]

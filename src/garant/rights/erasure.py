@@ -211,6 +211,10 @@ def plan(uow: UnitOfWork, req: RightsRequest) -> dict[str, Any]:
         if duty is None:
             places[place] = archiving.entry(erase=rest, keep=keep, why=why)
         else:
+            stay = archiving.staying(uow, req, place, rest)
+            if stay:  # a hold or restriction on an owner: the move would keep them
+                keep += [k for k in rest if k in stay]
+                rest, why = [k for k in rest if k not in stay], "archive_held"
             groups = archiving.until_groups(uow, coll, [full[k] for k in rest if k in full])
             places[place] = archiving.entry(archive=rest, keep=keep, why=why, duty=duty | groups)
     protect_owners(uow, places)
