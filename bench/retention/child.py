@@ -51,10 +51,19 @@ def garant_run(url: str, workspace: Path) -> float:
 
     os.environ["BENCH_CRM_URL"] = url
     garant = Garant.open(workspace, as_of=TODAY)
+    profile_to = os.environ.get("GARANT_BENCH_PROFILE")  # a cProfile of the sweep alone
     try:
+        if profile_to:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         start = time.perf_counter()
         record = sweep.run(garant, gated=True)
         seconds = time.perf_counter() - start
+        if profile_to:
+            profiler.disable()
+            profiler.dump_stats(profile_to)
         if record.status != "done":
             raise SystemExit(f"sweep {record.status}: {record.counts.get('waiting')}")
         return seconds

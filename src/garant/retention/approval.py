@@ -79,20 +79,46 @@ def waiting(session: Session) -> list[str]:
     for a in approvals:
         for name, n in a.forecast.items():
             allowed[name] = max(allowed.get(name, 0), int(n))
-    return [line for step in session.steps if (line := _too_much(session, step, allowed))]
+    first: set[str] = set()
+    lines = []
+    for step in session.steps:
+        # Only a system's first step keeps the batches it walked: a later one may find
+        # rows due or gone after an earlier step of the run changed the same database.
+        keep = step.target.system.id not in first and not step.self_linked
+        first.add(step.target.system.id)
+        if line := _too_much(session, step, allowed, keep=keep):
+            lines.append(line)
+    return lines
 
 
-def _too_much(session: Session, step: Any, allowed: dict[str, int]) -> str | None:
+def _too_much(session: Session, step: Any, allowed: dict[str, int], *, keep: bool) -> str | None:
+    """Walk the step's due rows batch by batch, as the sweep will take them, until they
+    pass the share of the collection allowed in one run (the collection is counted only
+    once they pass what today's approval covers). The batches walked are the sweep's
+    (``Step.plan``): the gate costs no second pass over the due rows."""
     share, name = session.config.max_share, f"{step.target.name} {step.action}"
+    size, approved = session.config.batch_size, allowed.get(name, 0)
+    plan: list[tuple[Any, int, Any, int]] = []
+    due, low, limit, total = 0, None, None, 0
     with session.dbs.engine(step.target.system).connect() as conn:
-        total = step.count(conn, step.target.keys[0].is_not(None))
-        # counting stops past what is allowed: a large sweep is not scanned twice
-        limit = max(int(share * total), allowed.get(name, 0)) + 1
-        if step.count_upto(conn, step.todo, limit) < limit:
-            return None
-        due = step.count(conn, step.todo)
-    return (
-        f"{step.target.name}: {step.action} {due} of {total} rows "
-        f"({round(100 * due / max(total, 1))} % > {round(100 * share)} %) waits for approval "
-        "(garant retention approve)"
-    )
+        while True:
+            rows, high = step.next_batch(conn, low, size)
+            if not rows:
+                break
+            plan.append((low, rows, high, size))
+            due, low = due + rows, high
+            if due <= approved:
+                continue
+            if limit is None:  # counting stops past what is allowed: never scanned twice
+                total = step.count(conn, step.target.keys[0].is_not(None))
+                limit = max(int(share * total), approved) + 1
+            if due >= limit:
+                due = step.count(conn, step.todo)
+                return (
+                    f"{step.target.name}: {step.action} {due} of {total} rows "
+                    f"({round(100 * due / max(total, 1))} % > {round(100 * share)} %) waits "
+                    "for approval (garant retention approve)"
+                )
+    if keep:
+        step.plan = plan
+    return None

@@ -7,7 +7,7 @@ is set-based over that range, so a batch is a handful of statements whatever its
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 
@@ -56,6 +56,11 @@ class Step:
     unlink: ColumnElement[bool] | None = None
     """Rows whose self-references are cleared before the collection's first batch: the
     ones its end step deletes (rows of one table naming each other fall in any batch)."""
+    plan: list[tuple[Any, int, Any, int]] = field(default_factory=list)
+    """Batches found before the run by the approval gate, which walks the due rows as the
+    sweep takes them (``low, rows, high, size``): the sweep takes them instead of finding
+    each batch again (one pass over the due rows, not two). Kept only where nothing the
+    run does before this step can change which rows are due (see ``approval``)."""
 
     @property
     def no_start(self) -> ColumnElement[bool] | None:
@@ -92,7 +97,15 @@ class Step:
         Without a subquery: SQLite (before 3.45) parses with a fixed stack, and the due
         predicate of a collection with many kept descendants, wrapped in one more SELECT,
         overflowed it ("parser stack overflow") on the Alliance Française demo. The batch's
-        last key is read at its offset; only a last, short batch is counted."""
+        last key is read at its offset; a last, short batch is counted and its highest key
+        read by aggregates (no key list through Python). A batch the gate already found
+        (``plan``) is taken as it is; the last call always looks again."""
+        if self.plan:
+            start, rows, high, planned_size = self.plan[0]
+            if start == low and planned_size == size:
+                del self.plan[0]
+                return rows, high
+            self.plan.clear()  # another walk than the gate's: find every batch again
         target = self.target
         after = target.key > as_key(low, target) if low is not None else true()
         last = (
@@ -105,12 +118,17 @@ class Step:
         found = conn.execute(last).first()
         if found is not None:
             return size, (found[0] if len(target.keys) == 1 else tuple(found))
-        rows = [tuple(r) for r in conn.execute(
-            select(*target.keys).where(after, self.todo).order_by(*target.keys)
-        )]  # fmt: skip
-        if not rows:
+        if len(target.keys) == 1:
+            count, high = conn.execute(
+                select(func.count(), func.max(target.keys[0])).where(after, self.todo)
+            ).one()
+            return int(count), (high if count else None)
+        count = self.count(conn, and_(after, self.todo))
+        if not count:
             return 0, None
-        return len(rows), (rows[-1][0] if len(target.keys) == 1 else rows[-1])
+        top = select(*target.keys).where(after, self.todo)
+        row = conn.execute(top.order_by(*(k.desc() for k in target.keys)).limit(1)).one()
+        return count, tuple(row)
 
     def count_upto(self, conn: Connection, where: ColumnElement[bool], limit: int) -> int:
         """``count`` stopped at ``limit`` (enough to compare with a threshold), read as the
