@@ -1,10 +1,11 @@
 """French throughout, no raw code anywhere a person reads (issue 18).
 
 Every page of the back office (walked as the DPO) and of the privacy center, every mail
-sent on the way, the printable letters and the PDFs (breach register, dossier), in French
-and in English, for each example workspace: no snake_case code of the model, no value of
-its enums shown as it is, no English message left untranslated on a French page, no UTC
-or ISO timestamp.
+sent on the way (the notice of a new policy version too), the printable letters and the
+PDFs (breach register, dossier), in French and in English, for each example workspace: no
+snake_case code of the model, no value of its enums shown as it is, no English message
+left untranslated on a French page (a catalog's message, or English words that never
+went through gettext), no UTC or ISO timestamp.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from tests.i18n.scan import problems, visible_text
 from tests.i18n.walk import (
     Seeded,
     client_for,
+    confirm_publication,
     fill,
     login,
     page_routes,
     pdf_text,
+    preview_publication,
     seeded,
     walk,
 )
@@ -123,16 +126,20 @@ def test_every_page_mail_letter_and_pdf_speaks_words_not_codes(
             for path, response in walk(client, PUBLIC_STARTS + _personal(seed)):
                 visited.add(path)
                 if "text/html" in response.headers.get("content-type", ""):
-                    faults += problems(visible_text(response.text), lang, f"{lang} {path}")
+                    faults += problems(visible_text(response.text, lang), lang, f"{lang} {path}")
             login(client)
             for path, response in walk(client, ADMIN_STARTS):
                 visited.add(path)
                 kind = response.headers.get("content-type", "")
                 where = f"{lang} {path}"
                 if "text/html" in kind:
-                    faults += problems(visible_text(response.text), lang, where)
+                    faults += problems(visible_text(response.text, lang), lang, where)
                 elif "application/pdf" in kind:
                     faults += _pdf_problems(response.content, lang, where, tmp_path)
+            preview = preview_publication(client)  # a POST: no link reaches it
+            faults += problems(visible_text(preview, lang), lang, f"{lang} publication preview")
+            if lang == "en":  # the notice of version 2 to the persons: mails to read
+                confirm_publication(client, seed.garant, preview)
             client.headers["Authorization"] = f"Bearer {seed.token}"
             for path in _pdfs(seed.breach):
                 response = client.get(path)

@@ -173,12 +173,37 @@ def fill(seed: Seeded, client: TestClient) -> None:
 
     with seed.garant.unit_of_work() as uow:  # a published version: its own page
         versions.publish(uow=uow, path=seed.garant.policy_path, note="walk")
+    policy = seed.garant.policy_path  # edited since: a version 2 to preview and publish
+    policy.write_text(policy.read_text(encoding="utf-8") + "\n# relu\n", encoding="utf-8")
+    seed.garant.reload()
     purposes = seed.garant.policy.consent_purposes
     if purposes:
         from garant.consent.unsubscribe import make_token
 
         with seed.garant.unit_of_work() as uow:
             seed.unsubscribe = make_token(uow, ("email", seed.email), purposes[0].id)
+
+
+def preview_publication(client: TestClient) -> str:
+    """The back office's preview of publishing version 2 (the notice to the persons)."""
+    page = client.get("/admin/policy")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token, "no CSRF token on /admin/policy"
+    shown = client.post("/admin/policy/publish", data={"csrf_token": token.group(1)})
+    assert shown.status_code == 200, shown.text
+    return shown.text
+
+
+def confirm_publication(client: TestClient, garant: Garant, preview: str) -> None:
+    """Confirm the preview, then let the worker queue the notices: mails to read."""
+    from garant.jobs.worker import run_due
+
+    fields = dict(re.findall(r'name="(csrf_token|sha256|note)" value="([^"]*)"', preview))
+    done = client.post(
+        "/admin/policy/publish", data=fields | {"confirmed": "yes"}, follow_redirects=False
+    )
+    assert done.status_code == 303, done.text
+    assert run_due(garant, kinds=["accountability.policy_notify"]).failed == 0
 
 
 def login(client: TestClient) -> None:

@@ -16,6 +16,7 @@ from garant.consent import rules
 from garant.consent.models import ConsentCurrent, ConsentEvent
 from garant.consent.purposes import catalog
 from garant.errors import InvalidInput
+from garant.i18n import current_language
 from garant.store.uow import SUBJECT_PURPOSE, UnitOfWork, normalize_identity
 
 if TYPE_CHECKING:
@@ -223,7 +224,8 @@ def _still_given(uow: UnitOfWork, identity: Identity, purpose: str) -> bool:
 
 
 def purpose_counts(uow: UnitOfWork) -> list[dict[str, Any]]:
-    """Per consent purpose: how many people gave, withdrew, or gave for an older version."""
+    """Per consent purpose: how many people gave, withdrew, or gave for an older version;
+    the purpose's label in the reader's language."""
     rows = uow.session.execute(
         select(
             ConsentCurrent.purpose,
@@ -239,7 +241,7 @@ def purpose_counts(uow: UnitOfWork) -> list[dict[str, Any]]:
         items.append(
             {
                 "id": purpose.id,
-                "label": purpose.label_in("en"),
+                "label": purpose.label_in(current_language()),
                 "basis": purpose.basis,
                 "version": purpose.version,
                 "given": sum(n for (_, g, v), n in mine.items() if g and v == purpose.version),

@@ -140,6 +140,8 @@ class Collection(_Strict):
     references: list[Reference] = Field(default_factory=list)
     immutable: bool = False
     immutable_reason: str | None = None
+    immutable_reasons: Labels | None = None
+    """``immutable_reason`` in each language (``{fr, en}``), as the back office shows it."""
     shared: bool = False
     """Rows are shared by several people (an address): never erased or rewritten for one."""
     erasure: Strategy = "delete_row"
@@ -164,6 +166,9 @@ class Collection(_Strict):
     def key_columns(self) -> tuple[str, ...]:
         pk = self.primary_key
         return (pk,) if isinstance(pk, str) else tuple(pk)
+
+    def immutable_text(self, lang: str) -> str | None:
+        return self.immutable_reasons.get(lang) if self.immutable_reasons else self.immutable_reason
 
     def field(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -206,7 +211,12 @@ class System(_Strict):
     """Default URL when the variable is unset (demos); a relative sqlite path is read from
     the workspace."""
     description: str | None = None
+    descriptions: Labels | None = None
+    """``description`` in each language (``{fr, en}``), as the back office shows it."""
     collections: list[Collection] = Field(default_factory=list)
+
+    def description_text(self, lang: str) -> str | None:
+        return self.descriptions.get(lang) if self.descriptions else self.description
 
     def connection_url(self, workspace: Path | None = None) -> str | None:
         url = os.environ.get(self.url_env) or self.url

@@ -5,8 +5,9 @@ Nothing here reads the database or the clock: the caller passes the day.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,14 @@ class Adequacy:
             return _("Whole country")
         return _condition_words().get(self.condition or "", self.note or _("Part of the country"))
 
+    def decision_words(self) -> str:
+        """The decision's title in the reader's language (the data file cites it as the
+        Official Journal's English edition does: "Implementing Decision (EU) 2019/419")."""
+        text = _DAY.sub(lambda m: _day_words(m.group(1), m.group(2)), self.decision)
+        for english, words in _decision_words():
+            text = text.replace(english, words)
+        return text
+
     def country_name(self) -> str:
         from garant.policy.wording import country
 
@@ -82,6 +91,28 @@ def _condition_words() -> dict[str, str]:
         "pipa": _("Not personal credit information processed by entities supervised by the FSC"),
         "dpf": _("Only recipients certified under the EU-US Data Privacy Framework"),
     }
+
+
+_DAY = re.compile(r"\b(of|renewed) (\d{1,2} [A-Z][a-z]+ \d{4})\b")
+
+
+def _day_words(word: str, day: str) -> str:
+    moment = datetime.strptime(day, "%d %B %Y").date()
+    if word == "of":
+        return _("of {day}").format(day=format_date(moment))
+    return _("renewed on {day}").format(day=format_date(moment))
+
+
+def _decision_words() -> list[tuple[str, str]]:
+    """The words of the decisions' titles, longest first (the French edition's wording)."""
+    return [
+        ("EU-US Data Privacy Framework", _("EU-US Data Privacy Framework")),
+        ("Implementing Decision", _("Implementing Decision")),
+        ("Decision", _("Decision")),
+        ("(EU)", _("(EU)")),
+        ("/EU", _("/EU")),
+        ("/EC", _("/EC")),
+    ]
 
 
 @cache
