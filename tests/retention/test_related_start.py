@@ -225,3 +225,25 @@ def test_start_unknown_is_named_by_garant_check(town: Town) -> None:
     found = [f for f in report.findings if f.check == "retention_no_start"]
     rows = {f.evidence["collection"]: f.evidence["rows"] for f in found}
     assert rows == {"town.profiles": 3, "town.accounts": 1}, "the live account too"
+
+
+def test_a_via_that_names_no_reference_is_refused_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The data map is checked against the policy when it loads: a rule whose start is
+    read through a reference the collection does not have is an error at its place."""
+    from garant.datamap.loader import load_datamap
+    from garant.errors import LocatedError
+    from garant.policy.loader import parse_policy
+
+    path = tmp_path / "datamap.yaml"
+    path.write_text(DATAMAP.replace("{kind}", "sqlite").replace("{meaning}", "owns"))
+    policy = parse_policy(POLICY.replace("via: guardian", "via: parent"))
+    with pytest.raises(LocatedError) as err:
+        load_datamap(path, policy=policy)
+    text = str(err.value)
+    assert "datamap.yaml:18:27:" in text and '"parent" names no reference of profiles' in text
+    assert "guardian_id -> accounts" in text
+    load_datamap(path, policy=parse_policy(POLICY))  # guardian: guardian_id without _id
+    two = parse_policy(POLICY.replace("via: guardian", "via: accounts"))
+    load_datamap(path, policy=two)  # by its target collection

@@ -136,6 +136,9 @@ def policy_problems(datamap: DataMap, policy: Policy) -> Iterator[Problem]:
                     (*at, "retention", "rule"),
                     f'"{coll.retention.rule}" is not a retention rule of the policy',
                 )
+    from garant.retention.related import map_problems  # start.related's via (retention)
+
+    yield from map_problems(datamap, policy)
 
 
 def _entity_ids(policy: Policy) -> set[str]:

@@ -16,6 +16,7 @@ joined aliases (no nesting per hop, which SQLite's parser stack would pay for).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
@@ -25,7 +26,7 @@ from garant.errors import ConfigError
 if TYPE_CHECKING:
     from datetime import date, tzinfo
 
-    from garant.datamap.models import Reference
+    from garant.datamap.models import Collection, DataMap, Reference, System
     from garant.retention.target import Target
 
 
@@ -35,25 +36,52 @@ def _matches(hop: str, ref: Reference) -> bool:
     return hop == ref.to or hop == single or (single is not None and f"{hop}_id" == single)
 
 
-def _hop(current: Target, hop: str, via: str) -> Reference:
-    found = [r for r in current.collection.references if _matches(hop, r)]
-    exact = [r for r in found if r.to == hop]
-    found = exact or found
-    if len(found) != 1:
-        names = ", ".join(f"{'/'.join(r.columns)} -> {r.to}" for r in current.collection.references)
-        why = "matches several references" if found else "names no reference"
-        raise ConfigError(
-            f'{current.name}: start.related.via "{via}": "{hop}" {why} of this collection '
-            f"(references: {names or 'none'})"
-        )
-    return found[0]
+def hops(system: System, collection: Collection, via: str) -> list[Reference]:
+    """The references ``via`` follows from ``collection``, one per dot-separated hop;
+    ``ConfigError`` naming the hop that names no reference, or several."""
+    out, current = [], collection
+    for hop in via.split("."):
+        found = [r for r in current.references if _matches(hop, r)]
+        found = [r for r in found if r.to == hop] or found
+        if len(found) != 1:
+            names = ", ".join(f"{'/'.join(r.columns)} -> {r.to}" for r in current.references)
+            why = "matches several references" if found else "names no reference"
+            raise ConfigError(
+                f'{system.id}.{collection.name}: start.related.via "{via}": "{hop}" {why} of '
+                f"{current.name} (references: {names or 'none'})"
+            )
+        out.append(found[0])
+        nxt = system.get_collection(found[0].to)
+        if nxt is None:
+            raise ConfigError(f'{system.id}.{collection.name}: no collection "{found[0].to}"')
+        current = nxt
+    return out
+
+
+def map_problems(datamap: DataMap, policy: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Each collection bound to a rule whose start is read on a related row, and whose
+    ``via`` does not lead through its references: (place in datamap.yaml, message)."""
+    related = {
+        str(r.id): r.start.related
+        for r in getattr(policy, "retention_rules", None) or []
+        if getattr(getattr(r, "start", None), "related", None) is not None
+    }
+    for si, system in enumerate(datamap.systems):
+        for ci, coll in enumerate(system.collections):
+            start = related.get(coll.retention.rule) if coll.retention else None
+            if start is None:
+                continue
+            try:
+                hops(system, coll, start.via)
+            except ConfigError as exc:
+                at = ("systems", si, "collections", ci, "retention", "rule")
+                yield at, str(exc).split(": ", 1)[1]
 
 
 def path(target: Target, via: str) -> tuple[Target, list[ColumnElement[bool]]]:
     """The related row's collection (an alias) and the join from ``target``'s row to it."""
     current, joins = target, []
-    for hop in via.split("."):
-        ref = _hop(current, hop, via)
+    for ref in hops(target.system, target.collection, via):
         nxt = current.child(ref.to)
         joins.append(nxt.link(current, ref))
         current = nxt
