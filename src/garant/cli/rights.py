@@ -426,6 +426,24 @@ def close_cmd(
         console.print(f"request {req.id}: {req.status}")
 
 
+@request_app.command("revoke-link")
+def revoke_link_cmd(
+    package_id: int,
+    workspace: WorkspaceOpt = Path("."),
+    as_of: AsOfOpt = None,
+    actor: ActorOpt = "",
+) -> None:
+    """Stop a package's signed download link before it expires (audited); the link then
+    answers as an expired one. The request's page lists its packages (and `GET
+    /api/rights/requests/ID/packages`)."""
+    from garant.rights import package
+
+    garant = open_garant(workspace, as_of)
+    with garant.unit_of_work(cli_actor(actor or None)) as uow:
+        found = package.revoke(uow=uow, package_id=package_id)
+        console.print(f"package {found.id} of request {found.request_id}: link revoked")
+
+
 @request_app.command("copy")
 def copy_cmd(
     request_id: int,

@@ -229,6 +229,7 @@ def _payloads(uow: UnitOfWork, req: RightsRequest, _: str) -> dict[str, Any]:
 
     refs = service.subject_refs(uow, service.personal(uow, req).get("identities", {}))
     count = erase_payloads(uow.session, subject_refs=refs, at=uow.now(), reason=f"request {req.id}")
+    package.revoke_all(uow=uow, reason="erased", subject_refs=refs)  # no link to erased data
     return {"payloads": count}
 
 

@@ -158,6 +158,9 @@ class RequestPackage(Base):
     expires_at: Mapped[datetime]
     downloaded_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    """Its signed link stopped before it expired (``garant.rights.package.revoke``)."""
+    revoke_reason: Mapped[str | None] = mapped_column(String(20))
 
 
 class ErasureJournal(Base):

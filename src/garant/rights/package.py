@@ -15,15 +15,16 @@ import io
 import json
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from sqlalchemy import func, select
 
 from garant.connectors import Row, connector_for
 from garant.datamap.models import Collection
-from garant.errors import NotFound, PermissionDenied
+from garant.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from garant.i18n import translate
 from garant.rights import locate, policy_view, service
 from garant.rights.models import RequestPackage, RightsRequest
@@ -33,6 +34,8 @@ from garant.store.uow import UnitOfWork
 PACKAGE_PURPOSE = "rights.package"
 LINK_PURPOSE = "rights.download"
 LINK_DAYS = 30
+EXPIRED = "this download link has expired; ask us for a new one"
+REVOKE_REASONS = ("staff", "erased", "withdrawn")
 PORTABLE_BASES = ("consent", "contract")
 
 
@@ -216,14 +219,17 @@ def latest(uow: UnitOfWork, request_id: int) -> RequestPackage | None:
 def open_link(
     *, uow: UnitOfWork, package_id: int, expires: int, signature: str
 ) -> tuple[bytes, RequestPackage]:
-    """The zip behind a signed link; refused when forged or expired."""
+    """The zip behind a signed link; refused when forged, expired or revoked. A revoked
+    link answers exactly as an expired one: whoever holds it learns nothing more."""
     if not uow.keys.verify_signature(LINK_PURPOSE, f"{package_id}:{expires}", signature):
         raise PermissionDenied("this download link is not valid")
     if uow.now().timestamp() > expires:
-        raise PermissionDenied("this download link has expired; ask us for a new one")
+        raise PermissionDenied(EXPIRED)
     package = uow.session.get(RequestPackage, package_id)
     if package is None:
         raise NotFound("no such package")
+    if package.revoked_at is not None:
+        raise PermissionDenied(EXPIRED)
     blob = content(uow, package)
     package.downloaded_at = package.downloaded_at or uow.now()
     req = service.get(uow, package.request_id)
@@ -235,3 +241,82 @@ def open_link(
         details={"package": package.id},
     )
     return blob, package
+
+
+def live(package: RequestPackage | None) -> TypeGuard[RequestPackage]:
+    """Whether a package can still be offered by its link (not deleted, not revoked)."""
+    return package is not None and package.content is not None and package.revoked_at is None
+
+
+def revoke(*, uow: UnitOfWork, package_id: int, reason: str = "staff") -> RequestPackage:
+    """Stop a package's signed link before it expires (mailed to the wrong place, a
+    newer package sent, the person asked): from now on it answers as an expired link.
+    Audited ``request.download_revoked`` on the request, with the package and the reason."""
+    if reason not in REVOKE_REASONS:
+        raise InvalidInput(f"reason: one of {', '.join(REVOKE_REASONS)}")
+    package = uow.session.get(RequestPackage, package_id) if 0 < package_id < 2**63 else None
+    if package is None:
+        raise NotFound(f"no package {package_id}")
+    if package.revoked_at is not None:
+        raise Conflict(f"the link of package {package_id} was already revoked")
+    _revoke(uow, package, reason)
+    return package
+
+
+def _revoke(uow: UnitOfWork, package: RequestPackage, reason: str) -> None:
+    package.revoked_at, package.revoke_reason = uow.now(), reason
+    req = service.get(uow, package.request_id)
+    uow.audit(
+        "request.download_revoked",
+        "request",
+        req.id,
+        subject_ref=req.subject_ref,
+        details={"package": package.id, "reason": reason},
+    )
+
+
+def revoke_all(
+    *,
+    uow: UnitOfWork,
+    reason: str,
+    request_id: int | None = None,
+    subject_refs: Iterable[str] | None = None,
+) -> int:
+    """Revoke every live link of one request, or of every request of a person (their
+    erasure: a package of their data must not stay downloadable)."""
+    query = select(RequestPackage).where(
+        RequestPackage.revoked_at.is_(None), RequestPackage.expires_at > uow.now()
+    )
+    if request_id is not None:
+        query = query.where(RequestPackage.request_id == request_id)
+    elif refs := list(subject_refs or ()):
+        asked = select(RightsRequest.id).where(RightsRequest.subject_ref.in_(refs))
+        query = query.where(RequestPackage.request_id.in_(asked))
+    else:
+        return 0
+    found = list(uow.session.scalars(query.order_by(RequestPackage.id)))
+    for package in found:
+        _revoke(uow, package, reason)
+    return len(found)
+
+
+def for_request(uow: UnitOfWork, request_id: int) -> list[dict[str, Any]]:
+    """The request's packages as staff see them: whether each link still works."""
+    rows = uow.session.scalars(
+        select(RequestPackage)
+        .where(RequestPackage.request_id == request_id)
+        .order_by(RequestPackage.id)
+    )
+    now = uow.now()
+    return [
+        {
+            "id": p.id,
+            "created_at": p.created_at,
+            "expires_at": p.expires_at,
+            "downloaded_at": p.downloaded_at,
+            "revoked_at": p.revoked_at,
+            "revoke_reason": p.revoke_reason,
+            "live": live(p) and p.expires_at > now,
+        }
+        for p in rows
+    ]

@@ -365,12 +365,13 @@ def refuse(*, uow: UnitOfWork, request_id: int, reason: str) -> RightsRequest:
 
 
 def withdraw(*, uow: UnitOfWork, request_id: int) -> RightsRequest:
-    from garant.rights import holds
+    from garant.rights import holds, package
 
     req = get(uow, request_id)
     transition(req, Status.WITHDRAWN)
     req.outcome, req.updated_at = "withdrawn", uow.now()
     holds.release(uow, req)
+    package.revoke_all(uow=uow, reason="withdrawn", request_id=req.id)
     uow.audit("request.withdraw", "request", req.id, subject_ref=req.subject_ref)
     return req
 

@@ -11,6 +11,7 @@ from garant.web.admin import (
     policy,
     retention,
     rights,
+    rights_links,
     rights_review,
 )
 
@@ -22,6 +23,7 @@ MODULES = (
     retention,
     rights,
     rights_review,
+    rights_links,
     breach_preview,
     breaches,
     accountability,

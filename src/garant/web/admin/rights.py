@@ -14,6 +14,7 @@ from garant.rights import (
     decisions,
     execute,
     identity,
+    package,
     reply,
     restriction,
     review,
@@ -63,7 +64,9 @@ def detail_page(request: Request, garant: GarantDep, actor: Reader, request_id: 
         checks = identity.checks_for(uow, request_id)
         restricted = restriction.for_request(uow, request_id)
         personal = _personal(uow, req, actor)
+        packages = package.for_request(uow, request_id)
     context = {"req": out, "timeline": timeline, "checks": checks, "restrictions": restricted}
+    context["packages"] = packages
     return render(request, "admin/rights/detail.html", context | personal)
 
 

@@ -9,7 +9,19 @@ from garant.web.api import (
     policy,
     retention,
     rights,
+    rights_links,
     users,
 )
 
-MODULES = (platform, policy, datamap, consent, retention, rights, breaches, accountability, users)
+MODULES = (
+    platform,
+    policy,
+    datamap,
+    consent,
+    retention,
+    rights,
+    rights_links,
+    breaches,
+    accountability,
+    users,
+)

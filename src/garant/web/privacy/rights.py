@@ -117,7 +117,7 @@ def status(request: Request, garant: GarantDep, token: str) -> Response:
         reply_code = codes.latest(uow, req, (codes.REPLY,))
         answer = review.sent_answer(uow, req.id)  # None while staff review the reply
         latest = package.latest(uow, req.id) if answer is not None else None
-        link = package.link(uow, latest, absolute=False) if latest and latest.content else None
+        link = package.link(uow, latest, absolute=False) if package.live(latest) else None
     if req.id not in request.session.get(PROVEN_HERE, []):  # the token is the submitter's
         link, answer, elsewhere = None, None, bool(link or answer)
     else:
