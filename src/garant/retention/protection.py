@@ -60,6 +60,11 @@ def _kept(relative: Target, ctx: Context, depth: int, chain: list[Target]) -> An
         gone = removed_now(relative, ctx, depth)
         return None if gone is None else not_(func.coalesce(gone, false()))
     reasons = list(relative.own_holds(ctx).values())
+    # a row with several owners stays while any of them is held: deleting it with the
+    # owner that goes would take what a hold or a restriction on the other one keeps
+    other_owner = relative.owner_held(ctx, depth)
+    if other_owner is not None:
+        reasons.append(other_owner)
     below = descendant_kept(relative, ctx, depth, chain)
     named = referenced_live(relative, ctx, depth, chain)
     reasons += [r for r in (below, named) if r is not None]
