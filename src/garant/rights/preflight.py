@@ -20,10 +20,11 @@ def check(uow: UnitOfWork) -> None:
     deleted rows): ``LocatedError`` with the map's file:line for each, before any row of
     any collection is changed."""
     from sqlalchemy import create_engine
+    from sqlalchemy.exc import OperationalError
 
     from garant.datamap import erasure_check
     from garant.datamap.check import live_schema
-    from garant.errors import LocatedError
+    from garant.errors import ConnectorError, LocatedError
     from garant.rights import archiving, cycles
     from garant.sourcefile import load_document
 
@@ -44,6 +45,11 @@ def check(uow: UnitOfWork) -> None:
         engine = create_engine(url)
         try:
             live = live_schema(system, engine)
+        except OperationalError as exc:  # down: one line, the driver's first (no values)
+            reason = str(exc.orig or exc).strip().splitlines()[0][:200]
+            raise ConnectorError(
+                f"{system.id}: unreachable, nothing was changed: {reason}"
+            ) from None
         finally:
             engine.dispose()
 
