@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from garant.connectors import connector_for
-from garant.rights.cycles import Cycle
+from garant.rights.cycles import Cycle, cycle_of
 from garant.rights.models import RequestStep, RightsRequest
 from garant.store.uow import UnitOfWork
 
@@ -41,6 +41,18 @@ def planned(uow: UnitOfWork, req: RightsRequest) -> dict[str, Any]:
         archiving.settle(places, done)
         erasure.protect_owners(uow, places)
     return places
+
+
+def in_cycle(
+    uow: UnitOfWork, req: RightsRequest, place: str, keys: list[list[Any]]
+) -> dict[str, Any] | None:
+    """Carry out the cycle ``place`` belongs to (its result), or ``None`` when it is in none."""
+    from garant.rights import archiving
+
+    system_id, name = place.split(".", 1)
+    system = uow.garant.datamap.system(system_id)
+    cycle = cycle_of(uow.garant, system, name, lambda c: archiving.duty(uow, c) is not None)
+    return None if cycle is None else apply(uow, req, cycle, place, keys)
 
 
 def apply(

@@ -22,7 +22,6 @@ from garant.connectors import Row, connector_for
 from garant.datamap.models import Collection
 from garant.rights import (
     archiving,
-    cycles,
     cycles_apply,
     decisions,
     holds,
@@ -310,12 +309,9 @@ def apply(uow: UnitOfWork, req: RightsRequest, place: str, keys: list[list[Any]]
     system_id, name = place.split(".", 1)
     coll = uow.garant.datamap.collection(system_id, name)
     if coll.erasure == "delete_row":
-        system = uow.garant.datamap.system(system_id)
-        cycle = cycles.cycle_of(
-            uow.garant, system, name, lambda c: archiving.duty(uow, c) is not None
-        )
-        if cycle is not None:
-            return cycles_apply.apply(uow, req, cycle, place, keys)
+        done = cycles_apply.in_cycle(uow, req, place, keys)
+        if done is not None:
+            return done  # deleted with the collections its rows point at in a cycle
     rows = _read(uow, system_id, coll, [tuple(k) for k in keys])
     connector = connector_for(uow.garant, system_id)
     deleting = coll.erasure == "delete_row"
