@@ -7,15 +7,21 @@ a sign-out, a revoked token, a deactivated user or a changed role must be refuse
 server process from the very next request (issue 16), not when a cache next looks at the
 store. So each use asks the store this one question, by primary key, on a kept connection:
 is the row still open, its user active, with the same role (and, where the role requires
-it, a second factor)? The statements are built once; only their parameters change.
+it, a second factor)? The statements are built once with SQLAlchemy Core and compiled once
+for the store's dialect; ``LivenessReader`` runs them on a DBAPI connection of its own
+(autocommit: each read sees the newest commit), which costs a few microseconds of CPU
+where a SQLAlchemy execution inside a transaction cost about 150 (measured on the lean
+path: 20 -> 180 us per answered check). Any error drops the connection and answers "not
+alive": the request then goes to the app, which checks it in full.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, select
+from sqlalchemy import Connection, Engine, Select, bindparam, select
 
 from garant.accounts.models import ApiToken, StaffSession, StaffUser
 
@@ -65,3 +71,57 @@ def of_session(session_id: int, role: str, *, needs_factor: bool) -> Liveness:
 def of_token(token_id: int, role: str) -> Liveness:
     """An API token: not revoked, its user active with the role the token acted with."""
     return Liveness(_TOKEN, token_id, role)
+
+
+class LivenessReader:
+    """The liveness questions on one kept DBAPI connection (per server process)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.lock = threading.Lock()
+        self.conn: Any = None
+        self.driver: Any = None
+        self.compiled: dict[int, tuple[str, tuple[str, ...] | None]] = {}
+
+    def alive(self, check: Liveness) -> bool:
+        with self.lock:
+            try:
+                sql, order = self._compiled(check.statement)
+                params = {"row": check.row, "role": check.role}
+                args = [params[n] for n in order] if order is not None else params
+                cursor = self._connection().execute(sql, args)
+                try:
+                    return cursor.fetchone() is not None
+                finally:
+                    cursor.close()
+            except Exception:  # any failure: not trusted, the app decides
+                self.close()
+                return False
+
+    def _compiled(self, statement: Select[Any]) -> tuple[str, tuple[str, ...] | None]:
+        found = self.compiled.get(id(statement))
+        if found is None:
+            compiled = statement.compile(dialect=self.engine.dialect)
+            order = compiled.positiontup
+            found = self.compiled[id(statement)] = (
+                str(compiled),
+                tuple(order) if order else None,
+            )
+        return found
+
+    def _connection(self) -> Any:
+        """The driver's own connection (sqlite3, psycopg), without the pool's wrapper."""
+        if self.conn is None:
+            self.conn = self.engine.raw_connection()
+            self.driver = self.conn.driver_connection
+            if self.engine.dialect.name == "postgresql":
+                self.driver.autocommit = True
+        return self.driver
+
+    def close(self) -> None:
+        if self.conn is not None:
+            try:
+                self.conn.invalidate()
+            except Exception:  # already broken
+                pass
+            self.conn = None

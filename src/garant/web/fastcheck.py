@@ -42,7 +42,7 @@ from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from garant.accounts import liveness
-from garant.accounts.liveness import Liveness
+from garant.accounts.liveness import Liveness, LivenessReader
 from garant.accounts.roles import Permission, allows
 from garant.accounts.service import TOKEN_USE_PRECISION, check_token, note_token_use
 from garant.accounts.sessions import SessionLimits, check_session, touch_session
@@ -132,6 +132,7 @@ class ConsentCheckFastPath:
         self.bodies: dict[tuple[Decision, str], bytes] = {}
         self.limiter: CapacityLimiter | None = None  # made in the event loop, on first use
         self.refreshing: Lock | None = None
+        self.liveness = LivenessReader(garant.store.engine)
         self.inline = garant.store.backend == "sqlite"
         """On SQLite (WAL) a read never waits on a writer and costs tens of microseconds:
         an uncached check reads in the event loop itself, which doubled the uncached rate
@@ -165,7 +166,9 @@ class ConsentCheckFastPath:
         decision = None
         if trusted is not None:
             decision = cached_decision(self.garant, ask.identity, ask.purpose, ask.collected_for)
-            if decision is not None and not await self._alive(trusted[1]):
+            if decision is not None and not (
+                self.liveness.alive(trusted[1]) if self.inline else await self._alive(trusted[1])
+            ):
                 self.tokens.pop(_digest(bearer), None)
                 return None  # ended or revoked: the app refuses it as it always does
         if decision is None:
@@ -196,11 +199,9 @@ class ConsentCheckFastPath:
         self.garant.store.read(lambda conn: cache.validate(conn, self.garant.policy))
 
     async def _alive(self, check: Liveness) -> bool:
-        """Whether the remembered credential is still open, asked of the store now."""
-        if self.inline:
-            return self.garant.store.read(check.alive)
-        read = self.garant.store.read
-        return await to_thread.run_sync(read, check.alive, limiter=self._limiter())
+        """Whether the remembered credential is still open, asked of the store now (in
+        the event loop on SQLite, where a read waits on nobody; in a thread elsewhere)."""
+        return await to_thread.run_sync(self.liveness.alive, check, limiter=self._limiter())
 
     def _limiter(self) -> CapacityLimiter:
         if self.limiter is None:
