@@ -222,9 +222,12 @@ def _kill_points(whole: End, point: str) -> int:
     return sum(1 for s in whole.steps if s.split(":", 1)[0] in ("erase", "archive", "purge"))
 
 
-def erase_killed(lab: Lab, world: World, pick: int, where: int, point: str) -> list[str]:
+def erase_killed(
+    lab: Lab, world: World, pick: int, where: int, point: str, *, pinned: bool = False
+) -> list[str]:
     """One world, one person, one kill (at the ``where``-th reach of ``point``, modulo how
-    many there are): what broke (empty: nothing)."""
+    many there are): what broke (empty: nothing). ``pinned``: a named world, which must
+    run whole and die where it is told."""
     ready = _ready(lab, world, pick)
     if ready is None:
         event("nobody to erase")
@@ -233,12 +236,12 @@ def erase_killed(lab: Lab, world: World, pick: int, where: int, point: str) -> l
     ran = cli(workspace, START, "request", "run", str(request_id), "--now")
     if ran.exit_code != 0:
         event(f"not run whole (exit {ran.exit_code})")  # refusals: test_erasure_invariants
-        return []
+        return [f"not run whole: {ran.output.strip()[-300:]}"] if pinned else []
     whole = _end(world, lab, request_id)
     reached = _kill_points(whole, point)
     if not reached:
         event(f"no {point} point to kill at")
-        return []
+        return [f"no {point} point to kill at"] if pinned else []
     n = 1 + where % reached
     workspace, request_id = _ready(lab, world, pick) or (workspace, request_id)
     assert lab.garant is not None
@@ -246,6 +249,8 @@ def erase_killed(lab: Lab, world: World, pick: int, where: int, point: str) -> l
     lab.garant = None
     died = _kill(workspace, request_id, n, point) == -9
     event(f"killed {point}" if died else "ran to the end before the kill point")
+    if pinned and not died:
+        return [f"never reached {point} #{n}"]
     lab.reopen()
     problems = _committed(world, lab, request_id, whole)
     if died:
