@@ -99,6 +99,19 @@ class RightsSettings(_Section):
     edited (``garant.rights.review``)."""
 
 
+class IntakeSettings(_Section):
+    """Limits of the public rights intake (``garant.rights.intake``, ``garant.rights.codes``),
+    counted in the store per client address, identity, request or mailbox."""
+
+    submissions_per_client_hour: int = Field(default=10, ge=1, le=10_000)
+    submissions_per_identity_hour: int = Field(default=5, ge=1, le=1000)
+    new_codes_per_request_hour: int = Field(default=3, ge=1, le=100)
+    new_codes_per_address_hour: int = Field(default=3, ge=1, le=100)
+    code_tries_per_address_day: int = Field(default=20, ge=5, le=1000)
+    """Tries at the codes mailed to one address, across all its requests (at least the
+    five one code allows)."""
+
+
 class WorkerSettings(_Section):
     """Where jobs run: in the worker's own process, or on Celery workers behind a broker.
 
@@ -128,6 +141,7 @@ class Settings(_Section):
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     rights: RightsSettings = Field(default_factory=RightsSettings)
+    intake: IntakeSettings = Field(default_factory=IntakeSettings)
 
     @property
     def is_demo(self) -> bool:
@@ -180,7 +194,28 @@ def load_settings(workspace: Path) -> Settings:
     try:
         return Settings.model_validate(raw)
     except ValidationError as exc:
+        text = path.read_text(encoding="utf-8")
+        first = exc.errors()[0]
+        line = _line_of(text, tuple(str(p) for p in first["loc"]))
+        where = f"{path}:{line}" if line else str(path)
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
         )
-        raise ConfigError(f"{path}: {problems}") from None
+        raise ConfigError(f"{where}: {problems}") from None
+
+
+def _line_of(text: str, loc: tuple[str, ...]) -> int | None:
+    """The line of ``section.key`` (or of the section itself) in a garant.toml, for an
+    error that says where: ``garant.toml:12: intake.code_tries_per_address_day: ...``."""
+    section, key = (loc[0], loc[1]) if len(loc) > 1 else ("", loc[0] if loc else "")
+    current, header = "", None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            current = stripped.strip("[] ")
+            header = number if current == section else header
+            continue
+        name = stripped.split("=", 1)[0].strip().strip('"')
+        if current == section and "=" in stripped and name == key:
+            return number
+    return header

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import select
 
@@ -20,6 +20,9 @@ from garant.rights import reply, service
 from garant.rights.models import IdentityCheck, RightsRequest
 from garant.store.uow import UnitOfWork
 from garant.throttle.rules import Rule
+
+if TYPE_CHECKING:
+    from garant.app import Garant
 
 CODE_PURPOSE = "rights.identity_code"
 CODE_TTL = timedelta(hours=72)
@@ -31,6 +34,24 @@ NEW_CODES_PER_ADDRESS = Rule("rights.code.address", limit=3, window=timedelta(ho
 TRIES_PER_ADDRESS = Rule("rights.code.tries_per_address", limit=20, window=timedelta(days=1))
 """Tries at any code mailed to one address, across all its requests: without it, a new
 request per identity spelling (phone, member number...) brings five more guesses each."""
+
+
+def new_code_rules(garant: Garant) -> tuple[Rule, Rule]:
+    """New codes an hour per request and per mailbox (``[intake]`` settings)."""
+    intake = garant.settings.intake
+    window = NEW_CODES_PER_REQUEST.window
+    return (
+        Rule(NEW_CODES_PER_REQUEST.scope, limit=intake.new_codes_per_request_hour, window=window),
+        Rule(NEW_CODES_PER_ADDRESS.scope, limit=intake.new_codes_per_address_hour, window=window),
+    )
+
+
+def tries_per_address(garant: Garant) -> Rule:
+    """Tries a day at the codes of one mailbox (``[intake] code_tries_per_address_day``)."""
+    limit = garant.settings.intake.code_tries_per_address_day
+    return Rule(TRIES_PER_ADDRESS.scope, limit=limit, window=TRIES_PER_ADDRESS.window)
+
+
 IDENTITY = "email_code"
 REPLY = "reply_code"
 """A code that proves a reply address other than the one the identity was proven with."""

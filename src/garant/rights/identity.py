@@ -182,7 +182,8 @@ def try_code(
         rid, cid, address = req.id, check.id, code_address(uow, req)
     verdict = throttle.hit(garant, codes.ATTEMPTS, f"check:{cid}")
     if verdict.allowed and address:  # and at most 20 a day at the codes of one mailbox
-        verdict = throttle.hit(garant, codes.TRIES_PER_ADDRESS, address.strip().casefold())
+        tries = codes.tries_per_address(garant)
+        verdict = throttle.hit(garant, tries, address.strip().casefold())
     with garant.unit_of_work(actor) as uow:
         check = uow.session.get(IdentityCheck, cid)
         assert check is not None
@@ -239,9 +240,10 @@ def new_code(
         rid = req.id
     if not address or not waiting:
         return
+    per_request, per_address = codes.new_code_rules(garant)
     verdicts = [
-        throttle.hit(garant, codes.NEW_CODES_PER_REQUEST, f"request:{rid}"),
-        throttle.hit(garant, codes.NEW_CODES_PER_ADDRESS, address.strip().casefold()),
+        throttle.hit(garant, per_request, f"request:{rid}"),
+        throttle.hit(garant, per_address, address.strip().casefold()),
     ]
     if not all(v.allowed for v in verdicts):
         wait = max(v.retry_after for v in verdicts)

@@ -20,6 +20,22 @@ if TYPE_CHECKING:
 
 PER_CLIENT = Rule("rights.submit.client", limit=10, window=timedelta(hours=1))
 PER_IDENTITY = Rule("rights.submit.identity", limit=5, window=timedelta(hours=1))
+"""The defaults; the workspace's ``[intake]`` settings set the limits (``limits``)."""
+
+
+def limits(garant: Garant) -> tuple[Rule, Rule]:
+    """Submissions an hour per client address and per identity named (``[intake]``)."""
+    intake = garant.settings.intake
+    return (
+        Rule(PER_CLIENT.scope, limit=intake.submissions_per_client_hour, window=PER_CLIENT.window),
+        Rule(
+            PER_IDENTITY.scope,
+            limit=intake.submissions_per_identity_hour,
+            window=PER_IDENTITY.window,
+        ),
+    )
+
+
 PUBLIC_ANSWER = (
     "Your request is recorded. If we hold data about you, we are sending a code to the "
     "email address we have for you: enter it on your request's page to confirm it is you."
@@ -29,12 +45,14 @@ PUBLIC_ANSWER = (
 
 def admit(garant: Garant, *, client: str | None, identities: dict[str, str]) -> None:
     """Public submissions: at most 10 an hour from one client address and 5 an hour naming
-    one identity (the victim's mailbox cannot be flooded), counted in the store so the
-    limit holds across server processes. Call before the unit of work."""
-    verdicts = [throttle.hit(garant, PER_CLIENT, client or "unknown")]
+    one identity by default (``[intake]`` settings), so the victim's mailbox cannot be
+    flooded; counted in the store so the limit holds across server processes. Call
+    before the unit of work."""
+    per_client, per_identity = limits(garant)
+    verdicts = [throttle.hit(garant, per_client, client or "unknown")]
     if verdicts[0].allowed:
         verdicts += [
-            throttle.hit(garant, PER_IDENTITY, _spelling(garant, kind, value))
+            throttle.hit(garant, per_identity, _spelling(garant, kind, value))
             for kind, value in sorted(identities.items())
         ]
     refused = [v for v in verdicts if not v.allowed]
