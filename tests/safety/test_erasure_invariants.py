@@ -386,7 +386,8 @@ def test_erasure_archives_composite_duty_keys_and_deletes_cycles(lab: Lab) -> No
     erase_world()
 
 
-CYCLE_BUDGET = {"sqlite": 4, "postgresql": 2, "mysql": 2}
+CYCLE_BUDGET = {"sqlite": 3, "postgresql": 1, "mysql": 1}
+"""Examples per backend in the ``ci`` profile (the ``debug`` and ``long`` profiles draw more)."""
 
 
 def _pinned(lab: Lab, world: World, pick: int) -> None:
