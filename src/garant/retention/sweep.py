@@ -31,6 +31,7 @@ from garant.retention.steps import (
     build_steps,
     delete_rows,
     local_midnight,
+    nests_too_deep,
     row_start,
     unlink_self,
 )
@@ -333,8 +334,8 @@ def shallow(conn: Connection, step: Step, where: ColumnElement[bool]) -> ColumnE
     subqueries that reach the rows they own: on SQLite (before 3.45 its parser stack is
     fixed) a deep ``owns`` chain overflowed it ("parser stack overflow", ten levels each
     under a rule). Read in the transaction that deletes them."""
-    if conn.dialect.name != "sqlite" or not step.target.children():
-        return where
+    if not step.target.children() or not nests_too_deep(conn, step):
+        return where  # parsed once per step: keys read only where it would overflow
     keys = [tuple(r) for r in conn.execute(select(*step.target.keys).where(where))]
     return step.target.key_in(keys)
 
