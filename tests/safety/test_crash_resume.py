@@ -7,18 +7,24 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+import garant
 from garant.retention import archive, sweep
 from garant.retention.models import RetentionBatch
 from tests.conftest import REPO
 from tests.safety.checker import Snapshot, snapshot
 from tests.safety.conftest import Lab, examples
 from tests.safety.world import TODAY, World, worlds
+
+SOURCES = os.pathsep.join([str(Path(garant.__file__).resolve().parents[1]), str(REPO)])
+"""The killed process imports the very ``garant`` this test runs (not whichever checkout an
+installed package points at), and this repository's ``tests``."""
 
 
 def _archived(lab: Lab) -> list[tuple[str, str]]:
@@ -48,7 +54,7 @@ def _killed(lab: Lab, world: World, batch: int, point: str) -> tuple[Snapshot, l
     workspace = str(lab.garant.workspace)
     lab.garant.close()
     lab.garant = None
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": SOURCES}
     args = [sys.executable, "-m", "tests.safety.killer", workspace, TODAY.isoformat()]
     done = subprocess.run(
         [*args, str(batch), point], env=env, cwd=REPO, capture_output=True, timeout=120

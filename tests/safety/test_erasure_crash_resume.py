@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+import garant
 from garant.audit.models import AuditEvent
 from garant.cli.main import build_app
 from garant.retention import archive
@@ -43,6 +44,10 @@ from tests.safety.checker import Snapshot, snapshot
 from tests.safety.conftest import Lab, examples
 from tests.safety.test_erasure_invariants import _vary_map, event
 from tests.safety.world import TODAY, World, worlds
+
+SOURCES = os.pathsep.join([str(Path(garant.__file__).resolve().parents[1]), str(REPO)])
+"""The killed process imports the very ``garant`` this test runs (not whichever checkout an
+installed package points at), and this repository's ``tests``."""
 
 START = f"{TODAY.isoformat()}T10:00"
 RESUME = f"{TODAY.isoformat()}T10:30"
@@ -179,7 +184,7 @@ def _ready(lab: Lab, world: World, pick: int) -> tuple[Path, int] | None:
 
 
 def _kill(workspace: Path, request_id: int, n: int, point: str) -> int:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": SOURCES}
     args = [sys.executable, "-m", "tests.safety.killer", "erasure", str(workspace), START]
     done = subprocess.run(
         [*args, str(request_id), str(n), point], env=env, cwd=REPO, capture_output=True, timeout=120
