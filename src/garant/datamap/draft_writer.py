@@ -136,7 +136,11 @@ def _field(spec: FieldDraft) -> list[str]:
         f"          - name: {scalar(spec.column.name)}",
         f"            category: {scalar(spec.category)}  # {p.confidence}: {_comment(evidence)}",
         f"            label: {{fr: {scalar(fr)}, en: {scalar(en)}}}"
-        + ("  # the same words in both languages: translate one" if fr == en and not en.isupper() and len(en) > 3 else ""),
+        + (
+            "  # the same words in both languages: translate one"
+            if fr == en and not en.isupper() and len(en) > 3
+            else ""
+        ),
     ]
     if spec.erasure:
         out.append(f"            erasure: {spec.erasure}  # NOT NULL column: cannot be emptied")
