@@ -17,6 +17,7 @@ alive": the request then goes to the app, which checks it in full.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -125,3 +126,46 @@ class LivenessReader:
             except Exception:  # already broken
                 pass
             self.conn = None
+
+
+class AsyncLivenessReader(LivenessReader):
+    """On PostgreSQL: the same question on an asyncio psycopg connection, awaited in the
+    event loop (no thread hop, which cost about 350 us of CPU a check; the loop serves
+    other requests during the round trip). A connection serves the loop that opened it;
+    another loop (a test client's) opens its own."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
+        self.aconn: Any = None
+        self.alock: asyncio.Lock | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    async def alive_async(self, check: Liveness) -> bool:
+        import psycopg
+
+        loop = asyncio.get_running_loop()
+        if self.alock is None or self.loop is not loop:  # a connection serves one loop
+            if self.aconn is not None:
+                self.aconn.pgconn.finish()  # closed at once, without the other loop
+            self.alock, self.loop, self.aconn = asyncio.Lock(), loop, None
+        async with self.alock:
+            try:
+                sql, _ = self._compiled(check.statement)
+                if self.aconn is None or self.aconn.closed:
+                    url = self.engine.url.set(drivername="postgresql")
+                    self.aconn = await psycopg.AsyncConnection.connect(
+                        url.render_as_string(hide_password=False), autocommit=True
+                    )
+                cursor = await self.aconn.execute(sql, {"row": check.row, "role": check.role})
+                return await cursor.fetchone() is not None
+            except Exception:  # any failure: not trusted, the app decides
+                await self.aclose()
+                return False
+
+    async def aclose(self) -> None:
+        if self.aconn is not None:
+            try:
+                await self.aconn.close()
+            except Exception:  # already broken
+                pass
+            self.aconn = None

@@ -42,7 +42,7 @@ from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from garant.accounts import liveness
-from garant.accounts.liveness import Liveness, LivenessReader
+from garant.accounts.liveness import AsyncLivenessReader, Liveness, LivenessReader
 from garant.accounts.roles import Permission, allows
 from garant.accounts.service import TOKEN_USE_PRECISION, check_token, note_token_use
 from garant.accounts.sessions import SessionLimits, check_session, touch_session
@@ -132,7 +132,11 @@ class ConsentCheckFastPath:
         self.bodies: dict[tuple[Decision, str], bytes] = {}
         self.limiter: CapacityLimiter | None = None  # made in the event loop, on first use
         self.refreshing: Lock | None = None
-        self.liveness = LivenessReader(garant.store.engine)
+        self.liveness = (
+            LivenessReader(garant.store.engine)
+            if garant.store.backend == "sqlite"
+            else AsyncLivenessReader(garant.store.engine)
+        )
         self.inline = garant.store.backend == "sqlite"
         """On SQLite (WAL) a read never waits on a writer and costs tens of microseconds:
         an uncached check reads in the event loop itself, which doubled the uncached rate
@@ -199,8 +203,11 @@ class ConsentCheckFastPath:
         self.garant.store.read(lambda conn: cache.validate(conn, self.garant.policy))
 
     async def _alive(self, check: Liveness) -> bool:
-        """Whether the remembered credential is still open, asked of the store now (in
-        the event loop on SQLite, where a read waits on nobody; in a thread elsewhere)."""
+        """Whether the remembered credential is still open, asked of the store now: on
+        SQLite in the event loop (a read waits on nobody), on PostgreSQL awaited on an
+        asyncio connection (a thread hop cost more than the read)."""
+        if isinstance(self.liveness, AsyncLivenessReader):
+            return await self.liveness.alive_async(check)
         return await to_thread.run_sync(self.liveness.alive, check, limiter=self._limiter())
 
     def _limiter(self) -> CapacityLimiter:
