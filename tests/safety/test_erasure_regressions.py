@@ -33,12 +33,7 @@ KILLS = {
     ("after", 1): "the archive step's bundle recorded in an uncommitted unit of work",
     ("after", 2): "the purge committed in the database, not recorded done",
 }
-CI_KILLS = [
-    ("sqlite", "inside", 0),
-    ("sqlite", "after", 2),
-    ("postgres", "inside", 1),
-    ("mariadb", "after", 1),
-]
+CI_KILLS = [("sqlite", "inside", 0), ("postgres", "after", 2), ("mariadb", "inside", 1)]
 """The ``ci`` profile's share (each example erases twice and starts a process); the other
 profiles run every kill on every backend."""
 CASES = (
