@@ -362,9 +362,13 @@ class Target:
         )
         return and_(own, related)
 
-    def owner_held(self, ctx: Context, depth: int) -> ColumnElement[bool] | None:
+    def owner_held(
+        self, ctx: Context, depth: int, skip: Reference | None = None
+    ) -> ColumnElement[bool] | None:
         clauses = []
         for owner, ref in self.owners():
+            if ref == skip:
+                continue
             reasons = owner.own_holds(ctx)
             for cond in ctx.config.conditions_for(owner.system.id, owner.collection.name):
                 reasons[cond.condition] = owner.condition(cond, ctx)
