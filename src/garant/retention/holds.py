@@ -8,8 +8,9 @@ sweep can match the identity in the connected databases; the seal is erased on r
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 
 from garant.errors import InvalidInput, NotFound
 from garant.retention.models import Hold
@@ -157,3 +158,51 @@ def held_collections(*, uow: UnitOfWork) -> frozenset[tuple[str, str]]:
         for h in list_holds(uow=uow)
         if h.scope == "collection" and h.system and h.collection
     )
+
+
+def rows_held(
+    *,
+    uow: UnitOfWork,
+    wanted: dict[tuple[str, str], list[tuple[Any, ...]]],
+    ignore_source: str | None = None,
+) -> dict[tuple[str, str], set[tuple[Any, ...]]]:
+    """Per (system, collection), the keys among ``wanted`` that a legal hold or a
+    restriction keeps in place: on the row itself (its collection held, a held person's
+    identity in one of its identity columns, its Art. 18 marker) or on a row that owns it,
+    as the sweep's own predicate (``Target.own_holds``, ``Target.owner_held``) says.
+
+    An erasure never deletes nor rewrites such a row (DEF-R4, Art. 17(3)(e), Art. 18):
+    another person's hold covers a row that carries their identity even when the row is
+    the requester's too. The conditions that extend a rule's active phase are left out:
+    the person asked for erasure. ``ignore_source``: the request's own hold."""
+    from garant.clock import local_date
+    from garant.retention.conditions import RetentionConfig
+    from garant.retention.target import Context, Databases, Target
+
+    garant = uow.garant
+    ctx = Context(
+        local_date(uow.now(), garant.timezone),
+        garant.timezone,
+        held_identities(uow=uow, ignore_source=ignore_source),
+        held_collections(uow=uow),
+        RetentionConfig(),
+    )
+    dbs = Databases(garant.datamap)
+    out: dict[tuple[str, str], set[tuple[Any, ...]]] = {}
+    try:
+        for (system_id, name), keys in wanted.items():
+            system = garant.datamap.system(system_id)
+            target = Target(dbs, system, system.collection(name))
+            reasons = list(target.own_holds(ctx).values())
+            owner = target.owner_held(ctx, 0)
+            reasons += [owner] if owner is not None else []
+            if not keys or not reasons:
+                continue
+            where = and_(target.key_in(list(keys)), func.coalesce(or_(*reasons), false()))
+            with dbs.engine(system).connect() as conn:
+                found = {tuple(r) for r in conn.execute(select(*target.keys).where(where))}
+            if found:
+                out[(system_id, name)] = found
+    finally:
+        dbs.close()
+    return out

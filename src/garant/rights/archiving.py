@@ -224,6 +224,21 @@ def staying(uow: UnitOfWork, req: RightsRequest, place: str, keys: list[Key]) ->
     )
 
 
+def held(uow: UnitOfWork, req: RightsRequest, place: str, keys: list[Key]) -> set[Key]:
+    """Keys planned for erasure that a legal hold or a restriction keeps live: on the row
+    (another person's hold on an identity it carries, its collection's hold, Art. 18) or
+    on a row that owns it. Never deleted nor rewritten (DEF-R4, Art. 17(3)(e))."""
+    from garant.retention.holds import rows_held
+    from garant.rights import holds
+
+    system_id, name = place.split(".", 1)
+    found = rows_held(
+        uow=uow, wanted={(system_id, name): [tuple(k) for k in keys]},
+        ignore_source=holds.source_of(req),
+    )  # fmt: skip
+    return found.get((system_id, name), set())
+
+
 def _as_list(key: Any) -> list[Any]:
     """A moved key as a step result stores it (typed JSON): the list of its columns."""
     return list(key) if isinstance(key, tuple) else [key]

@@ -208,6 +208,10 @@ def plan(uow: UnitOfWork, req: RightsRequest) -> dict[str, Any]:
         why = "archive_held" if restricted else "contract_current" if current else None
         duty = archiving.duty(uow, coll)
         if duty is None:
+            held = archiving.held(uow, req, place, rest)
+            if held:  # a hold or restriction on the row or an owner (DEF-R4, Art. 17(3)(e))
+                keep += [k for k in rest if k in held]
+                rest, why = [k for k in rest if k not in held], "archive_held"
             places[place] = archiving.entry(erase=rest, keep=keep, why=why)
         else:
             stay = archiving.staying(uow, req, place, rest)
