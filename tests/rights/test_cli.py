@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from garant.app import Garant
 from garant.cli.main import build_app
+from garant.jobs.models import Job
 from tests.rights.conftest import DATAMAP, POLICY, make_school_db, school_rows
 
 AS_OF = "2026-03-02"
@@ -173,3 +176,70 @@ def test_af_d8_directives_from_the_cli(workspace: Path) -> None:
     assert death.exit_code == 0 and "post_mortem" in death.output
     late = cli(workspace, "directive", "revoke", "1")
     assert late.exit_code == 2 and "already applied" in late.output
+
+
+def _erasure_queued(workspace: Path) -> tuple[str, int]:
+    """An accepted erasure whose execution job is queued, not run (its id)."""
+    opened = cli(
+        workspace,
+        "request",
+        "open",
+        "--type",
+        "erasure",
+        "--identity",
+        "email=ada@example.org",
+        "--identity",
+        "member_number=L-001",
+        "--json",
+    )
+    rid = str(json.loads(opened.output)["id"])
+    assert cli(workspace, "request", "decide", rid, "--accept").exit_code == 0
+    assert cli(workspace, "request", "run", rid, "--queue").exit_code == 0
+    garant = Garant.open(workspace, as_of=AS_OF)
+    try:
+        with garant.store.session() as session:
+            job_id = session.scalar(
+                select(Job.id).where(Job.idempotency_key == f"rights.execute:{rid}")
+            )
+    finally:
+        garant.close()
+    assert job_id is not None
+    return rid, job_id
+
+
+def _held_by_a_dead_worker(workspace: Path, job_id: int, until: datetime) -> None:
+    """The job as a worker killed mid-run leaves it: running, leased until ``until``."""
+    garant = Garant.open(workspace, as_of=AS_OF)
+    try:
+        with garant.store.session() as session, session.begin():
+            session.execute(
+                update(Job)
+                .where(Job.id == job_id)
+                .values(status="running", leased_by="dead", leased_until=until, attempts=1)
+            )
+    finally:
+        garant.close()
+
+
+def test_run_now_takes_over_a_job_whose_dead_holder_s_lease_ran_out(workspace: Path) -> None:
+    """A worker killed mid-run: once its lease has run out, ``request run --now`` takes the
+    job over at once (it used to wait a whole lease, then say "running" with exit 0)."""
+    rid, job_id = _erasure_queued(workspace)
+    _held_by_a_dead_worker(workspace, job_id, datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
+    ran = cli(workspace, "request", "run", rid)
+    assert ran.exit_code == 0, ran.output
+    assert f"request {rid}: answered" in ran.output
+
+
+def test_run_now_while_another_worker_holds_the_job_is_no_success(workspace: Path) -> None:
+    """The job is held by another worker past the wait: nothing finished here, so the
+    command exits 1 with one line saying until when, never "running" with exit 0."""
+    rid, job_id = _erasure_queued(workspace)
+    (workspace / "garant.toml").write_text(
+        (workspace / "garant.toml").read_text() + "\n[worker]\nlease_seconds = 1\n"
+    )
+    _held_by_a_dead_worker(workspace, job_id, datetime(2026, 3, 2, 23, 0, tzinfo=UTC))
+    ran = cli(workspace, "request", "run", rid)
+    assert ran.exit_code == 1
+    assert "still running in another worker, which holds it until 2026-03-03" in ran.output
+    assert school_rows(workspace, "select count(*) from visits") != [(0,)]

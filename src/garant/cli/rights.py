@@ -359,13 +359,22 @@ def run_cmd(
     garant = open_garant(workspace, as_of)
     with garant.unit_of_work(cli_actor(actor or None)) as uow:
         job_id = execute.run(uow=uow, request_id=request_id).id
+    job_status = None
     if now:  # here, or wait for the Celery worker a broker woke first
         with console.status(f"running request {request_id}"):
-            run_here(garant, job_id)
+            job_status = run_here(garant, job_id)[0]
     with garant.unit_of_work(read_only=True) as uow:
         req = service.get(uow, request_id)
         failed = _job_failure(uow, job_id)
         status = req.status
+        held = _held_elsewhere(uow, job_id) if job_status == "running" else None
+    if held is not None:
+        # another worker holds the job (or one killed mid-run whose lease has not run
+        # out): nothing finished here, so this is not a success
+        err_console.print(
+            f"[red]error:[/red] request {request_id}: {held}", highlight=False, soft_wrap=True
+        )
+        raise typer.Exit(1)
     if failed is None:
         console.print(f"request {request_id}: {status}")
         return
@@ -374,6 +383,20 @@ def run_cmd(
     if verbose and detail:
         err_console.print(detail, highlight=False, markup=False, soft_wrap=True)
     raise typer.Exit(1)
+
+
+def _held_elsewhere(uow: Any, job_id: int) -> str | None:
+    """The line saying the execution is held by another worker, until when."""
+    from garant.jobs.models import Job
+
+    job = uow.session.get(Job, job_id)
+    if job is None or job.status != "running" or job.leased_until is None:
+        return None
+    until = job.leased_until.astimezone(uow.garant.timezone)
+    return (
+        f"still running in another worker, which holds it until {until:%Y-%m-%d %H:%M} "
+        f"{until.tzname()}; run it again after that time if it has not ended"
+    )
 
 
 def _job_failure(uow: Any, job_id: int) -> tuple[str, str] | None:

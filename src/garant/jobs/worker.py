@@ -72,8 +72,10 @@ def run_here(
         settled = state[0] in ("done", "failed") or (state[0] == "pending" and state[2])
         if settled or time.monotonic() >= deadline:
             return state
-        if state[0] == "pending" and run_job(garant, job_id) is not None:
-            continue  # it was not due yet when first asked, or its holder's lease ran out
+        if state[0] in ("pending", "running") and run_job(garant, job_id) is not None:
+            # it was not due yet when first asked, or its holder's lease ran out (a worker
+            # killed mid-job): taken over now rather than after waiting the whole lease
+            continue
         time.sleep(poll)
 
 
