@@ -31,6 +31,13 @@ def install_filters(env: Environment, timezone: tzinfo | str | None) -> None:
     env.globals["label"] = label
     env.globals["label_choices"] = codes
     env.filters["event"] = event
+    env.globals["colon"] = colon
+
+
+def colon() -> str:
+    """The colon after a label: French sets it off with a narrow no-break space
+    ("Objet" then U+202F then ":"), English does not ("Subject:")."""
+    return "\u202f:" if current_language() == "fr" else ":"
 
 
 def make_templates(timezone: tzinfo | str | None = None) -> Jinja2Templates:
