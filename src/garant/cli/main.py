@@ -138,7 +138,10 @@ class GarantGroup(TyperGroup):
             from sqlalchemy.exc import DataError, OperationalError  # once something failed
 
             if isinstance(exc, OperationalError):
-                _error(f"database unreachable or failing: {exc.orig}")
+                _error(
+                    f"database unreachable or failing ({_why(exc)}): check that it runs "
+                    "and that its URL in garant.toml or the data map is right"
+                )
             elif isinstance(exc, OverflowError | DataError):
                 _error(f"a number or a date is out of range ({_why(exc)})")
             else:
