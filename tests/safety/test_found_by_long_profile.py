@@ -27,3 +27,25 @@ def test_row_of_two_owners_stays_while_one_owner_is_restricted(lab: Lab) -> None
     )
     problems = sweep_and_check(lab, world)
     assert not problems, "\n".join(problems)
+
+
+def test_plan_and_run_agree_with_self_references_in_batches(lab: Lab) -> None:
+    """Found by the long profile (SQLite, 2026-12-06): with batches of 2 over a
+    self-referencing collection whose children own each other too, the run deleted a row
+    (2020-01-06, 0) the plan had counted as held."""
+    world = World(
+        (
+            Spec("date_int", self_ref=True, rule="short", restriction=True, immutable=True, rows=8),
+            Spec("date_int", refs=(Ref(0, "owns", False),), self_ref=True, rows=1),
+            Spec(
+                "date_int",
+                refs=(Ref(0, "owns", False), Ref(1, "owns", True)),
+                self_ref=True,
+                rows=4,
+            ),
+        ),
+        seed=354,
+        batch_size=2,
+    )
+    problems = sweep_and_check(lab, world)
+    assert not problems, "\n".join(problems)

@@ -111,6 +111,9 @@ def referenced_live(
         if kept is False:
             continue
         parts = [target.link(referrer, ref), *outside]
+        deleted = ctx.gone.get((referrer.system.id, referrer.collection.name))
+        if deleted:
+            parts.append(~referrer.key_in(list(deleted)))  # deleted by this run: keeps nothing
         if kept is not None:
             parts.append(kept)
         clauses.append(exists().where(and_(*parts)))

@@ -233,6 +233,49 @@ def steps_for(
     return steps
 
 
+SETTLE_ROUNDS = 50
+"""How many times ``settle_self`` widens a collection's deleted rows before it stops."""
+
+
+def settle_self(steps: list[Step], rules: dict[str, RuleSpec], ctx: Context) -> list[Step]:
+    """The rows a deletion takes from a collection whose rows name each other, settled
+    before the run, so that the forecast is what the run does and a second run finds
+    nothing left.
+
+    A row named only by rows this run deletes is not named by a live row: the run clears
+    those names first (``unlink_self``), then the row is due like any other. The nested
+    predicates judge a relative beyond ``MAX_DEPTH`` as kept while it exists, so alone
+    they kept such a row in the forecast that the run, once the names were cleared,
+    deleted (a chain of rows naming each other). Here the deleted keys are read, the
+    collection's steps rebuilt with those rows known gone (``Context.gone``: they keep
+    nothing), until the keys read are the keys given. Only collections whose rows name
+    each other through a nullable reference (``Step.self_linked``); the keys are the ones
+    ``unlink_self`` reads anyway."""
+    ctx = ctx if ctx.rules else replace(ctx, rules=rules)
+    out = list(steps)
+    for i, step in enumerate(steps):
+        if step.unlink is None or step.action != "delete" or not step.self_linked:
+            continue
+        target = step.target
+        name = (target.system.id, target.collection.name)
+        first = i - (1 if i and steps[i - 1].target is target else 0)
+        with target.dbs.engine(target.system).connect() as conn:
+            keys = frozenset(_settle_keys(conn, target, step.todo))
+            if not keys:
+                continue
+            for _ in range(SETTLE_ROUNDS):
+                ctx = replace(ctx, gone={**ctx.gone, name: tuple(sorted(keys))})
+                built = steps_for(target, step.rule, ctx, ctx.today)
+                found = frozenset(_settle_keys(conn, target, built[-1].todo))
+                if found == keys:
+                    break
+                keys = found
+        for j, new in enumerate(built):
+            if out[first + j].unlink is not None:  # not one ``parsable`` refused
+                out[first + j] = new
+    return out
+
+
 BUILT_IN = frozenset({"restriction", "legal_hold", "pending_request"})
 """Conditions the engine tests by itself: the map's restriction column, and holds (a
 pending request places a hold on its person; see ``holds.add_hold(source=...)``)."""

@@ -33,6 +33,7 @@ from garant.retention.steps import (
     local_midnight,
     nests_too_deep,
     row_start,
+    settle_self,
     unlink_self,
 )
 from garant.retention.target import Context, Databases, targets
@@ -92,7 +93,9 @@ def open_session(garant: Garant, today: date | None = None) -> Session:
     rules = policy_rules(garant.policy)
     session = Session(garant, dbs, config, rules, ctx)
     if garant.datamap_path.exists():
-        session.steps = parsable(dbs, build_steps(targets(dbs), rules, ctx))
+        session.steps = settle_self(
+            parsable(dbs, build_steps(targets(dbs), rules, ctx)), rules, ctx
+        )
     return session
 
 
@@ -103,9 +106,10 @@ def plan(garant: Garant, *, horizon: relativedelta | None = None) -> list[dict[s
     now = open_session(garant)
     try:
         ctx = replace(now.ctx, today=now.ctx.today + horizon)
-        later = (
+        built = (
             parsable(now.dbs, build_steps(targets(now.dbs), now.rules, ctx)) if now.steps else []
         )
+        later = settle_self(built, now.rules, ctx)
         return [_forecast(now, s, f) for s, f in zip(now.steps, later, strict=True)]
     finally:
         now.close()

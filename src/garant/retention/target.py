@@ -98,6 +98,9 @@ class Context:
     rules: dict[str, Any] = field(default_factory=dict)
     """The policy's rules by id: a descendant under a rule of its own is kept unless its
     own step removes it in the same run (children are swept first)."""
+    gone: dict[tuple[str, str], tuple[tuple[Any, ...], ...]] = field(default_factory=dict)
+    """Keys of rows this run deletes from a collection whose rows name each other
+    (``steps.settle_self``): such a row names nothing that stays, so it keeps no row."""
 
 
 def _bound(column: Any, day: date, zone: tzinfo) -> tuple[Any, bool]:
