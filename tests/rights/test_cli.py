@@ -115,7 +115,8 @@ def test_bad_input_is_a_clear_error_not_a_traceback(workspace: Path) -> None:
     assert wrong.exit_code == 2 and "type" in wrong.output
 
 
-def test_erasure_and_replay_from_the_cli(workspace: Path) -> None:
+def _erasure_accepted(workspace: Path) -> str:
+    """Ada's erasure request, opened and accepted from the CLI (its id)."""
     opened = cli(
         workspace,
         "request",
@@ -130,6 +131,11 @@ def test_erasure_and_replay_from_the_cli(workspace: Path) -> None:
     )
     rid = str(json.loads(opened.output)["id"])
     assert cli(workspace, "request", "decide", rid, "--accept").exit_code == 0
+    return rid
+
+
+def test_erasure_and_replay_from_the_cli(workspace: Path) -> None:
+    rid = _erasure_accepted(workspace)
     assert "answered" in cli(workspace, "request", "run", rid).output
     assert school_rows(workspace, "select count(*) from visits") == [(1,)]
     with __import__("sqlite3").connect(workspace / "school.db") as conn:
@@ -180,20 +186,7 @@ def test_af_d8_directives_from_the_cli(workspace: Path) -> None:
 
 def _erasure_queued(workspace: Path) -> tuple[str, int]:
     """An accepted erasure whose execution job is queued, not run (its id)."""
-    opened = cli(
-        workspace,
-        "request",
-        "open",
-        "--type",
-        "erasure",
-        "--identity",
-        "email=ada@example.org",
-        "--identity",
-        "member_number=L-001",
-        "--json",
-    )
-    rid = str(json.loads(opened.output)["id"])
-    assert cli(workspace, "request", "decide", rid, "--accept").exit_code == 0
+    rid = _erasure_accepted(workspace)
     assert cli(workspace, "request", "run", rid, "--queue").exit_code == 0
     garant = Garant.open(workspace, as_of=AS_OF)
     try:
